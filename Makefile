@@ -1,0 +1,51 @@
+# ClaimFlow task runner: what the README and .ci/run call.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test test-unit test-integration lint format typecheck check down clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# torch first, pinned: pip then takes the local CPU build instead of GBs of CUDA wheels
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install ClaimFlow with its test tools
+
+demo: $(STAMP) ## Start the embedded stack and the agents, run sample claims, print the reports
+	$(BIN)/claimflow demo --claims $${CLAIMS:-50}
+
+test: $(STAMP) ## Unit and integration tests (the integration tests start their own embedded stack)
+	$(BIN)/pytest
+
+test-unit: $(STAMP) ## Only the tests that need no infrastructure
+	$(BIN)/pytest -m "not integration"
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Apply ruff formatting and safe fixes
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(STAMP) ## mypy on streams/ and agents/
+	$(BIN)/mypy
+
+check: lint typecheck test ## Everything CI runs
+
+down: ## Stop the agents and the embedded stack started by `make demo`
+	-$(BIN)/claimflow agents down
+	-$(BIN)/claimflow dev down
+
+clean: down ## Stop everything and delete the state folder
+	rm -rf .claimflow

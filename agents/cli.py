@@ -1,0 +1,144 @@
+"""Domain commands of `claimflow`: submit, policies, report, sample, audit, demo."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from agents import samples
+from agents.intake import build_claim, check_region, publish_claims
+from agents.policy_loader import load_policy_book
+from agents.report_store import ReportStore, StoredReport
+from streams.audit_log import AuditLog
+from streams.jsonout import dumps
+from streams.settings import get_settings
+
+console = Console()
+policies_app = typer.Typer(help="The policy book.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+
+
+def submit(
+    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readable=True)],
+    region: Annotated[str, typer.Option(help="Region of the claims (data residency), e.g. EU.")],
+    claim_id: Annotated[
+        str | None, typer.Option(help="Submit all files as the documents of this one claim.")
+    ] = None,
+) -> None:
+    """Store each document and publish claim.ingested; prints the claim ids."""
+    settings = get_settings()
+    region = check_region(settings, region)
+    groups = [files] if claim_id else [[f] for f in files]
+    claims = [build_claim(settings, group, region=region, claim_id=claim_id) for group in groups]
+    publish_claims(settings, claims)
+    for claim in claims:
+        typer.echo(claim.claim_id)
+
+
+@policies_app.command("load")
+def policies_load(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+    """Load a policy book (JSONL): policies into PostgreSQL, clause embeddings into Milvus."""
+    with console.status("loading policy book") as status:
+        result = asyncio.run(load_policy_book(get_settings(), path, on_progress=lambda s: status.update(s)))
+    console.print(
+        f"{result.policies} policies, {result.clauses} clauses loaded "
+        f"(clause version {result.clause_version})"
+    )
+
+
+async def _get_report(claim_id: str) -> StoredReport | None:
+    store = ReportStore(get_settings().postgres_dsn)
+    await store.open()
+    try:
+        return await store.get(claim_id)
+    finally:
+        await store.close()
+
+
+def report(
+    claim_id: Annotated[str, typer.Argument()],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
+) -> None:
+    """Show the assessment report of one claim."""
+    found = asyncio.run(_get_report(claim_id))
+    if found is None:
+        console.print(f"no report for {claim_id} (yet)")
+        raise typer.Exit(1)
+    if as_json:
+        typer.echo(dumps(found.model_dump(), indent=2))
+        return
+    body = found.report
+    fields = Table("field", "value", "confidence", "evidence", box=None)
+    for name, field in body["fields"].items():
+        fields.add_row(name, str(field["value"]), f"{field['confidence']:.2f}", field["evidence"][:60])
+    rules = Table("rule", "passed", "detail", box=None)
+    for rule in body["rules"]:
+        rules.add_row(rule["rule_id"], "yes" if rule["passed"] else "[red]no[/red]", rule["detail"])
+    clauses = ", ".join(f"{c['clause_id']} ({c['score']:.2f})" for c in body["clauses"])
+    console.print(Panel.fit(fields, title=f"{claim_id} [{found.status}] confidence {found.confidence:.2f}"))
+    console.print(rules)
+    console.print(
+        f"clauses cited: {clauses}\nrevision {found.revision}, updated {found.updated_at:%Y-%m-%d %H:%M:%S}"
+    )
+
+
+def sample(
+    claims: Annotated[int, typer.Option(help="How many claim PDFs to generate.")] = 20,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("sample"),
+    seed: Annotated[int, typer.Option()] = 7,
+) -> None:
+    """Generate a synthetic policy book, claim PDFs and their ground truth."""
+    corpus = samples.generate(out, claims=claims, seed=seed)
+    console.print(
+        f"policies: {corpus.policies_file}\nclaims:   {corpus.claims_dir} ({len(corpus.claim_files)})\n"
+        f"truth:    {corpus.ground_truth_file}"
+    )
+
+
+async def _verify() -> tuple[bool, str]:
+    log = AuditLog(get_settings().postgres_dsn)
+    await log.open()
+    try:
+        result = await log.verify()
+    finally:
+        await log.close()
+    return result.ok, (
+        f"{result.rows} rows, chain intact"
+        if result.ok
+        else f"chain broken at seq {result.first_bad_seq}: {result.reason}"
+    )
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit log's hash chain; exit 1 if any row was altered, removed or inserted."""
+    ok, message = asyncio.run(_verify())
+    console.print(("[green]OK[/green] " if ok else "[red]FAILED[/red] ") + message)
+    if not ok:
+        raise typer.Exit(1)
+
+
+def demo(
+    claims: Annotated[int, typer.Option(help="How many sample claims to submit.")] = 50,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for every report.")] = 300,
+) -> None:
+    """Start the embedded stack and the agents, load sample policies, submit claims and show the reports."""
+    from agents.demo import run_demo
+
+    run_demo(claims=claims, timeout_s=timeout, console=console)
+
+
+def register(app: typer.Typer) -> None:
+    """Plug the domain commands into the `claimflow` CLI (entry point `claimflow.cli`)."""
+    app.command()(submit)
+    app.command()(report)
+    app.command()(sample)
+    app.command()(demo)
+    app.add_typer(policies_app, name="policies")
+    app.add_typer(audit_app, name="audit")

@@ -1,0 +1,132 @@
+"""Typed events of the claim pipeline; each mirrors one `schemas/*.avsc` (tests keep them in step)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from streams.events import Event
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DocumentRef(_Part):
+    """A claim document in the object store."""
+
+    uri: str
+    filename: str
+    media_type: str = "application/pdf"
+    size_bytes: int
+    sha256: str
+
+
+class RetrievedClause(_Part):
+    """A policy clause and how close it is to the claim (cosine similarity)."""
+
+    clause_id: str
+    title: str
+    text: str
+    score: float
+
+
+class ClauseRef(_Part):
+    """A clause cited by id in the assessment."""
+
+    clause_id: str
+    title: str
+    score: float
+
+
+class ExtractedField(_Part):
+    """One field read from the claim: its value, how sure we are, and where it came from."""
+
+    value: str | None = None
+    confidence: float = 0.0
+    evidence: str = ""
+
+
+class ClaimFields(_Part):
+    """The fields every assessment needs."""
+
+    policy_number: ExtractedField
+    incident_date: ExtractedField
+    damage_description: ExtractedField
+
+
+class ExtractorProvenance(_Part):
+    """Which extractor produced the fields (rules or an LLM) and its version."""
+
+    kind: str
+    version: str
+    model: str | None = None
+
+
+class RuleOutcome(_Part):
+    """One business rule applied to the claim."""
+
+    rule_id: str
+    description: str
+    passed: bool
+    detail: str = ""
+
+
+class ClaimIngested(Event):
+    """A claim was submitted; its documents wait in the object store."""
+
+    avro_schema = "claim_ingested"
+    documents: list[DocumentRef]
+    submitted_by: str = ""
+
+
+class RetrievalRequest(Event):
+    """The claim's text and embedding, on its way to the FAISS worker owning its region."""
+
+    avro_schema = "retrieval_request"
+    text: str
+    pages: int
+    embedding: list[float]
+    top_k: int
+
+
+class ClausesRetrieved(Event):
+    """The claim's text with the most relevant clauses of its region."""
+
+    avro_schema = "clauses_retrieved"
+    text: str
+    pages: int
+    clauses: list[RetrievedClause]
+
+
+class FieldsExtracted(Event):
+    """Fields read from the claim, with the clauses to cite."""
+
+    avro_schema = "fields_extracted"
+    fields: ClaimFields
+    clauses: list[ClauseRef]
+    extractor: ExtractorProvenance
+
+
+class ClaimValidated(Event):
+    """Fields plus the outcome of every business rule and an overall confidence."""
+
+    avro_schema = "claim_validated"
+    fields: ClaimFields
+    clauses: list[ClauseRef]
+    extractor: ExtractorProvenance
+    rules: list[RuleOutcome]
+    confidence: float
+
+
+class ReportReady(Event):
+    """The stored assessment's headline, for anyone tailing the pipeline's output."""
+
+    avro_schema = "report_ready"
+    status: Literal["auto_approved", "needs_review"]
+    confidence: float
+    policy_number: str | None = None
+    incident_date: str | None = None
+    damage_description: str | None = None
+    revision: int = 1

@@ -1,0 +1,91 @@
+"""Reporter: stores the assessment report once per claim and announces it on report.ready."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from agents.events import ClaimValidated, ReportReady
+from agents.report_store import ReportRow, ReportStore
+from streams.agent import StreamAgent
+from streams.events import Event
+
+AUTO_APPROVED = "auto_approved"
+NEEDS_REVIEW = "needs_review"
+
+
+def decide_status(confidence: float, threshold: float) -> str:
+    """Below the threshold a person decides; at or above it the claim is approved automatically."""
+    return AUTO_APPROVED if confidence >= threshold else NEEDS_REVIEW
+
+
+def _iso_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def build_report(event: ClaimValidated, threshold: float) -> dict[str, Any]:
+    """The structured assessment a reviewer reads: fields with evidence, cited clauses, rule outcomes."""
+    return {
+        "claim_id": event.claim_id,
+        "region": event.region,
+        "status": decide_status(event.confidence, threshold),
+        "confidence": event.confidence,
+        "review_threshold": threshold,
+        "fields": event.fields.model_dump(),
+        "clauses": [c.model_dump() for c in event.clauses],
+        "rules": [r.model_dump() for r in event.rules],
+        "extractor": event.extractor.model_dump(),
+        "assessed_at": event.event_time.isoformat(),
+        "source_event_id": event.event_id,
+    }
+
+
+class Reporter(StreamAgent[ClaimValidated]):
+    """claim.validated → PostgreSQL report (idempotent on the event id) → report.ready."""
+
+    input_model = ClaimValidated
+
+    async def start(self) -> None:
+        self.reports = ReportStore(self.ctx.settings.postgres_dsn)
+        await self.reports.open()
+
+    async def stop(self) -> None:
+        await self.reports.close()
+
+    async def handle_batch(self, events: Sequence[ClaimValidated]) -> list[Event]:
+        threshold = self.ctx.settings.review_threshold
+        rows = [
+            ReportRow(
+                claim_id=e.claim_id,
+                region=e.region,
+                event_id=e.event_id,
+                status=decide_status(e.confidence, threshold),
+                confidence=e.confidence,
+                policy_number=e.fields.policy_number.value,
+                incident_date=_iso_date(e.fields.incident_date.value),
+                damage_description=e.fields.damage_description.value,
+                report=build_report(e, threshold),
+            )
+            for e in events
+        ]
+        await self.reports.save(rows)
+        stored = {
+            r.claim_id: r for r in await self.reports.list([e.claim_id for e in events], limit=len(events))
+        }
+        return [
+            e.follow(
+                ReportReady,
+                by=self.ctx.producer,
+                status=row.status,
+                confidence=row.confidence,
+                policy_number=e.fields.policy_number.value,
+                incident_date=e.fields.incident_date.value,
+                damage_description=e.fields.damage_description.value,
+                revision=stored[e.claim_id].revision,
+            )
+            for e, row in zip(events, rows, strict=True)
+        ]

@@ -1,0 +1,82 @@
+"""What an agent is: a class with one job, fed typed events by the runner.
+
+An agent module subclasses `StreamAgent[InputEvent]` and implements `handle`
+(or `handle_batch` when batching pays, as in FAISS search). It never sees Kafka:
+the runner decodes, checks the region, retries, dead-letters and emits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Generic, TypeVar
+
+from streams.events import Event, Producer
+from streams.settings import Settings
+from streams.topology import AgentSpec, Topology
+
+In = TypeVar("In", bound=Event)
+
+
+@dataclass(frozen=True)
+class AgentContext:
+    """What an agent gets at start: who it is, the settings and the topology."""
+
+    spec: AgentSpec
+    settings: Settings
+    topology: Topology
+
+    @property
+    def producer(self) -> Producer:
+        return Producer(self.spec.name, self.settings.deployment_version)
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """A Kafka message exactly as it is on the log (for agents that must not decode, like the auditor)."""
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp_ms: int
+    key: bytes | None
+    value: bytes
+    headers: tuple[tuple[str, bytes], ...]
+
+
+class _AgentBase:
+    def __init__(self, ctx: AgentContext) -> None:
+        self.ctx = ctx
+
+    async def start(self) -> None:
+        """Open connections and load models once, before the first event."""
+
+    async def stop(self) -> None:
+        """Release what `start` opened."""
+
+
+class StreamAgent(_AgentBase, Generic[In]):
+    """An agent that consumes one typed event and emits the next."""
+
+    input_model: ClassVar[type[Event]]
+
+    async def handle(self, event: In) -> Event | Sequence[Event] | None:
+        """Process one event; return what to emit (routed to the agent's `emits` topics by schema)."""
+        raise NotImplementedError
+
+    async def handle_batch(self, events: Sequence[In]) -> list[Event]:
+        """Process a batch; override when one call for many events is cheaper (embedding, search, writes)."""
+        outputs: list[Event] = []
+        for event in events:
+            result = await self.handle(event)
+            if result is None:
+                continue
+            outputs.extend([result] if isinstance(result, Event) else result)
+        return outputs
+
+
+class RawAgent(_AgentBase):
+    """An agent that receives undecoded records (it must accept every message, even malformed ones)."""
+
+    async def handle_raw(self, records: Sequence[RawRecord]) -> None:
+        raise NotImplementedError

@@ -1,0 +1,88 @@
+"""`claimflow`: the operator CLI.
+
+Platform commands live here; domain commands (submit, policies, report, sample,
+audit, demo) are plugged in by the `claimflow.cli` entry point so the platform
+never imports the domain.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib.metadata import entry_points
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from streams import agent_processes
+from streams.cli_dev import dev_app
+from streams.cli_kafka import replay, tail, topics
+from streams.errors import ClaimFlowError
+from streams.settings import get_settings
+from streams.topology import load_topology
+
+app = typer.Typer(help="ClaimFlow: event-choreographed claim assessment on Kafka.", no_args_is_help=True)
+agents_app = typer.Typer(
+    help="Run the agents of topology.yaml as local worker processes.", no_args_is_help=True
+)
+app.add_typer(dev_app, name="dev")
+app.add_typer(agents_app, name="agents")
+app.command()(topics)
+app.command()(tail)
+app.command()(replay)
+console = Console()
+
+
+@app.command()
+def worker(agent: Annotated[str, typer.Argument(help="Agent name from topology.yaml.")]) -> None:
+    """Run one agent in the foreground (one process per agent; scale with partitions)."""
+    from streams.worker import run_worker
+
+    run_worker(agent)
+
+
+@agents_app.command("up")
+def agents_up(
+    only: Annotated[list[str] | None, typer.Option(help="Start only these agents.")] = None,
+) -> None:
+    """Start every agent as a detached worker process (idempotent)."""
+    settings = get_settings()
+    processes = agent_processes.start_agents(settings.state_dir, load_topology(settings.topology_file), only)
+    _print_agents(processes)
+
+
+@agents_app.command("down")
+def agents_down() -> None:
+    """Stop every agent worker process started by `agents up`."""
+    stopped = agent_processes.stop_agents(get_settings().state_dir)
+    console.print(f"stopped: {', '.join(stopped) or 'nothing was running'}")
+
+
+@agents_app.command("status")
+def agents_status() -> None:
+    """Which agent workers are running, and where their logs are."""
+    _print_agents(agent_processes.running(get_settings().state_dir))
+
+
+def _print_agents(processes: list[agent_processes.AgentProcess]) -> None:
+    table = Table("agent", "pid", "alive", "log")
+    for p in processes:
+        table.add_row(p.name, str(p.pid), "yes" if p.alive else "[red]no[/red]", p.log_file)
+    console.print(table)
+
+
+def _load_plugins() -> None:
+    for entry in entry_points(group="claimflow.cli"):
+        entry.load()(app)
+
+
+def main() -> None:
+    """Entry point of the `claimflow` console script; library errors become one readable line."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    _load_plugins()
+    try:
+        app()
+    except ClaimFlowError as exc:
+        console.print(f"[red]error:[/red] {type(exc).__name__}: {exc}")
+        raise SystemExit(2) from exc

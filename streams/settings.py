@@ -1,0 +1,100 @@
+"""Every connection and knob, read once from `CLAIMFLOW_*` environment variables.
+
+`claimflow dev up` writes the embedded stack's addresses to `<state_dir>/stack.env`;
+settings read that file after the environment, so a shell that exported production
+addresses always wins and a developer on the embedded stack needs to export nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+ENV_PREFIX = "CLAIMFLOW_"
+STACK_ENV_FILE = "stack.env"
+
+
+def default_state_dir() -> Path:
+    """The embedded stack's folder: `CLAIMFLOW_STATE_DIR`, else `.claimflow` in the working directory."""
+    return Path(os.environ.get(f"{ENV_PREFIX}STATE_DIR", ".claimflow")).resolve()
+
+
+class Settings(BaseSettings):
+    """ClaimFlow's configuration; one instance per process via `get_settings()`."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+
+    state_dir: Path = Field(default_factory=default_state_dir, description="Embedded stack state folder.")
+    topology_file: Path = Field(
+        default=Path(__file__).resolve().parent.parent / "topology.yaml",
+        description="The topology (topics and agents) this deployment runs.",
+    )
+    schemas_dir: Path = Field(default=Path(__file__).resolve().parent.parent / "schemas")
+
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_session_timeout_ms: int = 6000
+    kafka_heartbeat_interval_ms: int = 1000
+    postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/postgres"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    milvus_uri: str = "http://127.0.0.1:19530"
+    object_store_url: str = Field(
+        default="", description="file:// folder for claim documents; default state_dir/objects"
+    )
+
+    regions: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Regions this deployment serves; empty = all declared."
+    )
+    deployment_version: str = "0.1.0"
+
+    dependency_timeout_s: float = 10.0
+    dependency_attempts: int = 4
+    processing_attempts: int = Field(default=3, description="Tries per message before it is dead-lettered.")
+    max_document_bytes: int = 20 * 1024 * 1024
+    retrieval_top_k: int = 5
+    retrieval_batch_size: int = 64
+    retrieval_batch_window_s: float = 0.05
+    review_threshold: float = 0.9
+
+    log_level: str = "INFO"
+
+    @field_validator("regions", mode="before")
+    @classmethod
+    def _split_regions(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [r.strip().upper() for r in value.split(",") if r.strip()]
+        return value
+
+    @property
+    def object_store_root(self) -> str:
+        return self.object_store_url or (self.state_dir / "objects").as_uri()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        stack_env = DotEnvSettingsSource(
+            settings_cls, env_file=default_state_dir() / STACK_ENV_FILE, env_prefix=ENV_PREFIX
+        )
+        return init_settings, env_settings, stack_env, file_secret_settings
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, validated on first use."""
+    return Settings()

@@ -1,0 +1,162 @@
+"""topology.yaml loaded into frozen, validated models.
+
+Agents and tools never spell a topic name: they ask the topology for the topic
+that carries a schema (`topology.topic_for_schema("claim_ingested")`) or for the
+topics an agent consumes and emits.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from streams.errors import TopologyError
+
+ALL_TOPICS = "*"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TopicSpec(_Frozen):
+    """One Kafka topic: its name, Avro schema, key field and sizing."""
+
+    name: str
+    schema_name: str = Field(alias="schema")
+    key: str
+    partitions: int = Field(ge=1)
+    retention_ms: int = Field(ge=-1)
+    replication_factor: int = Field(ge=1)
+    dead_letter_topic: str | None = None
+    is_dead_letter: bool = False
+
+
+class BatchSpec(_Frozen):
+    """How many events an agent takes at once, and how long it waits to fill a batch."""
+
+    max: int = Field(default=1, ge=1)
+    within_s: float = Field(default=0.01, gt=0)
+
+
+class AgentSpec(_Frozen):
+    """One agent: the class that does its job, what it consumes and what it emits."""
+
+    name: str
+    handler: str = Field(pattern=r"^[\w.]+:\w+$")
+    consumes: tuple[str, ...]
+    emits: tuple[str, ...] = ()
+    concurrency: int = Field(default=1, ge=1)
+    raw: bool = False
+    batch: BatchSpec = BatchSpec()
+
+    @property
+    def group_id(self) -> str:
+        """The agent's consumer group and Faust app id: one per agent, so each scales and replays alone."""
+        return f"claimflow-{self.name}"
+
+
+class Topology(_Frozen):
+    """Every topic and agent of a deployment, cross-checked."""
+
+    regions: tuple[str, ...]
+    topics: dict[str, TopicSpec]
+    agents: dict[str, AgentSpec]
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Topology:
+        for agent in self.agents.values():
+            for name in (*agent.consumes, *agent.emits):
+                if name not in self.topics:
+                    raise ValueError(f"agent {agent.name!r} refers to undeclared topic {name!r}")
+        return self
+
+    def topic(self, name: str) -> TopicSpec:
+        """The declared topic `name`; a clear error for a typo."""
+        try:
+            return self.topics[name]
+        except KeyError:
+            raise TopologyError(f"topic {name!r} is not declared in topology.yaml") from None
+
+    def agent(self, name: str) -> AgentSpec:
+        """The declared agent `name`."""
+        try:
+            return self.agents[name]
+        except KeyError:
+            known = ", ".join(sorted(self.agents))
+            raise TopologyError(f"agent {name!r} is not declared in topology.yaml (known: {known})") from None
+
+    def topic_for_schema(self, schema_name: str) -> TopicSpec:
+        """The one pipeline topic that carries `schema_name` events."""
+        found = [t for t in self.topics.values() if t.schema_name == schema_name and not t.is_dead_letter]
+        if len(found) != 1:
+            raise TopologyError(f"expected one topic with schema {schema_name!r}, found {len(found)}")
+        return found[0]
+
+    @property
+    def pipeline_topics(self) -> list[TopicSpec]:
+        return [t for t in self.topics.values() if not t.is_dead_letter]
+
+    def dead_letter_for(self, topic: str) -> TopicSpec:
+        """Where messages of `topic` go when they cannot be processed."""
+        dlq = self.topic(topic).dead_letter_topic
+        if dlq is None:
+            raise TopologyError(f"topic {topic!r} has no dead-letter topic")
+        return self.topic(dlq)
+
+
+def _expand(raw: dict[str, Any]) -> dict[str, Any]:
+    """Apply defaults, derive the dead-letter topics and resolve `consumes: ["*"]`."""
+    defaults = raw.get("defaults", {})
+    dead = raw.get("dead_letter", {})
+    topics: dict[str, Any] = {}
+    for name, spec in (raw.get("topics") or {}).items():
+        spec = {**defaults, **(spec or {}), "name": name}
+        if dead:
+            dlq_name = f"{name}{dead.get('suffix', '.dlq')}"
+            spec["dead_letter_topic"] = dlq_name
+            topics[dlq_name] = {
+                "name": dlq_name,
+                "schema": dead["schema"],
+                "key": "claim_id",
+                "partitions": dead.get("partitions", 1),
+                "retention_ms": dead.get("retention_ms", defaults.get("retention_ms", -1)),
+                "replication_factor": defaults.get("replication_factor", 1),
+                "is_dead_letter": True,
+            }
+        topics[name] = spec
+    agents = {}
+    for name, spec in (raw.get("agents") or {}).items():
+        spec = {**spec, "name": name}
+        if ALL_TOPICS in spec.get("consumes", []):
+            spec["consumes"] = list(topics)
+        agents[name] = spec
+    return {"regions": raw.get("regions", []), "topics": topics, "agents": agents}
+
+
+def parse_topology(text: str, *, source: str = "topology.yaml") -> Topology:
+    """Validate a topology document; errors name the file and the offending entry."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise TopologyError(f"{source}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise TopologyError(f"{source}: expected a mapping at the top level")
+    try:
+        return Topology.model_validate(_expand(raw))
+    except (ValidationError, ValueError, TypeError, KeyError) as exc:
+        raise TopologyError(f"{source}: {exc}") from exc
+
+
+@lru_cache(maxsize=4)
+def load_topology(path: Path) -> Topology:
+    """Load and validate topology.yaml once per process."""
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise TopologyError(f"cannot read topology file {path}: {exc}") from exc
+    return parse_topology(text, source=str(path))

