@@ -81,7 +81,7 @@ def report(
     for rule in body["rules"]:
         rules.add_row(rule["rule_id"], "yes" if rule["passed"] else "[red]no[/red]", rule["detail"])
     clauses = ", ".join(f"{c['clause_id']} ({c['score']:.2f})" for c in body["clauses"])
-    console.print(Panel.fit(fields, title=f"{claim_id} [{found.status}] confidence {found.confidence:.2f}"))
+    console.print(Panel.fit(fields, title=f"{claim_id} · {found.status} · confidence {found.confidence:.2f}"))
     console.print(rules)
     console.print(
         f"clauses cited: {clauses}\nrevision {found.revision}, updated {found.updated_at:%Y-%m-%d %H:%M:%S}"

@@ -7,7 +7,6 @@ Region is part of every lookup: a deployment never sees another region's policy.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from datetime import date
@@ -20,11 +19,9 @@ from cachetools import TTLCache
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from streams.errors import ConfigurationError, PermanentError
+from streams.postgres import PostgresStore
 from streams.resilience import Dependency
 
-_SCHEMA_LOCK = int.from_bytes(
-    hashlib.sha256(b"claimflow.policy_book.schema").digest()[:8], "big", signed=True
-)
 _UPSERT_CHUNK = 2000
 
 _DDL = """
@@ -211,17 +208,19 @@ def _policy_of(row: asyncpg.Record) -> Policy:
     return Policy.model_validate(data)
 
 
-async def _init_connection(conn: asyncpg.Connection) -> None:
-    await conn.set_type_codec("json", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
-
-
-class PolicyBook:
+class PolicyBook(PostgresStore):
     """Policies in PostgreSQL, with a short in-process cache in front of `get`.
 
     The cache holds found policies only, for `cache_ttl_s`: a policy loaded by another
     process is visible at once (misses are never cached), and a changed one within the TTL.
     `upsert` clears it in this process.
     """
+
+    ddl = _DDL
+    schema_lock = "claimflow.policy_book.schema"
+    error = PolicyBookError
+    display_name = "PolicyBook"
+    json_type = "json"  # clauses come back from `json_agg`
 
     def __init__(
         self,
@@ -232,57 +231,8 @@ class PolicyBook:
         cache_size: int = 10_000,
         pool_max_size: int = 4,
     ) -> None:
-        self._dsn = dsn
-        self._dep = dependency or Dependency("postgres")
-        self._pool_max_size = pool_max_size
-        self._pool: asyncpg.Pool | None = None
+        super().__init__(dsn, dependency, pool_max_size=pool_max_size)
         self._cache: TTLCache[tuple[str, str], Policy] = TTLCache(maxsize=cache_size, ttl=cache_ttl_s)
-
-    async def open(self) -> None:
-        """Create the connection pool and the schema (idempotent), so `open()` is all a caller needs."""
-        if self._pool is None:
-            self._pool = await self._dep.call(
-                asyncpg.create_pool,
-                self._dsn,
-                min_size=1,
-                max_size=self._pool_max_size,
-                init=_init_connection,
-            )
-            try:
-                await self.ensure_schema()
-            except BaseException:
-                await self.close()
-                raise
-
-    async def close(self) -> None:
-        """Close the pool, waiting for queries in flight."""
-        if self._pool is not None:
-            pool, self._pool = self._pool, None
-            await pool.close()
-
-    async def __aenter__(self) -> Self:
-        await self.open()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
-
-    @property
-    def pool(self) -> asyncpg.Pool:
-        """The open pool; raises if `open()` was not awaited, rather than failing deep in a query."""
-        if self._pool is None:
-            raise PolicyBookError("PolicyBook is not open: await open() or use `async with`")
-        return self._pool
-
-    async def ensure_schema(self) -> None:
-        """Create the tables if missing; safe when several processes start at once."""
-
-        async def run() -> None:
-            async with self.pool.acquire() as conn, conn.transaction():
-                await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
-                await conn.execute(_DDL)
-
-        await self._dep.call(run)
 
     async def upsert(self, policies: Sequence[Policy]) -> int:
         """Insert or update policies by number; returns how many were new or changed (0 on a re-load).

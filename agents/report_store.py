@@ -11,21 +11,16 @@ race-free across any number of reporter processes.
 from __future__ import annotations
 
 import builtins
-import hashlib
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Self
+from typing import Any
 
 import asyncpg
 from pydantic import BaseModel, ConfigDict, Field
 
 from streams.errors import PermanentError
-from streams.resilience import Dependency
-
-_SCHEMA_LOCK = int.from_bytes(
-    hashlib.sha256(b"claimflow.report_store.schema").digest()[:8], "big", signed=True
-)
+from streams.postgres import PostgresStore
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS report (
@@ -122,64 +117,13 @@ def _rounds(rows: Sequence[ReportRow]) -> builtins.list[builtins.list[ReportRow]
     return rounds
 
 
-async def _init_connection(conn: asyncpg.Connection) -> None:
-    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
-
-
-class ReportStore:
+class ReportStore(PostgresStore):
     """The report table behind the reporter and the report API."""
 
-    def __init__(self, dsn: str, dependency: Dependency | None = None, *, pool_max_size: int = 4) -> None:
-        self._dsn = dsn
-        self._dep = dependency or Dependency("postgres")
-        self._pool_max_size = pool_max_size
-        self._pool: asyncpg.Pool | None = None
-
-    async def open(self) -> None:
-        """Create the connection pool and the schema (idempotent), so `open()` is all a caller needs."""
-        if self._pool is None:
-            self._pool = await self._dep.call(
-                asyncpg.create_pool,
-                self._dsn,
-                min_size=1,
-                max_size=self._pool_max_size,
-                init=_init_connection,
-            )
-            try:
-                await self.ensure_schema()
-            except BaseException:
-                await self.close()
-                raise
-
-    async def close(self) -> None:
-        """Close the pool, waiting for queries in flight."""
-        if self._pool is not None:
-            pool, self._pool = self._pool, None
-            await pool.close()
-
-    async def __aenter__(self) -> Self:
-        await self.open()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
-
-    @property
-    def pool(self) -> asyncpg.Pool:
-        """The open pool; raises if `open()` was not awaited, rather than failing deep in a query."""
-        if self._pool is None:
-            raise ReportStoreError("ReportStore is not open: await open() or use `async with`")
-        return self._pool
-
-    async def ensure_schema(self) -> None:
-        """Create the table if missing; safe when several processes start at once."""
-
-        async def run() -> None:
-            async with self.pool.acquire() as conn, conn.transaction():
-                await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
-                await conn.execute(_DDL)
-
-        await self._dep.call(run)
+    ddl = _DDL
+    schema_lock = "claimflow.report_store.schema"
+    error = ReportStoreError
+    display_name = "ReportStore"
 
     async def save(self, reports: Sequence[ReportRow]) -> int:
         """Save a batch in one transaction; returns how many rows were inserted or re-assessed.

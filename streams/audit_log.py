@@ -19,12 +19,12 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Self
+from typing import Any
 
 import asyncpg
 
 from streams.errors import PermanentError
-from streams.resilience import Dependency
+from streams.postgres import PostgresStore, lock_key
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +41,7 @@ _BROKEN_LINK = (
 _ALTERED = "content does not match its hash: the row was altered"
 
 
-def _lock_key(name: str) -> int:
-    """A stable 64-bit advisory-lock key, so every process picks the same lock without coordination."""
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-
-
-_SCHEMA_LOCK = _lock_key("claimflow.audit_log.schema")
-_APPEND_LOCK = _lock_key("claimflow.audit_log.append")
+_APPEND_LOCK = lock_key("claimflow.audit_log.append")
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS audit_log (
@@ -232,67 +226,16 @@ def _record_of(row: asyncpg.Record) -> AuditRecord:
     )
 
 
-async def _init_connection(conn: asyncpg.Connection) -> None:
-    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
-
-
-class AuditLog:
+class AuditLog(PostgresStore):
     """The audit log table: batched, deduplicated, serialised appends and a streaming verifier.
 
     Use as `async with AuditLog(dsn) as audit:`, or await `open()` and `close()`.
     """
 
-    def __init__(self, dsn: str, dependency: Dependency | None = None, *, pool_max_size: int = 4) -> None:
-        self._dsn = dsn
-        self._dep = dependency or Dependency("postgres")
-        self._pool_max_size = pool_max_size
-        self._pool: asyncpg.Pool | None = None
-
-    async def open(self) -> None:
-        """Create the connection pool and the schema (idempotent), so `open()` is all a caller needs."""
-        if self._pool is None:
-            self._pool = await self._dep.call(
-                asyncpg.create_pool,
-                self._dsn,
-                min_size=1,
-                max_size=self._pool_max_size,
-                init=_init_connection,
-            )
-            try:
-                await self.ensure_schema()
-            except BaseException:
-                await self.close()
-                raise
-
-    async def close(self) -> None:
-        """Close the pool, waiting for queries in flight."""
-        if self._pool is not None:
-            pool, self._pool = self._pool, None
-            await pool.close()
-
-    async def __aenter__(self) -> Self:
-        await self.open()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
-
-    @property
-    def pool(self) -> asyncpg.Pool:
-        """The open pool; raises if `open()` was not awaited, rather than failing deep in a query."""
-        if self._pool is None:
-            raise AuditLogError("AuditLog is not open: await open() or use `async with`")
-        return self._pool
-
-    async def ensure_schema(self) -> None:
-        """Create the tables and triggers if missing; safe when several processes start at once."""
-
-        async def run() -> None:
-            async with self.pool.acquire() as conn, conn.transaction():
-                await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
-                await conn.execute(_DDL)
-
-        await self._dep.call(run)
+    ddl = _DDL
+    schema_lock = "claimflow.audit_log.schema"
+    error = AuditLogError
+    display_name = "AuditLog"
 
     async def append(self, records: Sequence[AuditRecord]) -> int:
         """Append a batch in order, skipping messages already recorded; returns the rows appended.

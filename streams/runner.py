@@ -125,6 +125,11 @@ class AgentRunner:
                 await self.process_batch(events)
 
         app.agent(source, name=self.spec.name, concurrency=self.spec.concurrency)(process)
+
+        async def release(app: faust.App, **_: Any) -> None:
+            await self.stop()
+
+        app.on_before_shutdown.connect(release)
         return app
 
     def _faust_topic(
@@ -156,6 +161,14 @@ class AgentRunner:
                 await self.agent.start()
                 self._is_started = True
                 log.info("agent %s ready (regions %s)", self.spec.name, ", ".join(sorted(self.regions)))
+
+    async def stop(self) -> None:
+        """Release what the agent opened (pools, clients); called once the consumer has stopped."""
+        async with self._started:
+            if self._is_started:
+                self._is_started = False
+                await self.agent.stop()
+                log.info("agent %s stopped", self.spec.name)
 
     async def process_batch(self, events: Sequence[Any]) -> None:
         """Decode, check, handle and emit one batch; only a lost broker makes this raise."""
