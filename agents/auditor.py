@@ -14,7 +14,7 @@ class Auditor(RawAgent):
     """Every topic → audit_log (idempotent on the message's coordinates)."""
 
     async def start(self) -> None:
-        self.log = AuditLog(self.ctx.settings.postgres_dsn)
+        self.log = AuditLog(self.ctx.settings.postgres_dsn, self.ctx.dependency("postgres"))
         await self.log.open()
         codecs = load_codecs(self.ctx.settings.schemas_dir)
         self.codec_of = {t.name: codecs[t.schema_name] for t in self.ctx.topology.topics.values()}

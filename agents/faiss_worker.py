@@ -26,8 +26,8 @@ class FaissWorker(StreamAgent[RetrievalRequest]):
     async def start(self) -> None:
         settings = self.ctx.settings
         self.regions = sorted(settings.regions or self.ctx.topology.regions)
-        self.store = ClauseStore(settings.milvus_uri)
-        self.version = ClauseVersion(settings.redis_url)
+        self.store = ClauseStore(settings.milvus_uri, dependency=self.ctx.dependency("milvus"))
+        self.version = ClauseVersion(settings.redis_url, self.ctx.dependency("redis"))
         self.index = ClauseIndex()
         self.loaded_version: int | None = None
         await self.refresh_if_stale()

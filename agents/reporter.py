@@ -50,7 +50,7 @@ class Reporter(StreamAgent[ClaimValidated]):
     input_model = ClaimValidated
 
     async def start(self) -> None:
-        self.reports = ReportStore(self.ctx.settings.postgres_dsn)
+        self.reports = ReportStore(self.ctx.settings.postgres_dsn, self.ctx.dependency("postgres"))
         await self.reports.open()
 
     async def stop(self) -> None:

@@ -31,7 +31,9 @@ class Retriever(StreamAgent[ClaimIngested]):
         settings = self.ctx.settings
         texts, pages = [], 0
         for doc in claim.documents:
-            data = await self.store.get(doc.uri, max_bytes=settings.max_document_bytes)
+            data = await self.ctx.dependency("object_store").call(
+                self.store.get, doc.uri, max_bytes=settings.max_document_bytes
+            )
             document = await asyncio.to_thread(
                 read_document, data, filename=doc.filename, max_bytes=settings.max_document_bytes
             )

@@ -14,7 +14,7 @@ class Validator(StreamAgent[FieldsExtracted]):
     input_model = FieldsExtracted
 
     async def start(self) -> None:
-        self.policies = PolicyBook(self.ctx.settings.postgres_dsn)
+        self.policies = PolicyBook(self.ctx.settings.postgres_dsn, self.ctx.dependency("postgres"))
         await self.policies.open()
 
     async def stop(self) -> None:

@@ -8,10 +8,11 @@ the runner decodes, checks the region, retries, dead-letters and emits.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar, Generic, TypeVar
 
 from streams.events import Event, Producer
+from streams.resilience import Dependency
 from streams.settings import Settings
 from streams.topology import AgentSpec, Topology
 
@@ -25,6 +26,13 @@ class AgentContext:
     spec: AgentSpec
     settings: Settings
     topology: Topology
+    _dependencies: dict[str, Dependency] = field(default_factory=dict, repr=False)
+
+    def dependency(self, name: str) -> Dependency:
+        """The one `Dependency` (timeouts, retries, breaker) for external system `name` in this process."""
+        if name not in self._dependencies:
+            self._dependencies[name] = Dependency(name, self.settings.retry_policy())
+        return self._dependencies[name]
 
     @property
     def producer(self) -> Producer:

@@ -86,6 +86,10 @@ class Dependency:
                     return await self.breaker.call_async(attempt)
         except CircuitBreakerError as exc:
             raise DependencyUnavailable(f"{self.name}: circuit breaker is open") from exc
-        except (TimeoutError, OSError, ConnectionError) as exc:
+        except ClaimFlowError:
+            raise  # our own errors already say whether they are the input's fault or the dependency's
+        except Exception as exc:
+            # What survived every retry is the dependency failing (timeouts, refused connections,
+            # driver errors): callers wait it out rather than blame the message.
             raise DependencyUnavailable(f"{self.name}: {type(exc).__name__}: {exc}") from exc
         raise AssertionError("unreachable: tenacity either returns or re-raises")  # pragma: no cover

@@ -155,11 +155,17 @@ class AgentRunner:
     # -- processing ---------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Start the agent once, even with concurrency > 1."""
+        """Start the agent once, even with concurrency > 1; wait out dependencies that are down."""
         async with self._started:
-            if not self._is_started:
-                await self.agent.start()
-                self._is_started = True
+            attempt = 0
+            while not self._is_started:
+                try:
+                    await self.agent.start()
+                    self._is_started = True
+                except DependencyUnavailable as exc:
+                    attempt += 1
+                    log.warning("%s: cannot start yet (%s); retrying", self.spec.name, exc)
+                    await asyncio.sleep(min(OUTAGE_BACKOFF_MAX_S, 2.0 ** min(attempt, 5)))
                 log.info("agent %s ready (regions %s)", self.spec.name, ", ".join(sorted(self.regions)))
 
     async def stop(self) -> None:

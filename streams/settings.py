@@ -21,6 +21,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from streams.resilience import RetryPolicy
+
 ENV_PREFIX = "CLAIMFLOW_"
 STACK_ENV_FILE = "stack.env"
 
@@ -57,8 +59,16 @@ class Settings(BaseSettings):
     )
     deployment_version: str = "0.1.0"
 
-    dependency_timeout_s: float = 10.0
-    dependency_attempts: int = 4
+    dependency_timeout_s: float = Field(
+        default=10.0, gt=0, description="Per-attempt timeout of an external call."
+    )
+    dependency_attempts: int = Field(
+        default=4, ge=1, description="Attempts of one external call before it fails."
+    )
+    breaker_fail_max: int = Field(
+        default=5, ge=1, description="Failures in a row that open a circuit breaker."
+    )
+    breaker_reset_s: float = Field(default=30.0, gt=0, description="How long an open breaker refuses calls.")
     processing_attempts: int = Field(default=3, description="Tries per message before it is dead-lettered.")
     max_document_bytes: int = 20 * 1024 * 1024
     retrieval_top_k: int = 5
@@ -74,6 +84,15 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [r.strip().upper() for r in value.split(",") if r.strip()]
         return value
+
+    def retry_policy(self) -> RetryPolicy:
+        """The timeout, retry and breaker policy every external call of this process uses."""
+        return RetryPolicy(
+            timeout_s=self.dependency_timeout_s,
+            attempts=self.dependency_attempts,
+            breaker_fail_max=self.breaker_fail_max,
+            breaker_reset_s=self.breaker_reset_s,
+        )
 
     @property
     def object_store_root(self) -> str:

@@ -23,6 +23,7 @@ from agents.report_store import ReportStore, StoredReport
 from agents.tracking import wait_for_reports
 from streams import agent_processes, devstack
 from streams.codec import get_codec
+from streams.kafka_admin import ensure_topics
 from streams.kafka_io import PartitionRange, log_bounds, make_consumer, read_range
 from streams.settings import Settings, get_settings
 from streams.topology import Topology, load_topology
@@ -115,7 +116,8 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     """The embedded stack, the sample policy book and every agent of topology.yaml, for the whole session."""
     state_dir = tmp_path_factory.mktemp("claimflow-state")
     stack = devstack.up(state_dir)
-    env = stack.env()
+    # Short breaker and timeouts so the outage tests see recovery in seconds, not half a minute.
+    env = {**stack.env(), "CLAIMFLOW_BREAKER_RESET_S": "2", "CLAIMFLOW_DEPENDENCY_TIMEOUT_S": "3"}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     get_settings.cache_clear()
@@ -124,6 +126,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     try:
         corpus = samples.generate(tmp_path_factory.mktemp("sample"), claims=SAMPLE_CLAIMS, seed=11)
         asyncio.run(load_policy_book(settings, corpus.policies_file))
+        ensure_topics(settings.kafka_bootstrap, topology.topics.values())
         agent_processes.start_agents(state_dir, topology, env=env)
         truth = [json.loads(line) for line in corpus.ground_truth_file.read_text().splitlines()]
         yield Pipeline(settings, topology, state_dir, env, corpus, truth)
