@@ -21,6 +21,7 @@ from streams.settings import get_settings
 
 console = Console()
 policies_app = typer.Typer(help="The policy book.", no_args_is_help=True)
+eval_app = typer.Typer(help="Quality measurements on labelled corpora.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 
 
@@ -134,6 +135,17 @@ def demo(
     run_demo(claims=claims, timeout_s=timeout, console=console)
 
 
+@eval_app.command("pii")
+def eval_pii(
+    documents: Annotated[int, typer.Option(help="Labelled documents to generate.")] = 150,
+    seed: Annotated[int, typer.Option()] = 11,
+) -> None:
+    """Redaction recall and precision per PII kind on a generated, labelled corpus."""
+    from agents.pii_eval import run
+
+    run(documents, seed, console)
+
+
 def register(app: typer.Typer) -> None:
     """Plug the domain commands into the `claimflow` CLI (entry point `claimflow.cli`)."""
     app.command()(submit)
@@ -142,3 +154,4 @@ def register(app: typer.Typer) -> None:
     app.command()(demo)
     app.add_typer(policies_app, name="policies")
     app.add_typer(audit_app, name="audit")
+    app.add_typer(eval_app, name="eval")
