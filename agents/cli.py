@@ -90,12 +90,16 @@ def report(
 
 
 def sample(
-    claims: Annotated[int, typer.Option(help="How many claim PDFs to generate.")] = 20,
+    claims: Annotated[int, typer.Option(help="How many claims to generate.")] = 20,
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("sample"),
     seed: Annotated[int, typer.Option()] = 7,
+    scanned_share: Annotated[float, typer.Option(help="Share of claims as scanned, image-only PDFs.")] = 0.0,
+    photo_share: Annotated[float, typer.Option(help="Share of claims as PNG/JPEG photos of the form.")] = 0.0,
 ) -> None:
-    """Generate a synthetic policy book, claim PDFs and their ground truth."""
-    corpus = samples.generate(out, claims=claims, seed=seed)
+    """Generate a synthetic policy book, claim documents (digital, scanned, photos) and their ground truth."""
+    corpus = samples.generate(
+        out, claims=claims, seed=seed, scanned_share=scanned_share, photo_share=photo_share
+    )
     console.print(
         f"policies: {corpus.policies_file}\nclaims:   {corpus.claims_dir} ({len(corpus.claim_files)})\n"
         f"truth:    {corpus.ground_truth_file}"
@@ -127,12 +131,20 @@ def audit_verify() -> None:
 
 def demo(
     claims: Annotated[int, typer.Option(help="How many sample claims to submit.")] = 50,
+    scanned_share: Annotated[float, typer.Option(help="Share of scanned claims (read by OCR).")] = 0.1,
+    photo_share: Annotated[float, typer.Option(help="Share of claims photographed (read by OCR).")] = 0.04,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for every report.")] = 300,
 ) -> None:
     """Start the embedded stack and the agents, load sample policies, submit claims and show the reports."""
     from agents.demo import run_demo
 
-    run_demo(claims=claims, timeout_s=timeout, console=console)
+    run_demo(
+        claims=claims,
+        scanned_share=scanned_share,
+        photo_share=photo_share,
+        timeout_s=timeout,
+        console=console,
+    )
 
 
 @eval_app.command("pii")

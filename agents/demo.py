@@ -46,7 +46,9 @@ async def _collect(
         await store.close()
 
 
-def run_demo(*, claims: int, timeout_s: float, console: Console) -> None:
+def run_demo(
+    *, claims: int, scanned_share: float, photo_share: float, timeout_s: float, console: Console
+) -> None:
     """Stack up, policies loaded, agents started, claims submitted, reports printed."""
     console.width = max(console.width, 132)  # the report table needs room even when output is piped
     state_dir = get_settings().state_dir
@@ -56,7 +58,13 @@ def run_demo(*, claims: int, timeout_s: float, console: Console) -> None:
         devstack.up(state_dir)
     settings = _settings_after_stack_up()
     topology = load_topology(settings.topology_file)
-    corpus = samples.generate(state_dir / "demo-sample", claims=claims, seed=DEMO_SEED)
+    corpus = samples.generate(
+        state_dir / "demo-sample",
+        claims=claims,
+        seed=DEMO_SEED,
+        scanned_share=scanned_share,
+        photo_share=photo_share,
+    )
     with console.status("loading the sample policy book"):
         loaded = asyncio.run(load_policy_book(settings, corpus.policies_file))
     console.print(f"policy book: {loaded.policies} policies, {loaded.clauses} clauses")
@@ -82,14 +90,16 @@ def run_demo(*, claims: int, timeout_s: float, console: Console) -> None:
     ) as progress:
         reports = asyncio.run(_collect(settings, [e.claim_id for e in events], timeout_s, progress))
     elapsed = time.monotonic() - started
-    _print_reports(console, [reports[e.claim_id] for e in events])
+    kinds = {e.claim_id: row.get("kind", "digital") for e, row in zip(events, truth, strict=True)}
+    _print_reports(console, [reports[e.claim_id] for e in events], kinds)
     _print_summary(console, settings, reports, elapsed, cold=cold)
 
 
-def _print_reports(console: Console, reports: list[StoredReport]) -> None:
+def _print_reports(console: Console, reports: list[StoredReport], kinds: dict[str, str]) -> None:
     table = Table(
         Column("claim", no_wrap=True),
         Column("region", no_wrap=True),
+        Column("document", no_wrap=True),
         Column("policy number", no_wrap=True),
         Column("incident date", no_wrap=True),
         Column("damage", no_wrap=True, overflow="ellipsis", ratio=1),
@@ -102,6 +112,7 @@ def _print_reports(console: Console, reports: list[StoredReport]) -> None:
         table.add_row(
             r.claim_id,
             r.region,
+            kinds.get(r.claim_id, ""),
             r.policy_number or "-",
             str(r.incident_date or "-"),
             r.damage_description or "-",

@@ -82,21 +82,27 @@ class ClaimIngested(Event):
 
 
 class RetrievalRequest(Event):
-    """The claim's text and embedding, on its way to the FAISS worker owning its region."""
+    """The claim's redacted text and embedding, on its way to the FAISS worker owning its region."""
 
     avro_schema = "retrieval_request"
     text: str
     pages: int
+    ocr_pages: int = 0
+    min_confidence: float = 1.0
+    redactions: dict[str, int] = {}
     embedding: list[float]
     top_k: int
 
 
 class ClausesRetrieved(Event):
-    """The claim's text with the most relevant clauses of its region."""
+    """The claim's redacted text with the most relevant clauses of its region."""
 
     avro_schema = "clauses_retrieved"
     text: str
     pages: int
+    ocr_pages: int = 0
+    min_confidence: float = 1.0
+    redactions: dict[str, int] = {}
     clauses: list[RetrievedClause]
 
 

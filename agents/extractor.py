@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from agents.events import (
     ClaimFields,
@@ -18,6 +19,13 @@ from streams.agent import StreamAgent
 RULES_EXTRACTOR_VERSION = "rules-1"
 
 
+def _weighted(field: dict[str, Any], reading_confidence: float) -> ExtractedField:
+    """A field read from a poor scan is only as sure as the scan: both must be right."""
+    return ExtractedField.model_validate(
+        {**field, "confidence": round(field["confidence"] * reading_confidence, 4)}
+    )
+
+
 class Extractor(StreamAgent[ClausesRetrieved]):
     """clauses.retrieved → fields.extracted (deterministic rules; an LLM path comes with issue 5)."""
 
@@ -25,10 +33,11 @@ class Extractor(StreamAgent[ClausesRetrieved]):
 
     async def handle(self, event: ClausesRetrieved) -> FieldsExtracted:
         found = await asyncio.to_thread(extract_fields, event.text, event.region)
+        reading = event.min_confidence
         fields = ClaimFields(
-            policy_number=ExtractedField.model_validate(found.policy_number.model_dump()),
-            incident_date=ExtractedField.model_validate(found.incident_date.model_dump()),
-            damage_description=ExtractedField.model_validate(found.damage_description.model_dump()),
+            policy_number=_weighted(found.policy_number.model_dump(), reading),
+            incident_date=_weighted(found.incident_date.model_dump(), reading),
+            damage_description=_weighted(found.damage_description.model_dump(), reading),
         )
         return event.follow(
             FieldsExtracted,

@@ -62,6 +62,9 @@ class FaissWorker(StreamAgent[RetrievalRequest]):
                 by=self.ctx.producer,
                 text=request.text,
                 pages=request.pages,
+                ocr_pages=request.ocr_pages,
+                min_confidence=request.min_confidence,
+                redactions=request.redactions,
                 clauses=hits[i],
             )
             for i, request in enumerate(events)

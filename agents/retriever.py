@@ -1,19 +1,42 @@
-"""Retriever: reads a claim's documents, embeds the text and asks the FAISS workers for clauses."""
+"""Retriever: reads a claim's documents (text layer or OCR), redacts PII, embeds, asks for clauses.
+
+Redaction happens here, at the edge: the text that travels on Kafka (and so into
+replays, the audit log and any LLM prompt) carries typed placeholders, never the
+policyholder's name, contact details, account or national id numbers.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from agents.documents import read_document
 from agents.embedder import MiniLMEmbedder
 from agents.events import ClaimIngested, RetrievalRequest
+from agents.ocr import shared_engine
+from agents.redaction import redact
 from streams.agent import StreamAgent
 from streams.events import Event
 from streams.objectstore import FileObjectStore
 
 # The embedder sees the start of the claim: MiniLM reads at most 256 word pieces anyway.
 EMBEDDED_CHARS = 2000
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ClaimText:
+    """Everything read from one claim's documents, already redacted."""
+
+    text: str = ""
+    pages: int = 0
+    ocr_pages: int = 0
+    min_confidence: float = 1.0
+    redactions: Counter[str] = field(default_factory=Counter)
 
 
 class Retriever(StreamAgent[ClaimIngested]):
@@ -24,35 +47,63 @@ class Retriever(StreamAgent[ClaimIngested]):
     async def start(self) -> None:
         self.store = FileObjectStore(self.ctx.settings.object_store_root)
         self.embedder = MiniLMEmbedder()
-        await asyncio.to_thread(self.embedder.warm)
+        self.ocr = shared_engine()
+        # Both models load once per worker here, so the first claim (scanned or not) is not slow.
+        await asyncio.gather(asyncio.to_thread(self.embedder.warm), asyncio.to_thread(self.ocr.warm))
 
-    async def read_text(self, claim: ClaimIngested) -> tuple[str, int]:
-        """All documents' text, in submission order, and the page count."""
+    async def stop(self) -> None:
+        """Stop the OCR helper process with the worker."""
+        await asyncio.to_thread(self.ocr.close)
+
+    async def read_claim(self, claim: ClaimIngested) -> ClaimText:
+        """Every document's text in submission order, with the weakest page's reading confidence."""
         settings = self.ctx.settings
-        texts, pages = [], 0
+        result, texts = ClaimText(), []
         for doc in claim.documents:
             data = await self.ctx.dependency("object_store").call(
                 self.store.get, doc.uri, max_bytes=settings.max_document_bytes
             )
             document = await asyncio.to_thread(
-                read_document, data, filename=doc.filename, max_bytes=settings.max_document_bytes
+                read_document,
+                data,
+                filename=doc.filename,
+                max_bytes=settings.max_document_bytes,
+                max_pages=settings.max_document_pages,
+                ocr_seconds_per_page=settings.ocr_seconds_per_page,
+                max_pixels=settings.max_image_pixels,
+                ocr=self.ocr,
             )
-            texts.append(document.text)
-            pages += len(document.pages)
-        return "\n\n".join(texts), pages
+            redacted = redact(document.text, claim.region)
+            texts.append(redacted.text)
+            result.pages += len(document.pages)
+            result.ocr_pages += document.ocr_pages
+            result.min_confidence = min(result.min_confidence, document.min_confidence)
+            result.redactions.update(redacted.counts())
+        result.text = "\n\n".join(texts)
+        if result.ocr_pages:
+            log.info(
+                "claim %s: %d page(s) read by OCR, lowest page confidence %.3f",
+                claim.claim_id,
+                result.ocr_pages,
+                result.min_confidence,
+            )
+        return result
 
     async def handle_batch(self, events: Sequence[ClaimIngested]) -> list[Event]:
-        read = [await self.read_text(claim) for claim in events]
-        vectors = await self.embedder.embed_async([text[:EMBEDDED_CHARS] for text, _ in read])
+        read = [await self.read_claim(claim) for claim in events]
+        vectors = await self.embedder.embed_async([r.text[:EMBEDDED_CHARS] for r in read])
         top_k = self.ctx.settings.retrieval_top_k
         return [
             claim.follow(
                 RetrievalRequest,
                 by=self.ctx.producer,
-                text=text,
-                pages=pages,
+                text=r.text,
+                pages=r.pages,
+                ocr_pages=r.ocr_pages,
+                min_confidence=r.min_confidence,
+                redactions=dict(r.redactions),
                 embedding=vector.tolist(),
                 top_k=top_k,
             )
-            for claim, (text, pages), vector in zip(events, read, vectors, strict=True)
+            for claim, r, vector in zip(events, read, vectors, strict=True)
         ]

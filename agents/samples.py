@@ -5,13 +5,21 @@ layouts, varied labels, region-specific date formats and distractor dates
 (report date, date of birth, policy start) that a naive extractor would take for
 the incident date. Everything is drawn from one seeded `random.Random`, and
 reportlab runs with `invariant=1`, so a seed always gives the same bytes.
+
+Customers also send scans and phone photos. A share of the claims can be turned
+into image-only PDFs (rasterised, skewed, blurred, noisy) or PNG/JPEG photos
+(perspective, uneven light, background), with the same ground truth. Those
+degradations draw from a second generator, so asking for scans never changes
+which claims, policies and layouts a seed produces.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import random
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,6 +27,9 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image, ImageFilter
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -30,6 +41,9 @@ PRODUCT_PERILS: dict[str, tuple[str, ...]] = {
 }
 EXCLUSIONS = "EXCL"
 OUT_OF_PERIOD_SHARE = 0.05
+KINDS = ("digital", "scanned", "photo")
+# Office scanners default to 150-300 dpi; 150 is what the OCR reader renders at anyway.
+SCAN_DPI = 150
 
 POLICY_LABELS = ("Policy number", "Policy No.", "Policy #", "Policy no", "Policy Number")
 INCIDENT_LABELS = ("Date of incident", "Date of loss", "Incident date", "Loss occurred on")
@@ -387,6 +401,7 @@ class _Claim:
     """Everything printed on one claim document, plus what the ground truth records."""
 
     file: str
+    kind: str
     policy: _Policy
     incident: date
     reported: date
@@ -410,6 +425,8 @@ def generate(
     seed: int = 7,
     regions: Sequence[str] = ("EU", "US", "APAC"),
     policies_per_region: int = 20,
+    scanned_share: float = 0.0,
+    photo_share: float = 0.0,
 ) -> SampleCorpus:
     """Write a policy book, `claims` claim PDFs and their ground truth under `out_dir`.
 
@@ -422,22 +439,38 @@ def generate(
         seed: Same seed, same files.
         regions: Regions to draw policies and claims from (keys of `REGIONS`).
         policies_per_region: Size of each region's policy book.
+        scanned_share: Share of claims delivered as scanned, image-only PDFs.
+        photo_share: Share of claims delivered as PNG or JPEG photos of the printed form.
     """
     unknown = sorted(set(regions) - set(REGIONS))
     if unknown:
         raise ValueError(f"unknown regions {unknown}; known: {sorted(REGIONS)}")
+    if min(scanned_share, photo_share) < 0.0 or scanned_share + photo_share > 1.0:
+        raise ValueError(
+            f"shares must be >= 0 and add up to <= 1 (scanned {scanned_share}, photo {photo_share})"
+        )
     rng = random.Random(seed)
+    degrade = random.Random(f"degrade-{seed}")
     out_dir.mkdir(parents=True, exist_ok=True)
     claims_dir = out_dir / "claims"
     claims_dir.mkdir(exist_ok=True)
     book = _make_policy_book(rng, regions, policies_per_region)
     policies_file = out_dir / "policies.jsonl"
     _write_jsonl(policies_file, [_policy_record(p) for region in regions for p in book[region]])
-    drawn = [_make_claim(rng, index, book[regions[index % len(regions)]]) for index in range(claims)]
+    drawn = []
+    for index in range(claims):
+        claim = _make_claim(rng, index, book[regions[index % len(regions)]])
+        drawn.append(_deliver_as(degrade, claim, _draw_kind(degrade, scanned_share, photo_share)))
     claim_files = []
     for claim in drawn:
         path = claims_dir / claim.file
-        path.write_bytes(_render(rng, claim))
+        pdf = _render(rng, claim)
+        if claim.kind == "scanned":
+            path.write_bytes(_scan(degrade, pdf))
+        elif claim.kind == "photo":
+            path.write_bytes(_photograph(degrade, pdf, path.suffix))
+        else:
+            path.write_bytes(pdf)
         claim_files.append(path)
     ground_truth_file = out_dir / "ground_truth.jsonl"
     _write_jsonl(ground_truth_file, [_truth_record(c) for c in drawn])
@@ -544,6 +577,7 @@ def _make_claim(rng: random.Random, index: int, policies: list[_Policy]) -> _Cla
     incident = _incident_date(rng, policy)
     return _Claim(
         file=f"claim-{index + 1:04d}.pdf",
+        kind="digital",
         policy=policy,
         incident=incident,
         reported=incident + timedelta(days=rng.randrange(1, 21)),
@@ -569,9 +603,25 @@ def _description(rng: random.Random, product: str, peril: str) -> str:
     return " ".join([rng.choice(EVENTS[(product, peril)]), *extra])
 
 
+def _draw_kind(rng: random.Random, scanned_share: float, photo_share: float) -> str:
+    draw = rng.random()
+    if draw < scanned_share:
+        return "scanned"
+    return "photo" if draw < scanned_share + photo_share else "digital"
+
+
+def _deliver_as(rng: random.Random, claim: _Claim, kind: str) -> _Claim:
+    """Name the file for how it reaches the insurer: photos are PNG or JPEG, everything else PDF."""
+    if kind != "photo":
+        return dataclasses.replace(claim, kind=kind)
+    suffix = rng.choice((".png", ".jpg"))
+    return dataclasses.replace(claim, kind=kind, file=claim.file.removesuffix(".pdf") + suffix)
+
+
 def _truth_record(claim: _Claim) -> dict[str, Any]:
     return {
         "file": claim.file,
+        "kind": claim.kind,
         "region": claim.policy.region,
         "policy_number": claim.policy.number,
         "incident_date": claim.incident.isoformat(),
@@ -741,3 +791,83 @@ def _table_story(rng: random.Random, claim: _Claim) -> list[Flowable]:
         Spacer(1, 12),
         Paragraph(f"{rng.choice(REPORT_LABELS)}: {claim.fmt(claim.reported)}", styles["Normal"]),
     ]
+
+
+# --- scans and photos ---------------------------------------------------------------------------
+
+
+def _rasterise(pdf: bytes, dpi: int, grayscale: bool) -> list[Image.Image]:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return [
+            document[i].render(scale=dpi / 72, grayscale=grayscale).to_pil() for i in range(len(document))
+        ]
+    finally:
+        document.close()
+
+
+def _noise(rng: random.Random, image: Image.Image, sigma: float) -> Image.Image:
+    """Sensor and paper noise, from a numpy generator seeded by the corpus generator."""
+    pixels = np.asarray(image, dtype=np.float32)
+    grain = np.random.default_rng(rng.randrange(2**32)).normal(0.0, sigma, pixels.shape)
+    return Image.fromarray(np.clip(pixels + grain, 0, 255).astype(np.uint8), image.mode)
+
+
+def _scan(rng: random.Random, pdf: bytes) -> bytes:
+    """An image-only PDF as a flatbed scanner makes it: slightly rotated and skewed, soft, grainy."""
+    pages = []
+    for page in _rasterise(pdf, SCAN_DPI, grayscale=True):
+        shear = rng.uniform(-0.015, 0.015)
+        page = page.transform(page.size, Image.Transform.AFFINE, (1, shear, 0, 0, 1, 0), fillcolor=255)
+        page = page.rotate(rng.uniform(-2.0, 2.0), resample=Image.Resampling.BICUBIC, fillcolor=255)
+        page = page.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.9)))
+        paper = rng.randrange(225, 250)  # recycled paper is never white
+        page = page.point(lambda value, paper=paper: value * paper // 255)
+        pages.append(_noise(rng, page, rng.uniform(3.0, 10.0)))
+    buffer = io.BytesIO()
+    # Pillow stamps the current time into the PDF; a fixed date keeps a seed's bytes identical.
+    fixed = time.strptime("2000-01-01", "%Y-%m-%d")
+    pages[0].save(
+        buffer,
+        "PDF",
+        resolution=SCAN_DPI,
+        save_all=True,
+        append_images=pages[1:],
+        creationDate=fixed,
+        modDate=fixed,
+    )
+    return buffer.getvalue()
+
+
+def _photograph(rng: random.Random, pdf: bytes, suffix: str) -> bytes:
+    """A phone photo of the printed first page: on a desk, in perspective, lit from one side."""
+    page = _rasterise(pdf, SCAN_DPI, grayscale=False)[0].convert("RGB")
+    width, height = page.size
+    margin = int(width * 0.08)
+    desk = tuple(rng.randrange(60, 160) for _ in range(3))
+    canvas = Image.new("RGB", (width + 2 * margin, height + 2 * margin), desk)
+    canvas.paste(page.rotate(rng.uniform(-3.0, 3.0), expand=True, fillcolor=desk), (margin // 2, margin // 2))
+    # Keystone: the corners of the output are pulled in by a few percent, as when the phone is tilted.
+    w, h = canvas.size
+    pull = [rng.uniform(0.0, 0.03) for _ in range(8)]
+    quad = (
+        w * pull[0], h * pull[1],
+        w * pull[2], h * (1 - pull[3]),
+        w * (1 - pull[4]), h * (1 - pull[5]),
+        w * (1 - pull[6]), h * pull[7],
+    )  # fmt: skip
+    photo = canvas.transform((w, h), Image.Transform.QUAD, quad, resample=Image.Resampling.BICUBIC)
+    light = np.linspace(rng.uniform(0.7, 0.85), 1.0, w, dtype=np.float32)
+    if rng.random() < 0.5:
+        light = light[::-1]
+    pixels = np.asarray(photo, dtype=np.float32) * light[None, :, None]
+    photo = Image.fromarray(pixels.astype(np.uint8), "RGB").filter(
+        ImageFilter.GaussianBlur(rng.uniform(0.2, 0.7))
+    )
+    photo = _noise(rng, photo, rng.uniform(2.0, 6.0))
+    buffer = io.BytesIO()
+    if suffix == ".jpg":
+        photo.save(buffer, "JPEG", quality=rng.randrange(70, 92))
+    else:
+        photo.save(buffer, "PNG")
+    return buffer.getvalue()

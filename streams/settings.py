@@ -70,7 +70,10 @@ class Settings(BaseSettings):
     )
     breaker_reset_s: float = Field(default=30.0, gt=0, description="How long an open breaker refuses calls.")
     processing_attempts: int = Field(default=3, description="Tries per message before it is dead-lettered.")
-    max_document_bytes: int = 20 * 1024 * 1024
+    max_document_bytes: int = Field(default=20 * 1024 * 1024, ge=1, description="Largest document accepted.")
+    max_document_pages: int = Field(default=50, ge=1, description="Most pages read from one document.")
+    ocr_seconds_per_page: float = Field(default=30.0, gt=0, description="OCR time limit of one page.")
+    max_image_pixels: int = Field(default=50_000_000, ge=1, description="Largest image decoded (bomb guard).")
     retrieval_top_k: int = 5
     retrieval_batch_size: int = 64
     retrieval_batch_window_s: float = 0.05

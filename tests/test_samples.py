@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
-from agents.documents import read_document
+from agents.documents import EmptyDocument, read_document
 from agents.extraction import extract_fields
+from agents.ocr import OcrEngine, OcrResult
 from agents.samples import PRODUCT_PERILS, SampleCorpus, generate
 
 CLAIMS = 60
@@ -85,3 +87,37 @@ def test_other_seed_other_output(tmp_path: Path) -> None:
 def test_unknown_region_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown regions"):
         generate(tmp_path, claims=1, regions=("MARS",))
+
+
+def test_digital_by_default(corpus: SampleCorpus) -> None:
+    assert {row["kind"] for row in _jsonl(corpus.ground_truth_file)} == {"digital"}
+
+
+def test_scans_and_photos_keep_the_claims_and_are_reproducible(tmp_path: Path) -> None:
+    plain = generate(tmp_path / "plain", claims=6, seed=3)
+    first = generate(tmp_path / "a", claims=6, seed=3, scanned_share=0.3, photo_share=0.3)
+    second = generate(tmp_path / "b", claims=6, seed=3, scanned_share=0.3, photo_share=0.3)
+    assert first.policies_file.read_bytes() == plain.policies_file.read_bytes()
+    truth = _jsonl(first.ground_truth_file)
+    for row, original in zip(truth, _jsonl(plain.ground_truth_file), strict=True):
+        assert {**row, "file": "", "kind": ""} == {**original, "file": "", "kind": ""}
+    assert {row["kind"] for row in truth} == {"digital", "scanned", "photo"}
+    assert [row["file"] for row in truth] == [path.name for path in first.claim_files]
+    for row, a, b in zip(truth, first.claim_files, second.claim_files, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+        expected = {"digital": {".pdf"}, "scanned": {".pdf"}, "photo": {".png", ".jpg"}}[row["kind"]]
+        assert a.suffix in expected
+        if row["kind"] == "scanned":
+            with pytest.raises(EmptyDocument):  # image only: no text layer, and OCR finds nothing here
+                read_document(a.read_bytes(), ocr=_NoText())
+
+
+class _NoText(OcrEngine):
+    def recognise(self, image: np.ndarray, *, timeout: float) -> OcrResult:
+        return OcrResult(lines=[], scores=[], seconds=0.0)
+
+
+@pytest.mark.parametrize(("scanned", "photo"), [(-0.1, 0.0), (0.7, 0.4)])
+def test_bad_shares_are_refused(tmp_path: Path, scanned: float, photo: float) -> None:
+    with pytest.raises(ValueError, match="shares"):
+        generate(tmp_path, claims=1, scanned_share=scanned, photo_share=photo)
