@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test test-unit test-integration lint format typecheck check down clean
+.PHONY: help install demo bench test test-unit test-integration lint format typecheck check down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ install: $(STAMP) ## Create .venv and install ClaimFlow with its test tools
 
 demo: $(STAMP) ## Start the embedded stack and the agents, run sample claims, print the reports
 	$(BIN)/claimflow demo --claims $${CLAIMS:-50}
+
+bench: $(STAMP) ## Measure claims/hour, latency and per-agent cost against the in-process limit (results/bench)
+	$(BIN)/claimflow bench --claims $${CLAIMS:-200}
 
 test: $(STAMP) ## Unit and integration tests (the integration tests start their own embedded stack)
 	$(BIN)/pytest

@@ -12,6 +12,8 @@ from rich.panel import Panel
 from rich.table import Table
 
 from agents import samples
+from agents.bench.cli import bench
+from agents.clause_version import ClauseVersion
 from agents.intake import build_claim, check_region, publish_claims
 from agents.policy_loader import load_policy_book
 from agents.report_store import ReportStore, StoredReport
@@ -43,14 +45,32 @@ def submit(
 
 
 @policies_app.command("load")
-def policies_load(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
-    """Load a policy book (JSONL): policies into PostgreSQL, clause embeddings into Milvus."""
+def policies_load(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    wait: Annotated[
+        float,
+        typer.Option(help="Seconds to wait until every live FAISS worker applied the update; 0 = don't."),
+    ] = 0,
+) -> None:
+    """Load a policy book (JSONL): policies into PostgreSQL, clauses into Milvus, then policy.updated."""
+    settings = get_settings()
     with console.status("loading policy book") as status:
-        result = asyncio.run(load_policy_book(get_settings(), path, on_progress=lambda s: status.update(s)))
+        result = asyncio.run(load_policy_book(settings, path, on_progress=lambda s: status.update(s)))
     console.print(
-        f"{result.policies} policies, {result.clauses} clauses loaded "
-        f"(clause version {result.clause_version})"
+        f"{result.policies} policies, {result.clauses} clauses ({result.changed_clauses} new or changed); "
+        f"policy.updated version {result.clause_version} published for {', '.join(result.regions)}"
     )
+    if wait:
+        applied = asyncio.run(_wait_until_applied(settings.redis_url, result.clause_version, wait))
+        console.print(f"applied by {len(applied)} FAISS worker(s)")
+
+
+async def _wait_until_applied(redis_url: str, version: int, timeout_s: float) -> dict[str, int]:
+    versions = ClauseVersion(redis_url)
+    try:
+        return await versions.wait_until_applied(version, timeout_s=timeout_s)
+    finally:
+        await versions.close()
 
 
 async def _get_report(claim_id: str) -> StoredReport | None:
@@ -95,10 +115,18 @@ def sample(
     seed: Annotated[int, typer.Option()] = 7,
     scanned_share: Annotated[float, typer.Option(help="Share of claims as scanned, image-only PDFs.")] = 0.0,
     photo_share: Annotated[float, typer.Option(help="Share of claims as PNG/JPEG photos of the form.")] = 0.0,
+    short_policy_share: Annotated[
+        float, typer.Option(help="Share printing short policy numbers (`88 4417 22`, `Pol.-Nr. 884417/22`).")
+    ] = samples.SHORT_POLICY_SHARE,
 ) -> None:
     """Generate a synthetic policy book, claim documents (digital, scanned, photos) and their ground truth."""
     corpus = samples.generate(
-        out, claims=claims, seed=seed, scanned_share=scanned_share, photo_share=photo_share
+        out,
+        claims=claims,
+        seed=seed,
+        scanned_share=scanned_share,
+        photo_share=photo_share,
+        short_policy_share=short_policy_share,
     )
     console.print(
         f"policies: {corpus.policies_file}\nclaims:   {corpus.claims_dir} ({len(corpus.claim_files)})\n"
@@ -158,12 +186,39 @@ def eval_pii(
     run(documents, seed, console)
 
 
+@eval_app.command("retrieval")
+def eval_retrieval(
+    claims: Annotated[
+        int, typer.Option(help="Claims to generate (scans and photos cost ~2 s of OCR each).")
+    ] = 60,
+    seed: Annotated[int, typer.Option()] = 23,
+    scanned_share: Annotated[float, typer.Option()] = 0.25,
+    photo_share: Annotated[float, typer.Option()] = 0.25,
+    out: Annotated[Path, typer.Option(help="JSON report.")] = Path("results/retrieval_eval.json"),
+) -> None:
+    """Recall@1/@5 of each claim's governing clause, per document kind and query strategy, in process."""
+    from agents.clause_index import IndexSpec
+    from agents.retrieval_eval import run
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    run(
+        console,
+        claims=claims,
+        seed=seed,
+        scanned_share=scanned_share,
+        photo_share=photo_share,
+        json_path=out,
+        spec=IndexSpec.from_settings(get_settings()),
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Plug the domain commands into the `claimflow` CLI (entry point `claimflow.cli`)."""
     app.command()(submit)
     app.command()(report)
     app.command()(sample)
     app.command()(demo)
+    app.command()(bench)
     app.add_typer(policies_app, name="policies")
     app.add_typer(audit_app, name="audit")
     app.add_typer(eval_app, name="eval")

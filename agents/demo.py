@@ -64,6 +64,7 @@ def run_demo(
         seed=DEMO_SEED,
         scanned_share=scanned_share,
         photo_share=photo_share,
+        short_policy_share=samples.SHORT_POLICY_SHARE,
     )
     with console.status("loading the sample policy book"):
         loaded = asyncio.run(load_policy_book(settings, corpus.policies_file))

@@ -46,14 +46,24 @@ class ExtractedField(_Part):
     value: str | None = None
     confidence: float = 0.0
     evidence: str = ""
+    page: int | None = None
+    candidates: list[str] = []
 
 
 class ClaimFields(_Part):
-    """The fields every assessment needs."""
+    """The fields every assessment needs.
+
+    The fields added after the walking skeleton default to "not found", so a producer
+    that predates them still writes valid events (and reads as needing review).
+    """
 
     policy_number: ExtractedField
     incident_date: ExtractedField
     damage_description: ExtractedField
+    damage_type: ExtractedField = ExtractedField()
+    claimed_amount: ExtractedField = ExtractedField()
+    currency: ExtractedField = ExtractedField()
+    reported_on: ExtractedField = ExtractedField()
 
 
 class ExtractorProvenance(_Part):
@@ -71,6 +81,7 @@ class RuleOutcome(_Part):
     description: str
     passed: bool
     detail: str = ""
+    severity: str = "major"
 
 
 class ClaimIngested(Event):
@@ -135,4 +146,22 @@ class ReportReady(Event):
     policy_number: str | None = None
     incident_date: str | None = None
     damage_description: str | None = None
+    damage_type: str | None = None
+    claimed_amount: str | None = None
+    currency: str | None = None
     revision: int = 1
+
+
+class PolicyUpdated(Event):
+    """Policies and clauses were (re)loaded: every FAISS worker serving one of `regions` refreshes it.
+
+    One event per region of the load, keyed by that region; all carry the load's `version`
+    and every region it touched, so a worker refreshes the whole load from the first event.
+    `claim_id` is empty: a policy change belongs to no claim.
+    """
+
+    avro_schema = "policy_updated"
+    version: int
+    regions: list[str]
+    clause_ids: list[str]
+    policy_numbers: list[str] = []

@@ -1,4 +1,8 @@
-"""Extractor: reads the policy number, incident date and damage description from the claim text."""
+"""Extractor: reads the claim fields (policy number candidates, dates, damage, amount) from the claim text.
+
+It only reads: resolving a policy number against the policy book is the validator's job,
+because the validator holds the book.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from agents.events import (
 from agents.extraction import extract_fields
 from streams.agent import StreamAgent
 
-RULES_EXTRACTOR_VERSION = "rules-1"
+RULES_EXTRACTOR_VERSION = "rules-2"
 
 
 def _weighted(field: dict[str, Any], reading_confidence: float) -> ExtractedField:
@@ -35,9 +39,7 @@ class Extractor(StreamAgent[ClausesRetrieved]):
         found = await asyncio.to_thread(extract_fields, event.text, event.region)
         reading = event.min_confidence
         fields = ClaimFields(
-            policy_number=_weighted(found.policy_number.model_dump(), reading),
-            incident_date=_weighted(found.incident_date.model_dump(), reading),
-            damage_description=_weighted(found.damage_description.model_dump(), reading),
+            **{name: _weighted(value, reading) for name, value in found.model_dump().items()}
         )
         return event.follow(
             FieldsExtracted,

@@ -1,21 +1,37 @@
-"""FAISS worker: answers batched top-k clause searches for the regions whose shard it owns."""
+"""FAISS worker: answers batched top-k clause searches for the regions whose shard it owns.
+
+Besides its share of `retrieval.requests`, every worker process follows all of
+`policy.updated` (see `agents.clause_version`) and reloads the regions an update names
+from Milvus, swapping each region's index atomically: once an update is applied, and
+the worker has acknowledged its version, no answer comes from the old clauses.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import os
+import socket
+import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from agents.clause_index import ClauseIndex
+from agents.clause_index import ClauseIndex, IndexSpec
 from agents.clause_store import ClauseStore
-from agents.clause_version import ClauseVersion
-from agents.events import ClausesRetrieved, RetrievalRequest, RetrievedClause
+from agents.clause_version import ClauseVersion, PolicyUpdateFollower, regions_to_refresh
+from agents.events import ClausesRetrieved, PolicyUpdated, RetrievalRequest, RetrievedClause
 from streams.agent import StreamAgent
+from streams.codec import get_codec
+from streams.errors import DependencyUnavailable
 from streams.events import Event
 
 log = logging.getLogger(__name__)
+
+POLL_S = 1.0
+RETRY_MAX_S = 30.0
 
 
 class FaissWorker(StreamAgent[RetrievalRequest]):
@@ -24,26 +40,91 @@ class FaissWorker(StreamAgent[RetrievalRequest]):
     input_model = RetrievalRequest
 
     async def start(self) -> None:
-        settings = self.ctx.settings
-        self.regions = sorted(settings.regions or self.ctx.topology.regions)
+        settings, topology = self.ctx.settings, self.ctx.topology
+        self.regions = sorted(settings.regions or topology.regions)
+        self.worker_id = f"{self.ctx.spec.name}@{socket.gethostname()}:{os.getpid()}"
         self.store = ClauseStore(settings.milvus_uri, dependency=self.ctx.dependency("milvus"))
         self.version = ClauseVersion(settings.redis_url, self.ctx.dependency("redis"))
-        self.index = ClauseIndex()
-        self.loaded_version: int | None = None
-        await self.refresh_if_stale()
+        self.index = ClauseIndex(spec=IndexSpec.from_settings(settings))
+        topic = topology.topic_for_schema(PolicyUpdated.avro_schema)
+        self.follower = PolicyUpdateFollower(
+            settings.kafka_bootstrap, topic, get_codec(settings.schemas_dir, topic.schema_name)
+        )
+        # Position on policy.updated first, then load: no update can slip between the two.
+        await self.follower.open()
+        try:
+            self.applied_version = await self.version.current()
+            await self.refresh(self.regions)
+            await self.version.acknowledge(self.worker_id, self.applied_version)
+        except BaseException:
+            await self.follower.close()
+            raise
+        self._follow_task = asyncio.create_task(self._follow(), name=f"{self.worker_id} policy updates")
 
-    async def refresh_if_stale(self) -> None:
-        """Reload the shard from Milvus when `policies load` has changed the clauses since we last looked."""
-        current = await self.version.current()
-        if current == self.loaded_version:
-            return
-        records = await self.store.load(self.regions)
-        self.index.rebuild(records)
-        self.loaded_version = current
-        log.info("faiss index loaded: %d clauses for %s (version %s)", self.index.size, self.regions, current)
+    async def stop(self) -> None:
+        """Stop following updates, withdraw this worker's acknowledgement and close clients."""
+        self._follow_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._follow_task
+        await self.follower.close()
+        with contextlib.suppress(DependencyUnavailable):
+            await self.version.forget(self.worker_id)
+        await self.version.close()
+        await self.store.close()
+
+    async def refresh(self, regions: Iterable[str]) -> None:
+        """Reload `regions` from Milvus and swap them in; other regions keep serving meanwhile."""
+        scope = sorted(regions)
+        started = time.perf_counter()
+        records = await self.store.load(scope)
+        await asyncio.to_thread(self.index.rebuild, records, regions=scope)
+        log.info(
+            "faiss shard refreshed: %s (%d clauses, %s index) in %.2f s",
+            ", ".join(scope),
+            len(records),
+            self.index.spec.kind,
+            time.perf_counter() - started,
+        )
+
+    async def apply(self, updates: Sequence[PolicyUpdated | None]) -> None:
+        """Refresh every served region the updates touch, then advance the applied version."""
+        regions = regions_to_refresh(updates, self.regions)
+        if regions:
+            await self.refresh(regions)
+        versions = [u.version for u in updates if u is not None]
+        self.applied_version = max([self.applied_version, *versions])
+        log.info(
+            "policy.updated applied: version %d, refreshed %s",
+            self.applied_version,
+            ", ".join(sorted(regions)) or "nothing (no served region touched)",
+        )
+
+    async def _follow(self) -> None:
+        """Apply updates as they arrive; an update that cannot be applied yet is kept and retried."""
+        pending: list[PolicyUpdated | None] = []
+        failures = 0
+        while True:
+            try:
+                pending.extend(await self.follower.poll(0 if pending else POLL_S))
+                if pending:
+                    await self.apply(pending)
+                    pending, failures = [], 0
+                # Renewed every round: the acknowledgement is also this worker's liveness.
+                await self.version.acknowledge(self.worker_id, self.applied_version)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                failures += 1
+                log.warning(
+                    "%s: %d policy update(s) not applied yet (%s: %s); retrying",
+                    self.worker_id,
+                    len(pending),
+                    type(exc).__name__,
+                    exc,
+                )
+                await asyncio.sleep(min(RETRY_MAX_S, 0.5 * 2 ** min(failures, 6)))
 
     async def handle_batch(self, events: Sequence[RetrievalRequest]) -> list[Event]:
-        await self.refresh_if_stale()
         by_region: dict[str, list[int]] = defaultdict(list)
         for i, request in enumerate(events):
             by_region[request.region].append(i)

@@ -137,6 +137,9 @@ def redact(text: str, region: str | None = None) -> Redaction:
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _PROTECTED = re.compile(
     r"\bPOL[\s_/-]*[A-Z]{2,4}[\s_/-]*\d{4}[\s_/-]*\d{6}\b"  # policy numbers
+    # short policy-number forms after a label: "Policy No. 88 4417 22", "Pol.-Nr. 884417/22"
+    r"|\bpol(?:icy)?\.?\s*-?\s*(?:number|no\.?|nr\.?|#)\s*[:.\-]?\s*"
+    r"(?:\d{2}[ .]?\d{4}[ .]?\d{2}|\d{6} ?[/-] ?\d{2})\b"
     r"|\bCLM-[A-Z0-9-]+\b"  # claim ids
     r"|\b\d{4}-\d{1,2}-\d{1,2}\b"  # ISO dates
     r"|\b\d{1,2}([./-])\d{1,2}\1\d{4}\b"  # numeric dates

@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS report (
 );
 CREATE INDEX IF NOT EXISTS report_region_status ON report (region, status);
 CREATE INDEX IF NOT EXISTS report_updated_at ON report (updated_at DESC);
+CREATE INDEX IF NOT EXISTS report_policy_incident ON report (policy_number, incident_date);
 """
 
 # `report` travels as JSON text (asyncpg would read nested lists in it as array dimensions).
@@ -164,6 +165,23 @@ class ReportStore(PostgresStore):
             self.pool.fetchrow, f"SELECT {_COLUMNS} FROM report WHERE claim_id = $1", claim_id
         )
         return None if row is None else StoredReport.model_validate(dict(row))
+
+    async def find_duplicates(
+        self, *, region: str, policy_number: str, incident_date: date, damage_type: str, exclude_claim_id: str
+    ) -> builtins.list[str]:
+        """Other claims already reported for the same policy, incident date and damage type.
+
+        The validator's duplicate rule asks before the claim's own report exists; the claim
+        itself is excluded so a redelivery or a replay never finds itself.
+        """
+        query = (
+            "SELECT claim_id FROM report WHERE region = $1 AND policy_number = $2 AND incident_date = $3 "
+            "AND report -> 'fields' -> 'damage_type' ->> 'value' = $4 AND claim_id <> $5 ORDER BY claim_id"
+        )
+        rows = await self._dep.call(
+            self.pool.fetch, query, region, policy_number, incident_date, damage_type, exclude_claim_id
+        )
+        return [row["claim_id"] for row in rows]
 
     async def count(self) -> int:
         """How many claims have a report."""

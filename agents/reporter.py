@@ -8,6 +8,7 @@ from typing import Any
 
 from agents.events import ClaimValidated, ReportReady
 from agents.report_store import ReportRow, ReportStore
+from agents.rules import explain_confidence
 from streams.agent import StreamAgent
 from streams.events import Event
 
@@ -28,13 +29,18 @@ def _iso_date(value: str | None) -> date | None:
 
 
 def build_report(event: ClaimValidated, threshold: float) -> dict[str, Any]:
-    """The structured assessment a reviewer reads: fields with evidence, cited clauses, rule outcomes."""
+    """The structured assessment a reviewer reads: fields with evidence, cited clauses, rule outcomes.
+
+    `confidence_basis` names the weakest field and the failed rules, so a reviewer knows
+    where to look first.
+    """
     return {
         "claim_id": event.claim_id,
         "region": event.region,
         "status": decide_status(event.confidence, threshold),
         "confidence": event.confidence,
         "review_threshold": threshold,
+        "confidence_basis": explain_confidence(event.fields, event.rules),
         "fields": event.fields.model_dump(),
         "clauses": [c.model_dump() for c in event.clauses],
         "rules": [r.model_dump() for r in event.rules],
@@ -85,6 +91,9 @@ class Reporter(StreamAgent[ClaimValidated]):
                 policy_number=e.fields.policy_number.value,
                 incident_date=e.fields.incident_date.value,
                 damage_description=e.fields.damage_description.value,
+                damage_type=e.fields.damage_type.value,
+                claimed_amount=e.fields.claimed_amount.value,
+                currency=e.fields.currency.value,
                 revision=stored[e.claim_id].revision,
             )
             for e, row in zip(events, rows, strict=True)

@@ -18,12 +18,10 @@ from agents.embedder import MiniLMEmbedder
 from agents.events import ClaimIngested, RetrievalRequest
 from agents.ocr import shared_engine
 from agents.redaction import redact
+from agents.retrieval_query import focused_query
 from streams.agent import StreamAgent
 from streams.events import Event
 from streams.objectstore import FileObjectStore
-
-# The embedder sees the start of the claim: MiniLM reads at most 256 word pieces anyway.
-EMBEDDED_CHARS = 2000
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +89,8 @@ class Retriever(StreamAgent[ClaimIngested]):
 
     async def handle_batch(self, events: Sequence[ClaimIngested]) -> list[Event]:
         read = [await self.read_claim(claim) for claim in events]
-        vectors = await self.embedder.embed_async([r.text[:EMBEDDED_CHARS] for r in read])
+        queries = [focused_query(r.text, claim.region) for r, claim in zip(read, events, strict=True)]
+        vectors = await self.embedder.embed_async(queries)
         top_k = self.ctx.settings.retrieval_top_k
         return [
             claim.follow(

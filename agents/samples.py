@@ -11,6 +11,12 @@ into image-only PDFs (rasterised, skewed, blurred, noisy) or PNG/JPEG photos
 (perspective, uneven light, background), with the same ground truth. Those
 degradations draw from a second generator, so asking for scans never changes
 which claims, policies and layouts a seed produces.
+
+Policy numbers are printed canonically (`POL-EU-2024-001234`) on most claims and in the
+short forms other systems use (`88 4417 22`, `Pol.-Nr. 884417/22`: serial and issue year)
+on a share of them (`short_policy_share`). That choice draws from a third generator, for
+the same reason. It is 0 by default for now: the PII redactor does not yet protect short
+forms, and takes some slashed ones (`295022/23`) for phone numbers.
 """
 
 from __future__ import annotations
@@ -46,6 +52,9 @@ KINDS = ("digital", "scanned", "photo")
 SCAN_DPI = 150
 
 POLICY_LABELS = ("Policy number", "Policy No.", "Policy #", "Policy no", "Policy Number")
+# Share of claims printing their policy number in a short form, once the redactor protects them.
+SHORT_POLICY_SHARE = 0.25
+SHORT_POLICY_LABEL = "Pol.-Nr."
 INCIDENT_LABELS = ("Date of incident", "Date of loss", "Incident date", "Loss occurred on")
 DESCRIPTION_LABELS = (
     "Description of damage",
@@ -409,9 +418,24 @@ class _Claim:
     description: str
     estimate: int
     date_format: str
+    policy_format: str = "canonical"
 
     def fmt(self, value: date) -> str:
         return DATE_FORMATS[self.date_format](value)
+
+    @property
+    def printed_policy(self) -> str:
+        """The policy number as this document prints it (the ground truth keeps the canonical one)."""
+        serial, year = self.policy.number[-6:], self.policy.number.split("-")[2][-2:]
+        if self.policy_format == "spaced":
+            return f"{serial[:2]} {serial[2:]} {year}"
+        if self.policy_format == "slashed":
+            return f"{serial}/{year}"
+        return self.policy.number
+
+    def policy_label(self, drawn: str) -> str:
+        """The label drawn for the canonical form, or the German-style label of the slashed form."""
+        return SHORT_POLICY_LABEL if self.policy_format == "slashed" else drawn
 
     @property
     def policy_active(self) -> bool:
@@ -427,6 +451,7 @@ def generate(
     policies_per_region: int = 20,
     scanned_share: float = 0.0,
     photo_share: float = 0.0,
+    short_policy_share: float = 0.0,
 ) -> SampleCorpus:
     """Write a policy book, `claims` claim PDFs and their ground truth under `out_dir`.
 
@@ -441,16 +466,21 @@ def generate(
         policies_per_region: Size of each region's policy book.
         scanned_share: Share of claims delivered as scanned, image-only PDFs.
         photo_share: Share of claims delivered as PNG or JPEG photos of the printed form.
+        short_policy_share: Share of claims printing the policy number as `88 4417 22` or
+            `Pol.-Nr. 884417/22` (e.g. `SHORT_POLICY_SHARE`); the ground truth stays canonical.
     """
     unknown = sorted(set(regions) - set(REGIONS))
     if unknown:
         raise ValueError(f"unknown regions {unknown}; known: {sorted(REGIONS)}")
+    if not 0.0 <= short_policy_share <= 1.0:
+        raise ValueError(f"short_policy_share must be within 0..1, not {short_policy_share}")
     if min(scanned_share, photo_share) < 0.0 or scanned_share + photo_share > 1.0:
         raise ValueError(
             f"shares must be >= 0 and add up to <= 1 (scanned {scanned_share}, photo {photo_share})"
         )
     rng = random.Random(seed)
     degrade = random.Random(f"degrade-{seed}")
+    formats = random.Random(f"formats-{seed}")
     out_dir.mkdir(parents=True, exist_ok=True)
     claims_dir = out_dir / "claims"
     claims_dir.mkdir(exist_ok=True)
@@ -460,6 +490,7 @@ def generate(
     drawn = []
     for index in range(claims):
         claim = _make_claim(rng, index, book[regions[index % len(regions)]])
+        claim = dataclasses.replace(claim, policy_format=_draw_policy_format(formats, short_policy_share))
         drawn.append(_deliver_as(degrade, claim, _draw_kind(degrade, scanned_share, photo_share)))
     claim_files = []
     for claim in drawn:
@@ -603,6 +634,12 @@ def _description(rng: random.Random, product: str, peril: str) -> str:
     return " ".join([rng.choice(EVENTS[(product, peril)]), *extra])
 
 
+def _draw_policy_format(rng: random.Random, share: float) -> str:
+    """Two draws per claim whatever the share, so a share never changes other claims' formats."""
+    short, form = rng.random() < share, rng.choice(("spaced", "slashed"))
+    return form if short else "canonical"
+
+
 def _draw_kind(rng: random.Random, scanned_share: float, photo_share: float) -> str:
     draw = rng.random()
     if draw < scanned_share:
@@ -627,6 +664,10 @@ def _truth_record(claim: _Claim) -> dict[str, Any]:
         "incident_date": claim.incident.isoformat(),
         "damage_type": claim.damage_type,
         "damage_description": claim.description,
+        "claimed_amount": f"{claim.estimate:.2f}",
+        "currency": REGIONS[claim.policy.region].currency,
+        "reported_on": claim.reported.isoformat(),
+        "policy_number_printed": claim.printed_policy,
         "governing_clause_id": claim.policy.clause_id(claim.damage_type),
         "policy_active": claim.policy_active,
     }
@@ -674,7 +715,7 @@ def _form_story(rng: random.Random, claim: _Claim) -> list[Flowable]:
     ]
     rng.shuffle(personal)
     policy = [
-        (rng.choice(POLICY_LABELS), claim.policy.number),
+        (claim.policy_label(rng.choice(POLICY_LABELS)), claim.printed_policy),
         (rng.choice(START_LABELS), claim.fmt(claim.policy.start)),
     ]
     rng.shuffle(policy)
@@ -730,7 +771,7 @@ def _letter_story(rng: random.Random, claim: _Claim) -> list[Flowable]:
         f"I estimate the cost of repairs at {_money(claim)}. "
         f"Please contact me on {holder.phone} or at {holder.email} if you need anything further."
     )
-    subject = f"Re: Claim under {rng.choice(POLICY_LABELS)} {claim.policy.number}"
+    subject = f"Re: Claim under {claim.policy_label(rng.choice(POLICY_LABELS))} {claim.printed_policy}"
     paragraphs = [
         escape(holder.name),
         escape(f"{holder.street}, {holder.city}"),
@@ -763,7 +804,7 @@ def _table_story(rng: random.Random, claim: _Claim) -> list[Flowable]:
     styles = _styles()
     holder = claim.policy.holder
     rows = [
-        [rng.choice(POLICY_LABELS), claim.policy.number],
+        [claim.policy_label(rng.choice(POLICY_LABELS)), claim.printed_policy],
         [rng.choice(START_LABELS), claim.fmt(claim.policy.start)],
         [rng.choice(HOLDER_LABELS), holder.name],
         [rng.choice(BIRTH_LABELS), claim.fmt(holder.birth_date)],

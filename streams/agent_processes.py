@@ -2,6 +2,9 @@
 
 Production runs one Deployment per agent (see infra/); locally every agent of
 topology.yaml runs as its own detached `python -m streams worker NAME` process.
+`replicas` starts more processes of the same agent: they share its Faust app id
+(consumer group), so the broker splits the agent's partitions between them, as
+scaling a Deployment does in production (the bench measures exactly that).
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -22,11 +27,12 @@ AGENTS_FILE = "agents.json"
 
 @dataclass(frozen=True)
 class AgentProcess:
-    """One running agent worker."""
+    """One running agent worker; `replica` tells apart the processes of one agent (0 is the first)."""
 
     name: str
     pid: int
     log_file: str
+    replica: int = 0
 
     @property
     def alive(self) -> bool:
@@ -53,33 +59,54 @@ def _save(state_dir: Path, processes: list[AgentProcess]) -> None:
     _registry(state_dir).write_text(json.dumps([asdict(p) for p in processes], indent=2))
 
 
+def _log_name(name: str, replica: int) -> str:
+    """Replica 0 keeps the historical log name, so `agents up` users find their logs where they were."""
+    return f"agent-{name}" if replica == 0 else f"agent-{name}-{replica}"
+
+
 def start_agents(
-    state_dir: Path, topology: Topology, names: list[str] | None = None, env: dict[str, str] | None = None
+    state_dir: Path,
+    topology: Topology,
+    names: list[str] | None = None,
+    env: dict[str, str] | None = None,
+    replicas: int | Mapping[str, int] = 1,
 ) -> list[AgentProcess]:
-    """Start every named agent (default: all) that is not already running; idempotent."""
+    """Start every named agent (default: all) that is not already running; idempotent.
+
+    Args:
+        state_dir: The stack's state folder; the registry and logs live there.
+        topology: Declares the agents.
+        names: Agents to start; None starts all of them.
+        env: Extra environment for the workers (on top of this process's).
+        replicas: Worker processes per agent, one number for all or per agent name (default 1).
+            Replicas beyond an agent's input partitions only wait as hot standbys.
+    """
     wanted = names or list(topology.agents)
     for name in wanted:
         topology.agent(name)  # a clear error for an unknown agent
-    current = {p.name: p for p in running(state_dir) if p.alive}
+    current = {(p.name, p.replica): p for p in running(state_dir) if p.alive}
     environment = {**os.environ, **(env or {}), "CLAIMFLOW_STATE_DIR": str(state_dir)}
     for name in wanted:
-        if name in current:
-            continue
-        pid = spawn_detached(
-            f"agent-{name}", [sys.executable, "-m", "streams", "worker", name], state_dir, environment
-        )
-        current[name] = AgentProcess(name, pid, str(state_dir / "logs" / f"agent-{name}.log"))
+        count = replicas if isinstance(replicas, int) else replicas.get(name, 1)
+        if count < 1:
+            raise ValueError(f"replicas for {name!r} must be >= 1, got {count}")
+        for replica in range(count):
+            if (name, replica) in current:
+                continue
+            log_name = _log_name(name, replica)
+            argv = [sys.executable, "-m", "streams", "worker", name]
+            pid = spawn_detached(log_name, argv, state_dir, environment)
+            log_file = str(state_dir / "logs" / f"{log_name}.log")
+            current[(name, replica)] = AgentProcess(name, pid, log_file, replica)
     processes = list(current.values())
     _save(state_dir, processes)
     return processes
 
 
 def stop_agents(state_dir: Path) -> list[str]:
-    """Stop every recorded agent process; returns the names stopped."""
-    stopped = []
-    for process in running(state_dir):
-        if process.alive:
-            stop_process(process.pid)
-            stopped.append(process.name)
+    """Stop every recorded agent process, all at once (Faust takes seconds each); returns the names."""
+    alive = [p for p in running(state_dir) if p.alive]
+    with ThreadPoolExecutor(max_workers=max(1, len(alive))) as pool:
+        list(pool.map(lambda p: stop_process(p.pid), alive))
     _registry(state_dir).unlink(missing_ok=True)
-    return stopped
+    return [p.name for p in alive]

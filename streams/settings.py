@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import (
@@ -77,7 +77,20 @@ class Settings(BaseSettings):
     retrieval_top_k: int = 5
     retrieval_batch_size: int = 64
     retrieval_batch_window_s: float = 0.05
+    faiss_index: Literal["flat", "ivf", "hnsw"] = Field(
+        default="flat", description="FAISS index per region: exact flat, IVF (trained) or HNSW."
+    )
+    faiss_nlist: int = Field(default=0, ge=0, description="IVF lists per region; 0 = about 4*sqrt(clauses).")
+    faiss_nprobe: int = Field(default=16, ge=1, description="IVF lists searched per query.")
+    faiss_hnsw_m: int = Field(default=32, ge=2, description="HNSW neighbours per node.")
+    faiss_hnsw_ef_search: int = Field(default=64, ge=1, description="HNSW candidates kept per search.")
+    faiss_ivf_min_vectors: int = Field(
+        default=1000, ge=1, description="Below this many clauses a region uses flat even when IVF is asked."
+    )
     review_threshold: float = 0.9
+    reporting_window_days: int = Field(
+        default=30, ge=0, description="Days after the incident a claim may be filed."
+    )
 
     log_level: str = "INFO"
 

@@ -124,7 +124,12 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     settings = get_settings()
     topology = load_topology(settings.topology_file)
     try:
-        corpus = samples.generate(tmp_path_factory.mktemp("sample"), claims=SAMPLE_CLAIMS, seed=11)
+        corpus = samples.generate(
+            tmp_path_factory.mktemp("sample"),
+            claims=SAMPLE_CLAIMS,
+            seed=11,
+            short_policy_share=samples.SHORT_POLICY_SHARE,
+        )
         asyncio.run(load_policy_book(settings, corpus.policies_file))
         ensure_topics(settings.kafka_bootstrap, topology.topics.values())
         agent_processes.start_agents(state_dir, topology, env=env)

@@ -1,12 +1,19 @@
-"""Unit tests of the per-region FAISS index: no services, random unit vectors."""
+"""Unit tests of the per-region FAISS index (flat, IVF, HNSW): no services, synthetic unit vectors."""
 
 from __future__ import annotations
+
+import logging
 
 import numpy as np
 import pytest
 
-from agents.clause_index import ClauseHit, ClauseIndex
+from agents.clause_index import ClauseHit, ClauseIndex, IndexSpec
 from agents.clause_store import ClauseRecord
+from agents.clause_version import regions_to_refresh
+from agents.events import PolicyUpdated
+from streams.errors import ConfigurationError, PermanentError
+from streams.events import Producer
+from streams.settings import Settings
 
 DIM = 384
 
@@ -83,3 +90,127 @@ def test_rebuild_replaces_previous_contents(index: ClauseIndex, records: list[Cl
     assert index.regions == frozenset({"US"})
     assert index.size == 100
     assert index.search("EU", _unit(np.random.default_rng(3), 1), k=5) == [[]]
+
+
+# --- index kinds ----------------------------------------------------------------------------------
+
+APPROXIMATE = [
+    IndexSpec(kind="ivf", nlist=8, nprobe=4, ivf_min_vectors=100),
+    IndexSpec(kind="hnsw", hnsw_m=16, hnsw_ef_search=64),
+]
+
+
+def _clustered(rng: np.random.Generator, n: int, clusters: int = 8) -> np.ndarray:
+    """Unit vectors around a few centres: the shape real embeddings have, and what IVF is built for."""
+    centres = _unit(rng, clusters)
+    vectors = centres[rng.integers(0, clusters, n)] + 0.08 * rng.standard_normal((n, DIM)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+@pytest.fixture
+def clustered() -> list[ClauseRecord]:
+    rng = np.random.default_rng(11)
+    vectors = _clustered(rng, 800)
+    return [
+        ClauseRecord(f"{region}-{i:04d}", region, "home", f"t{i}", f"x{i}", vector=vectors[i])
+        for i in range(800)
+        for region in ["EU" if i % 2 else "US"]
+    ]
+
+
+@pytest.mark.parametrize("spec", APPROXIMATE, ids=lambda s: s.kind)
+def test_approximate_indexes_agree_with_flat_on_top1(spec: IndexSpec, clustered: list[ClauseRecord]) -> None:
+    flat = ClauseIndex(DIM, use_gpu=False)
+    flat.rebuild(clustered)
+    approx = ClauseIndex(DIM, spec=spec, use_gpu=False)
+    approx.rebuild(clustered)
+    assert approx.kind_of("EU") == spec.kind  # 400 vectors: enough to train 8 lists
+    rng = np.random.default_rng(5)
+    for region in ("EU", "US"):
+        stored = np.stack([r.vector for r in clustered if r.region == region and r.vector is not None])
+        queries = stored[:100] + 0.02 * rng.standard_normal((100, DIM)).astype(np.float32)
+        queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+        expected = [hits[0].clause_id for hits in flat.search(region, queries, k=5)]
+        got = [hits[0].clause_id for hits in approx.search(region, queries, k=5)]
+        assert got == expected
+
+
+@pytest.mark.parametrize("spec", APPROXIMATE, ids=lambda s: s.kind)
+def test_region_filter_never_leaks_with_approximate_indexes(
+    spec: IndexSpec, clustered: list[ClauseRecord]
+) -> None:
+    index = ClauseIndex(DIM, spec=spec, use_gpu=False)
+    index.rebuild(clustered)
+    us_vectors = np.stack([r.vector for r in clustered if r.region == "US" and r.vector is not None])
+    for hits in index.search("EU", us_vectors, k=50):
+        assert hits and all(h.region == "EU" and h.clause_id.startswith("EU-") for h in hits)
+
+
+def test_ivf_falls_back_to_flat_below_the_training_threshold(
+    records: list[ClauseRecord], caplog: pytest.LogCaptureFixture
+) -> None:
+    index = ClauseIndex(DIM, spec=IndexSpec(kind="ivf"), use_gpu=False)
+    with caplog.at_level(logging.INFO, logger="agents.clause_index"):
+        index.rebuild(records)
+    assert {index.kind_of(r) for r in ("EU", "US", "UK")} == {"flat"}
+    assert "too few to train IVF" in caplog.text
+    [hits] = index.search("EU", records[0].vector, k=1)  # still answers, exactly
+    assert records[0].vector is not None and hits[0].clause_id == records[0].clause_id
+
+
+def test_index_spec_comes_from_settings() -> None:
+    settings = Settings(faiss_index="ivf", faiss_nlist=64, faiss_nprobe=8, faiss_ivf_min_vectors=10)
+    spec = IndexSpec.from_settings(settings)
+    assert (spec.kind, spec.nlist, spec.nprobe, spec.ivf_min_vectors) == ("ivf", 64, 8, 10)
+    assert spec.kind_for(64 * 39 - 1) == "flat" and spec.kind_for(64 * 39) == "ivf"
+    assert IndexSpec(kind="ivf").lists_for(10_000) == 400
+
+
+def test_an_unknown_index_kind_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError):
+        IndexSpec(kind="lsh")  # type: ignore[arg-type]
+
+
+# --- partial refresh --------------------------------------------------------------------------------
+
+
+def test_rebuilding_some_regions_keeps_the_others(index: ClauseIndex, records: list[ClauseRecord]) -> None:
+    eu_before = index.search("EU", records[1].vector, k=1)
+    changed = [
+        ClauseRecord(r.clause_id, r.region, r.product, r.title, "amended text", vector=r.vector)
+        for r in records
+        if r.region == "US"
+    ]
+    index.rebuild(changed, regions=["US", "APAC"])
+    assert index.regions == frozenset({"EU", "US", "UK"})
+    [us_hits] = index.search("US", changed[0].vector, k=1)
+    assert us_hits[0].text == "amended text"
+    assert index.search("EU", records[1].vector, k=1) == eu_before
+
+
+def test_a_partial_rebuild_refuses_records_outside_its_regions(records: list[ClauseRecord]) -> None:
+    index = ClauseIndex(DIM, use_gpu=False)
+    with pytest.raises(PermanentError):
+        index.rebuild(records, regions=["US"])
+
+
+def _update(version: int, regions: list[str]) -> PolicyUpdated:
+    return PolicyUpdated.new(
+        claim_id="",
+        region=regions[0],
+        by=Producer("test", "1"),
+        version=version,
+        regions=regions,
+        clause_ids=[],
+    )
+
+
+def test_an_update_refreshes_only_the_served_regions_it_touches() -> None:
+    served = ["EU", "US"]
+    assert regions_to_refresh([_update(3, ["EU", "APAC"])], served) == {"EU"}
+    assert regions_to_refresh([_update(3, ["APAC"])], served) == set()
+    assert regions_to_refresh([_update(3, ["EU"]), _update(4, ["US"])], served) == {"EU", "US"}
+
+
+def test_an_unreadable_update_refreshes_every_served_region() -> None:
+    assert regions_to_refresh([_update(3, ["APAC"]), None], ["EU", "US"]) == {"EU", "US"}

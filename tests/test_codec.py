@@ -36,15 +36,34 @@ def validated() -> ClaimValidated:
     return ingested().follow(
         ClaimValidated,
         by=BY,
-        fields=ClaimFields(policy_number=field, incident_date=ExtractedField(), damage_description=field),
+        fields=ClaimFields(
+            policy_number=field.model_copy(update={"page": 2, "candidates": ["POL-EU-2024-000002"]}),
+            incident_date=ExtractedField(),
+            damage_description=field,
+            damage_type=ExtractedField(value="water", confidence=0.95, evidence="a pipe burst"),
+            claimed_amount=ExtractedField(value="4850.00", confidence=0.97, evidence="EUR 4,850.00"),
+            currency=ExtractedField(value="EUR", confidence=0.97, evidence="EUR 4,850.00"),
+        ),
         clauses=[],
         extractor=ExtractorProvenance(kind="rules", version="1"),
-        rules=[RuleOutcome(rule_id="r", description="d", passed=True)],
+        rules=[RuleOutcome(rule_id="r", description="d", passed=True, severity="minor")],
         confidence=0.5,
     )
 
 
-@pytest.mark.parametrize("event", [ingested(), validated()], ids=["ingested", "validated"])
+def ready() -> ReportReady:
+    return validated().follow(
+        ReportReady,
+        by=BY,
+        status="auto_approved",
+        confidence=0.95,
+        damage_type="water",
+        claimed_amount="4850.00",
+        currency="EUR",
+    )
+
+
+@pytest.mark.parametrize("event", [ingested(), validated(), ready()], ids=["ingested", "validated", "ready"])
 def test_round_trip_gives_back_the_same_event(event):
     codec = get_codec(SCHEMAS, event.avro_schema)
     decoded = codec.decode(codec.encode(event.to_record()))

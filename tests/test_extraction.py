@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.extraction import ExtractedFields, extract_fields
+from agents.extraction import ExtractedFields, extract_fields, parse_amount
 
 AUTO_APPROVE = 0.9
 
@@ -209,7 +209,7 @@ def test_description_without_any_cue_is_a_guess() -> None:
 def test_missing_fields_have_no_value_and_zero_confidence() -> None:
     fields = extract_fields("Claim notification\nName: Anna Novak\nPhone: +49 30 1234567", "EU")
     assert isinstance(fields, ExtractedFields)
-    for field in (fields.policy_number, fields.incident_date, fields.damage_description):
+    for field in (fields.policy_number, fields.incident_date, fields.damage_description, fields.damage_type):
         assert field.value is None
         assert field.confidence == 0.0
         assert field.evidence == ""
@@ -224,3 +224,221 @@ def test_fields_are_immutable() -> None:
     fields = extract_fields("Policy number: POL-EU-2024-001234", "EU")
     with pytest.raises(ValueError):
         setattr(fields.policy_number, "confidence", 1.0)  # noqa: B010  # a plain assignment would not type-check
+
+
+# --- policy numbers in other forms --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        ("Policy No. 88 4417 22", "EU", "POL-EU-2022-884417"),
+        ("Pol.-Nr. 884417/22", "EU", "POL-EU-2022-884417"),
+        ("Pol. Nr.: 884417-22", "APAC", "POL-APAC-2022-884417"),
+        ("Policy number: 88441722", "US", "POL-US-2022-884417"),
+        ("Policy #\n88 4417 22", "EU", "POL-EU-2022-884417"),
+    ],
+)
+def test_short_policy_forms_are_normalised_in_the_claims_region(
+    text: str, region: str, expected: str
+) -> None:
+    found = extract_fields(text, region).policy_number
+    assert found.value == expected
+    assert found.confidence >= AUTO_APPROVE  # labelled; the validator still confirms it in the book
+    assert found.evidence.split()[-1] in text
+
+
+def test_a_short_form_needs_a_label() -> None:
+    assert extract_fields("Call us on 88 4417 22 any time.", "EU").policy_number.value is None
+
+
+@pytest.mark.parametrize("printed", ["POL-EU-2O24-001234", "POL-EU-2024-OO1234", "POL-EU-2024-00I234"])
+def test_ocr_letter_digit_confusions_are_repaired_by_shape(printed: str) -> None:
+    found = extract_fields(f"Policy No: {printed}", "EU").policy_number
+    assert found.value == "POL-EU-2024-001234"
+    assert (
+        0.9
+        <= found.confidence
+        < extract_fields("Policy No: POL-EU-2024-001234", "EU").policy_number.confidence
+    )
+
+
+def test_a_zero_in_the_constant_prefix_costs_nothing() -> None:
+    found = extract_fields("Policy No: P0L-EU-2024-001234", "EU").policy_number
+    assert found.value == "POL-EU-2024-001234" and found.confidence >= 0.97
+
+
+def test_other_policy_numbers_are_candidates_for_the_validator() -> None:
+    found = extract_fields(form("Policy No. POL-EU-2024-000001", "Pol.-Nr. 000002/24"), "EU").policy_number
+    assert found.value == "POL-EU-2024-000001"
+    assert found.candidates == ["POL-EU-2024-000002"]
+    assert found.confidence < AUTO_APPROVE
+
+
+@pytest.mark.parametrize(
+    ("region", "printed"),
+    [
+        ("EU", "17-03-2024"),
+        ("US", "Mar 17, 2024"),
+        ("EU", "Mar 17, 2024"),
+        ("APAC", "2024/03/17"),
+        ("EU", "17 of March 2024"),
+        ("US", "March 17th, 2024"),
+    ],
+)
+def test_more_date_formats(region: str, printed: str) -> None:
+    assert extract_fields(f"Date of incident: {printed}", region).incident_date.value == "2024-03-17"
+
+
+# --- damage type --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("A pipe burst under the kitchen sink and water spread across the floor.", "water"),
+        ("A pan of oil caught fire on the hob.", "fire"),
+        ("High winds during the storm blew several roof tiles off.", "storm"),
+        ("Burglars forced the back door and stole a laptop.", "theft"),
+        ("Thieves climbed through an open ground-floor window and took cash.", "theft"),
+        ("I was rear-ended at a junction while waiting for the lights.", "collision"),
+        ("A van changed lanes and struck the rear wing of my car.", "collision"),
+        ("A football struck the patio door and shattered the double glazed panel.", "glass"),
+        ("The large lounge window cracked from corner to corner.", "glass"),
+        ("A tin of paint was spilled across the new carpet.", "other"),
+        ("A frozen pipe cracked overnight and water ran into the hallway.", "water"),
+    ],
+)
+def test_damage_type_from_the_event_sentence(description: str, expected: str) -> None:
+    found = extract_fields(f"Description of damage: {description}", "EU").damage_type
+    assert found.value == expected
+    assert found.confidence >= AUTO_APPROVE
+    assert found.evidence == description
+
+
+def test_cause_outranks_consequence_but_below_auto_approval() -> None:
+    found = extract_fields(
+        "Description of damage: Flood water rose above the sills during the storm.", "EU"
+    ).damage_type
+    assert found.value == "storm"
+    assert found.candidates == ["water"]
+    assert found.confidence < AUTO_APPROVE
+
+
+def test_a_printed_damage_type_wins() -> None:
+    found = extract_fields(
+        form("Type of loss: Storm", "Description of damage: Water came in."), "EU"
+    ).damage_type
+    assert found.value == "storm" and found.confidence >= 0.95
+
+
+def test_damage_type_only_in_the_aftermath_is_below_auto_approval() -> None:
+    found = extract_fields(
+        "Description of damage: Something happened. The fire brigade came.", "EU"
+    ).damage_type
+    assert found.value == "fire" and found.confidence < AUTO_APPROVE
+
+
+def test_a_description_naming_no_damage_is_other_as_a_guess() -> None:
+    found = extract_fields("Description of damage: It broke.", "EU").damage_type
+    assert found.value == "other" and found.confidence < 0.5
+
+
+def test_damage_type_is_never_surer_than_its_description() -> None:
+    text = "Hello. A tree fell on the garage roof in the storm. Kind regards."
+    fields = extract_fields(text, "EU")
+    assert fields.damage_type.value == "storm"
+    assert fields.damage_type.confidence <= fields.damage_description.confidence
+
+
+# --- claimed amount and currency ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "amount", "currency"),
+    [
+        ("Estimated cost: EUR 4,850.00", "EU", "4850.00", "EUR"),
+        ("Estimated cost EUR 4,850.00", "EU", "4850.00", "EUR"),
+        ("Claimed amount: €4.850,00", "EU", "4850.00", "EUR"),
+        ("Amount claimed: 4 850,50 EUR", "EU", "4850.50", "EUR"),
+        ("Total claimed: 4850 €", "EU", "4850.00", "EUR"),
+        ("Claim amount: USD 12,000", "US", "12000.00", "USD"),
+        ("Repair estimate: S$ 1,200.5", "APAC", "1200.50", "SGD"),
+        ("Cost of repairs: GBP 300", "EU", "300.00", "GBP"),
+        ("I estimate the cost of repairs at SGD 7,345.00.", "APAC", "7345.00", "SGD"),
+    ],
+)
+def test_claimed_amount_and_currency(text: str, region: str, amount: str, currency: str) -> None:
+    fields = extract_fields(text, region)
+    assert fields.claimed_amount.value == amount
+    assert fields.currency.value == currency
+    assert fields.claimed_amount.confidence >= AUTO_APPROVE
+    assert fields.currency.confidence >= AUTO_APPROVE
+
+
+def test_a_bare_dollar_is_usd_only_in_the_us() -> None:
+    assert extract_fields("Estimated cost: $1,200.00", "US").currency.value == "USD"
+    apac = extract_fields("Estimated cost: $1,200.00", "APAC").currency
+    assert apac.value == "SGD" and apac.confidence < AUTO_APPROVE
+
+
+def test_an_unlabelled_sum_is_below_auto_approval() -> None:
+    fields = extract_fields("The bill came to EUR 300.00 in the end.", "EU")
+    assert fields.claimed_amount.value == "300.00"
+    assert fields.claimed_amount.confidence < AUTO_APPROVE
+
+
+def test_several_unlabelled_sums_are_a_guess() -> None:
+    assert extract_fields("EUR 300.00 and later EUR 500.00", "EU").claimed_amount.confidence < 0.5
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("4,850.00", "4850.00"),
+        ("4.850,00", "4850.00"),
+        ("4850,5", "4850.5"),
+        ("4.850", "4850"),
+        ("1'250.75", "1250.75"),
+    ],
+)
+def test_parse_amount(raw: str, value: str) -> None:
+    assert str(parse_amount(raw)) == value
+
+
+# --- reported on --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("Date of report: 20.03.2024", "EU"),
+        ("Submitted on: 03/20/2024", "US"),
+        ("Date submitted 2024-03-20", "APAC"),
+        ("Report date\n20 March 2024", "EU"),
+        ("10115 Berlin, 20.03.2024\nDear Sir or Madam,", "EU"),
+        ("<ADDRESS_1>, March 20, 2024\nDear Claims Team,", "US"),
+    ],
+)
+def test_reported_on_from_a_label_or_a_letter_heading(text: str, region: str) -> None:
+    found = extract_fields(text, region).reported_on
+    assert found.value == "2024-03-20"
+    assert found.confidence >= AUTO_APPROVE
+
+
+def test_a_date_inside_a_sentence_is_no_letter_heading() -> None:
+    assert extract_fields("In Berlin, 20.03.2024 was a rainy day.", "EU").reported_on.value is None
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+def test_evidence_carries_its_page() -> None:
+    text = (
+        "Claim form\nPolicy No. POL-EU-2024-001234\n\f\nDate of loss: 17.03.2024\nEstimated cost: EUR 10.00"
+    )
+    fields = extract_fields(text, "EU")
+    assert fields.policy_number.page == 1
+    assert fields.incident_date.page == 2
+    assert fields.claimed_amount.page == 2
+    assert fields.damage_type.page is None

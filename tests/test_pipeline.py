@@ -8,6 +8,7 @@ import pytest
 
 from agents.events import ClaimIngested, DocumentRef
 from agents.report_store import ReportStore
+from agents.rules import RULES
 from agents.samples import corrupt_pdf_bytes
 from streams.codec import get_codec
 from streams.events import Producer
@@ -41,22 +42,42 @@ def sample_reports(pipeline: Pipeline):
     return claims, reports
 
 
-def test_every_sample_claim_gets_a_report_matching_the_ground_truth(sample_reports):
+def test_every_sample_claim_gets_a_report_matching_the_ground_truth(pipeline: Pipeline, sample_reports):
     claims, reports = sample_reports
     assert len(reports) == len(claims) == 20
+    ready = {r["claim_id"]: r for _, r in pipeline.messages("report_ready") if r["claim_id"] in claims}
     for claim_id, truth in claims.items():
         report = reports[claim_id]
         assert report.policy_number == truth["policy_number"], claim_id
         assert str(report.incident_date) == truth["incident_date"], claim_id
         assert report.damage_description == truth["damage_description"], claim_id
         assert report.region == truth["region"]
+        fields = report.report["fields"]
+        for name in ("damage_type", "claimed_amount", "currency", "reported_on"):
+            assert fields[name]["value"] == truth[name], (claim_id, name)
+            assert fields[name]["evidence"], (claim_id, name)
         rules = {r["rule_id"]: r["passed"] for r in report.report["rules"]}
+        assert list(rules) == [r.rule_id for r in RULES]
         assert rules["policy_exists"] is True
+        assert rules["region_matches"] is True
         assert rules["policy_active"] is truth["policy_active"]
+        assert rules["damage_covered"] is True
+        assert rules["amount_within_limit"] is True
+        assert rules["reported_in_time"] is True
+        # Other test modules may have submitted the same sample document before: then it is a duplicate.
+        duplicate = next(r for r in report.report["rules"] if r["rule_id"] == "no_duplicate")
+        assert duplicate["passed"] or "CLM-" in duplicate["detail"] or "same policy" in duplicate["detail"]
+        assert report.report["confidence_basis"]["failed_rules"] == [k for k, v in rules.items() if not v]
         expected = "auto_approved" if report.confidence >= 0.9 else "needs_review"
         assert report.status == expected
         if not truth["policy_active"]:
             assert report.status == "needs_review"
+        headline = ready[claim_id]
+        assert (headline["damage_type"], headline["claimed_amount"], headline["currency"]) == (
+            truth["damage_type"],
+            truth["claimed_amount"],
+            truth["currency"],
+        )
         cited = [c["clause_id"] for c in report.report["clauses"]]
         assert cited and all(c.startswith(truth["region"] + "-") for c in cited), "region is a hard filter"
 

@@ -12,7 +12,7 @@ import pytest
 from agents.documents import EmptyDocument, read_document
 from agents.extraction import extract_fields
 from agents.ocr import OcrEngine, OcrResult
-from agents.samples import PRODUCT_PERILS, SampleCorpus, generate
+from agents.samples import PRODUCT_PERILS, SHORT_POLICY_LABEL, SHORT_POLICY_SHARE, SampleCorpus, generate
 
 CLAIMS = 60
 
@@ -34,6 +34,10 @@ def test_extractor_recovers_every_field(corpus: SampleCorpus) -> None:
         assert fields.policy_number.value == expected["policy_number"], path.name
         assert fields.incident_date.value == expected["incident_date"], path.name
         assert fields.damage_description.value == expected["damage_description"], path.name
+        assert fields.damage_type.value == expected["damage_type"], path.name
+        assert fields.claimed_amount.value == expected["claimed_amount"], path.name
+        assert fields.currency.value == expected["currency"], path.name
+        assert fields.reported_on.value == expected["reported_on"], path.name
         assert fields.policy_number.confidence >= 0.9, path.name
 
 
@@ -121,3 +125,38 @@ class _NoText(OcrEngine):
 def test_bad_shares_are_refused(tmp_path: Path, scanned: float, photo: float) -> None:
     with pytest.raises(ValueError, match="shares"):
         generate(tmp_path, claims=1, scanned_share=scanned, photo_share=photo)
+
+
+def test_ground_truth_has_amount_currency_and_report_date(corpus: SampleCorpus) -> None:
+    policies = {p["policy_number"]: p for p in _jsonl(corpus.policies_file)}
+    for claim in _jsonl(corpus.ground_truth_file):
+        policy = policies[claim["policy_number"]]
+        assert claim["currency"] == policy["currency"]
+        assert 0 < float(claim["claimed_amount"]) <= policy["limit"]
+        assert claim["incident_date"] < claim["reported_on"]
+        assert claim["policy_number_printed"] == claim["policy_number"]  # short forms are opt-in
+
+
+def test_short_policy_forms_keep_the_claims_and_are_read_back(tmp_path: Path) -> None:
+    plain = generate(tmp_path / "plain", claims=24, seed=5)
+    short = generate(tmp_path / "short", claims=24, seed=5, short_policy_share=SHORT_POLICY_SHARE * 2)
+    again = generate(tmp_path / "again", claims=24, seed=5, short_policy_share=SHORT_POLICY_SHARE * 2)
+    assert short.ground_truth_file.read_bytes() == again.ground_truth_file.read_bytes()
+    truth = _jsonl(short.ground_truth_file)
+    for row, original in zip(truth, _jsonl(plain.ground_truth_file), strict=True):
+        assert {**row, "policy_number_printed": ""} == {**original, "policy_number_printed": ""}
+    printed = [row["policy_number_printed"] for row in truth]
+    assert any(" " in p for p in printed) and any("/" in p for p in printed)
+    assert any(p.startswith("POL-") for p in printed)
+    for path, row in zip(short.claim_files, truth, strict=True):
+        text = read_document(path.read_bytes()).text
+        assert row["policy_number_printed"] in text, path.name
+        if "/" in row["policy_number_printed"]:
+            assert SHORT_POLICY_LABEL in text, path.name
+        assert extract_fields(text, row["region"]).policy_number.value == row["policy_number"], path.name
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.5])
+def test_bad_short_policy_share_is_refused(tmp_path: Path, share: float) -> None:
+    with pytest.raises(ValueError, match="short_policy_share"):
+        generate(tmp_path, claims=1, short_policy_share=share)

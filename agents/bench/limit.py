@@ -1,0 +1,251 @@
+"""The in-process limit: the pipeline's own stage functions, no Kafka, parallel over the cores.
+
+This is the ceiling the event-driven pipeline is judged against: the same document
+reader, embedder, FAISS index, extractor and rules, in the same batch size, with
+nothing between them but function calls. Each worker process owns a share of the
+claims and a share of the cores (torch and FAISS threads = cores / workers); all
+workers load their models first and start together on one signal, so the clock
+measures work, not start-up.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+STAGES = ("read", "embed", "search", "extract", "validate")
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One worker's share: picklable, because workers are spawned (torch and fork do not mix)."""
+
+    claims: list[tuple[str, str]]  # (pdf path, region)
+    policies_file: str
+    threads: int
+    batch: int
+    top_k: int
+
+
+@dataclass
+class _Timings:
+    claims: int = 0
+    stage_s: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class LimitResult:
+    """Claims per second of the stage functions alone, and where their time goes (ms per claim)."""
+
+    claims: int
+    workers: int
+    wall_s: float
+    claims_per_s: float
+    stage_ms_per_claim: dict[str, float]
+
+    @property
+    def claims_per_hour(self) -> float:
+        return self.claims_per_s * 3600
+
+
+class LimitError(RuntimeError):
+    """A limit worker failed; the message carries its error."""
+
+
+def _set_threads(threads: int) -> None:
+    import faiss
+    import torch
+
+    torch.set_num_threads(threads)
+    faiss.omp_set_num_threads(threads)
+
+
+def _build_index(embedder: Any, policies_file: Path) -> tuple[Any, dict[tuple[str, str], Any]]:
+    """The FAISS index and policy lookup a worker needs, built exactly as `policies load` builds them."""
+    from agents.clause_index import ClauseIndex
+    from agents.clause_store import ClauseRecord
+    from agents.policy_book import read_policies
+
+    policies = read_policies(policies_file)
+    clauses = {c.clause_id: (p, c) for p in policies for c in p.clauses}
+    vectors = embedder.embed([f"{c.title}. {c.text}" for _, c in clauses.values()])
+    index = ClauseIndex()
+    index.rebuild(
+        [
+            ClauseRecord(c.clause_id, p.region, p.product, c.title, c.text, vector=v)
+            for (p, c), v in zip(clauses.values(), vectors, strict=True)
+        ]
+    )
+    return index, {(p.policy_number, p.region): p for p in policies}
+
+
+def _run_batch(
+    batch: Sequence[tuple[str, str]], embedder: Any, index: Any, book: dict[Any, Any], top_k: int, t: _Timings
+) -> None:
+    import numpy as np
+
+    from agents.documents import read_document
+    from agents.events import ClaimFields, ExtractedField
+    from agents.extraction import extract_fields
+    from agents.redaction import redact
+    from agents.retrieval_query import focused_query
+    from agents.rules import ClaimFacts, evaluate, overall_confidence
+
+    mark = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        t.stage_s[stage] += now - mark
+        mark = now
+
+    # The same work as the retriever: read, redact, build the focused query, embed.
+    texts = [
+        redact(read_document(Path(path).read_bytes(), filename=Path(path).name).text, region).text
+        for path, region in batch
+    ]
+    lap("read")
+    vectors = embedder.embed(
+        [focused_query(text, region) for text, (_, region) in zip(texts, batch, strict=True)]
+    )
+    lap("embed")
+    by_region: dict[str, list[int]] = defaultdict(list)
+    for i, (_, region) in enumerate(batch):
+        by_region[region].append(i)
+    for region, rows in by_region.items():
+        index.search(region, np.ascontiguousarray(vectors[rows]), top_k)
+    lap("search")
+    found = [extract_fields(text, region) for text, (_, region) in zip(texts, batch, strict=True)]
+    lap("extract")
+    for fields_found, (_, region) in zip(found, batch, strict=True):
+        fields = ClaimFields(
+            policy_number=ExtractedField.model_validate(fields_found.policy_number.model_dump()),
+            incident_date=ExtractedField.model_validate(fields_found.incident_date.model_dump()),
+            damage_description=ExtractedField.model_validate(fields_found.damage_description.model_dump()),
+        )
+        policy = book.get((fields.policy_number.value, region))
+        overall_confidence(fields, evaluate(ClaimFacts(fields, region, policy)))
+    lap("validate")
+    t.claims += len(batch)
+
+
+READY = "ready"
+
+
+def _worker(job: _Job, go: Any, results: Any) -> None:
+    """Warm up, say so, wait for the start signal, then process the share and report the stage times."""
+    timings = _Timings()
+    try:
+        _set_threads(job.threads)
+        from agents.embedder import MiniLMEmbedder
+
+        embedder = MiniLMEmbedder(threads=job.threads)
+        embedder.warm()
+        index, book = _build_index(embedder, Path(job.policies_file))
+        _run_batch(job.claims[:1], embedder, index, book, job.top_k, _Timings())  # first-call costs
+        results.put(READY)
+        go.wait()
+        for start in range(0, len(job.claims), job.batch):
+            _run_batch(job.claims[start : start + job.batch], embedder, index, book, job.top_k, timings)
+    except Exception as exc:
+        timings.error = f"{type(exc).__name__}: {exc}"
+    results.put(timings)
+
+
+def _collect(results: Any, procs: Sequence[Any], count: int, deadline: float) -> list[Any]:
+    """`count` items from the workers, failing fast if one dies instead of waiting out the deadline."""
+    got: list[Any] = []
+    while len(got) < count:
+        try:
+            got.append(results.get(timeout=0.5))
+            continue
+        except queue.Empty:
+            pass
+        if any(item != READY and item.error for item in got):
+            return got
+        if time.monotonic() > deadline or not all(p.is_alive() for p in procs):
+            raise LimitError("a limit worker died or timed out (see its traceback above)")
+    return got
+
+
+def _in_this_process(
+    claims: Sequence[tuple[Path, str]], policies_file: Path, *, threads: int, batch: int, top_k: int
+) -> LimitResult:
+    """One worker needs no child process: reuse this one (and its already loaded model)."""
+    from agents.embedder import MiniLMEmbedder
+
+    _set_threads(threads)
+    embedder = MiniLMEmbedder(threads=threads)
+    embedder.warm()
+    index, book = _build_index(embedder, policies_file)
+    share = [(str(p), r) for p, r in claims]
+    _run_batch(share[:1], embedder, index, book, top_k, _Timings())
+    timings = _Timings()
+    started = time.perf_counter()
+    for start in range(0, len(share), batch):
+        _run_batch(share[start : start + batch], embedder, index, book, top_k, timings)
+    return _limit_result(1, time.perf_counter() - started, [timings])
+
+
+def _limit_result(workers: int, wall: float, done: Sequence[_Timings]) -> LimitResult:
+    total = sum(t.claims for t in done)
+    stage_ms = {s: sum(t.stage_s[s] for t in done) * 1000 / max(total, 1) for s in STAGES}
+    return LimitResult(total, workers, wall, total / max(wall, 1e-9), stage_ms)
+
+
+def measure_limit(
+    claims: Sequence[tuple[Path, str]],
+    policies_file: Path,
+    *,
+    workers: int = 2,
+    batch: int = 16,
+    top_k: int = 5,
+    timeout_s: float = 600,
+) -> LimitResult:
+    """Process `claims` (pdf, region) with the stage functions in `workers` processes; time the work.
+
+    Raises:
+        LimitError: A worker failed to warm up or to process its share.
+    """
+    workers = max(1, min(workers, len(claims)))
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    if workers == 1:
+        return _in_this_process(claims, policies_file, threads=threads, batch=batch, top_k=top_k)
+    ctx = mp.get_context("spawn")
+    go = ctx.Event()
+    results = ctx.Queue()
+    shares = [[(str(p), r) for p, r in claims[i::workers]] for i in range(workers)]
+    procs = [
+        ctx.Process(target=_worker, args=(_Job(s, str(policies_file), threads, batch, top_k), go, results))
+        for s in shares
+    ]
+    deadline = time.monotonic() + timeout_s
+    for proc in procs:
+        proc.start()
+    try:
+        ready = _collect(results, procs, workers, deadline)
+        failed = [t.error for t in ready if t != READY and t.error]
+        if failed:
+            raise LimitError(f"in-process limit failed: {failed[0]}")
+        started = time.perf_counter()
+        go.set()
+        done: list[_Timings] = _collect(results, procs, workers, deadline)
+        wall = time.perf_counter() - started
+    finally:
+        go.set()
+        for proc in procs:
+            proc.join(timeout=30)
+            if proc.is_alive():
+                proc.terminate()
+    errors = [t.error for t in done if t.error]
+    if errors:
+        raise LimitError(f"in-process limit failed: {errors[0]}")
+    return _limit_result(workers, wall, done)
