@@ -35,7 +35,7 @@ RETRY_MAX_S = 30.0
 
 
 class FaissWorker(StreamAgent[RetrievalRequest]):
-    """retrieval.requests → clauses.retrieved, region as a hard filter."""
+    """Retrieval request → the region's most relevant clauses (region is a hard filter)."""
 
     input_model = RetrievalRequest
 

@@ -51,7 +51,7 @@ def build_report(event: ClaimValidated, threshold: float) -> dict[str, Any]:
 
 
 class Reporter(StreamAgent[ClaimValidated]):
-    """claim.validated → PostgreSQL report (idempotent on the event id) → report.ready."""
+    """Validated claim → PostgreSQL report (idempotent on the event id) → report announcement."""
 
     input_model = ClaimValidated
 

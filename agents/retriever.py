@@ -38,7 +38,7 @@ class ClaimText:
 
 
 class Retriever(StreamAgent[ClaimIngested]):
-    """claim.ingested → retrieval.requests."""
+    """Ingested claim → retrieval request for the FAISS worker owning its region."""
 
     input_model = ClaimIngested
 

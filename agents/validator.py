@@ -60,7 +60,7 @@ def _iso(value: str | None) -> date | None:
 
 
 class Validator(StreamAgent[FieldsExtracted]):
-    """fields.extracted → claim.validated."""
+    """Extracted fields → business-rule outcomes and an overall confidence."""
 
     input_model = FieldsExtracted
 

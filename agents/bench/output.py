@@ -56,7 +56,7 @@ def _latency_cdf(plt: Any, data: dict[str, Any], path: Path) -> None:
     for name in ("p50", "p95", "p99"):
         ax.axvline(data["latency_ms"][name], linestyle=":", color="grey")
         ax.annotate(name, (data["latency_ms"][name], 0.02), rotation=90)
-    ax.set(xlabel="claim.ingested → report.ready (ms)", ylabel="fraction of claims", ylim=(0, 1.01))
+    ax.set(xlabel="submission → report announced (ms)", ylabel="fraction of claims", ylim=(0, 1.01))
     ax.set_title("End-to-end latency CDF")
     fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
