@@ -31,7 +31,7 @@ def _weighted(field: dict[str, Any], reading_confidence: float) -> ExtractedFiel
 
 
 class Extractor(StreamAgent[ClausesRetrieved]):
-    """Claim text with its clauses → extracted fields (deterministic rules; an LLM path comes with issue 5)."""
+    """Claim text with its clauses → extracted fields (deterministic rules; an LLM path is issue 5)."""
 
     input_model = ClausesRetrieved
 
