@@ -25,7 +25,7 @@ class SubmitError(ClaimFlowError, RuntimeError):
 def build_claims(
     settings: Settings, rows: Sequence[dict[str, Any]], corpus: samples.SampleCorpus, tag: str
 ) -> list[ClaimIngested]:
-    """claim.ingested events for `rows` of the ground truth, documents already in the object store."""
+    """Ingest events for `rows` of the ground truth, documents already in the object store."""
     return [
         build_claim(
             settings,
