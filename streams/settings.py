@@ -75,8 +75,6 @@ class Settings(BaseSettings):
     ocr_seconds_per_page: float = Field(default=30.0, gt=0, description="OCR time limit of one page.")
     max_image_pixels: int = Field(default=50_000_000, ge=1, description="Largest image decoded (bomb guard).")
     retrieval_top_k: int = 5
-    retrieval_batch_size: int = 64
-    retrieval_batch_window_s: float = 0.05
     faiss_index: Literal["flat", "ivf", "hnsw"] = Field(
         default="flat", description="FAISS index per region: exact flat, IVF (trained) or HNSW."
     )
