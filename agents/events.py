@@ -67,11 +67,25 @@ class ClaimFields(_Part):
 
 
 class ExtractorProvenance(_Part):
-    """Which extractor produced the fields (rules or an LLM) and its version."""
+    """Which extractor produced the fields, and, when an LLM was asked, what that call was.
+
+    `kind` is "rules" (the deterministic extractor alone: no LLM configured, or the LLM
+    failed and `fallback_reason` says why) or "llm" (the LLM's answer merged with the
+    rules; `agreement` gives each field's verdict). A cache hit spent no tokens, so its
+    token counts are 0.
+    """
 
     kind: str
     version: str
     model: str | None = None
+    model_version: str | None = None
+    prompt_sha256: str | None = None
+    cache_hit: bool | None = None
+    latency_ms: float | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    fallback_reason: str | None = None
+    agreement: dict[str, str] = {}
 
 
 class RuleOutcome(_Part):
@@ -103,6 +117,7 @@ class RetrievalRequest(Event):
     redactions: dict[str, int] = {}
     embedding: list[float]
     top_k: int
+    product: str | None = None
 
 
 class ClausesRetrieved(Event):

@@ -1,7 +1,7 @@
 """FAISS worker: answers batched top-k clause searches for the regions whose shard it owns.
 
-Besides its share of `retrieval.requests`, every worker process follows all of
-`policy.updated` (see `agents.clause_version`) and reloads the regions an update names
+Besides its share of the retrieval requests, every worker process follows every
+`PolicyUpdated` event (see `agents.clause_version`) and reloads the regions an update names
 from Milvus, swapping each region's index atomically: once an update is applied, and
 the worker has acknowledged its version, no answer comes from the old clauses.
 """
@@ -50,7 +50,7 @@ class FaissWorker(StreamAgent[RetrievalRequest]):
         self.follower = PolicyUpdateFollower(
             settings.kafka_bootstrap, topic, get_codec(settings.schemas_dir, topic.schema_name)
         )
-        # Position on policy.updated first, then load: no update can slip between the two.
+        # Position on the policy-update topic first, then load: no update can slip between the two.
         await self.follower.open()
         try:
             self.applied_version = await self.version.current()
@@ -94,7 +94,7 @@ class FaissWorker(StreamAgent[RetrievalRequest]):
         versions = [u.version for u in updates if u is not None]
         self.applied_version = max([self.applied_version, *versions])
         log.info(
-            "policy.updated applied: version %d, refreshed %s",
+            "policy update applied: version %d, refreshed %s",
             self.applied_version,
             ", ".join(sorted(regions)) or "nothing (no served region touched)",
         )
@@ -125,14 +125,17 @@ class FaissWorker(StreamAgent[RetrievalRequest]):
                 await asyncio.sleep(min(RETRY_MAX_S, 0.5 * 2 ** min(failures, 6)))
 
     async def handle_batch(self, events: Sequence[RetrievalRequest]) -> list[Event]:
-        by_region: dict[str, list[int]] = defaultdict(list)
+        # One batched search per region and product: the region is a hard filter, the product
+        # (when the retriever found the policy) narrows the search to that product's clauses.
+        groups: dict[tuple[str, str | None], list[int]] = defaultdict(list)
         for i, request in enumerate(events):
-            by_region[request.region].append(i)
+            groups[(request.region, request.product)].append(i)
         hits: dict[int, list[RetrievedClause]] = {}
-        for region, positions in by_region.items():
+        for (region, product), positions in groups.items():
             queries = np.asarray([events[i].embedding for i in positions], dtype=np.float32)
             k = max(events[i].top_k for i in positions)
-            for i, found in zip(positions, self.index.search(region, queries, k), strict=True):
+            found_all = self.index.search(region, queries, k, product=product)
+            for i, found in zip(positions, found_all, strict=True):
                 hits[i] = [
                     RetrievedClause(clause_id=h.clause_id, title=h.title, text=h.text, score=float(h.score))
                     for h in found[: events[i].top_k]

@@ -112,6 +112,20 @@ WHERE p.policy_number = $1 AND p.region = $2
 """
 
 
+# A clause no policy links any more has left the book: drop its row and report it, so the
+# loader can remove it from Milvus (and so from every FAISS shard). Ids without a row are
+# reported too: a load that crashed between this and the Milvus delete is repaired by a re-run.
+_DROP_UNLINKED_CLAUSES = """
+WITH unlinked AS (
+    SELECT c.clause_id FROM unnest($1::text[]) AS c(clause_id)
+    WHERE NOT EXISTS (SELECT 1 FROM policy_clause_link l WHERE l.clause_id = c.clause_id)
+), dropped AS (
+    DELETE FROM policy_clause p USING unlinked u WHERE p.clause_id = u.clause_id
+)
+SELECT clause_id FROM unlinked
+"""
+
+
 class PolicyBookError(PermanentError):
     """The policy book refused data (conflicting clause texts, a value PostgreSQL rejects) or is unopened."""
 
@@ -289,6 +303,18 @@ class PolicyBook(PostgresStore):
         except (asyncpg.DataError, asyncpg.IntegrityConstraintViolationError) as exc:
             raise PolicyBookError(f"policy book refused {len(policies)} policies: {exc}") from exc
         return len(changed)
+
+    async def drop_unlinked_clauses(self, clause_ids: Sequence[str]) -> list[str]:
+        """Of `clause_ids`, those no policy links any more; their clause rows are deleted.
+
+        Clauses are linked to policies by `upsert`, which also drops the links a re-loaded
+        policy no longer lists; a clause every policy dropped is no longer in the book.
+        """
+        if not clause_ids:
+            return []
+        rows = await self._dep.call(self.pool.fetch, _DROP_UNLINKED_CLAUSES, sorted(set(clause_ids)))
+        self._cache.clear()
+        return sorted(r["clause_id"] for r in rows)
 
     async def get(self, policy_number: str, region: str) -> Policy | None:
         """The policy with this number in this region, or None: another region's policy is never returned."""

@@ -16,6 +16,9 @@ safe to log; placeholders are numbered per distinct value, so "the same person" 
 
 from __future__ import annotations
 
+import functools
+import importlib
+import pkgutil
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -393,6 +396,94 @@ def _names(text: str, region: str | None) -> Iterator[_Finding]:
             yield found
 
 
+# --- names without a cue -------------------------------------------------------------------------
+# A free-text note names people where no label or cue marks them ("Katrin Vogel from the witness
+# side phoned", "reported by HENRIK ERIKSEN"). Such a run of capitalised words is taken for a name
+# only when it is a known first name followed by a known surname: the lists are the person names
+# Faker maintains for ~80 locales (Latin script only), less its ~1,000 common English words, so a
+# heading, a place ("Paris Street" goes to the address rules first) or "Storm Damage" stays text.
+
+_LEXICON_TOKEN = r"(?:[A-Z]'|Mc|Mac)?[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)*|[A-Z][A-Z'À-Þ]+(?:-[A-Z]+)*"
+# Words of a name are separated by spaces or one line break (the reader wraps long lines).
+_GAP = r"(?:[ \t]*\n[ \t]*|[ \t]+)"
+_CAPITALISED_RUN = re.compile(
+    rf"(?<![\w<])(?:{_LEXICON_TOKEN})(?:{_GAP}(?:(?:{_PARTICLE}|{_PARTICLE.upper()}){_GAP})*(?:{_LEXICON_TOKEN}))+"
+    rf"(?![\w>])"
+)
+_TOKEN_IN_RUN = re.compile(rf"{_LEXICON_TOKEN}|{_PARTICLE}|{_PARTICLE.upper()}")
+_PARTICLES = frozenset(_PARTICLE.strip("(?:)").split("|"))
+# First name + at most two middle names or surname parts + surname.
+_MAX_NAME_TOKENS = 4
+# Surnames that are also the last word of a place ("Frank Lane", "Grace Hall", "Jordan River"):
+# never the end of a name found without a cue. Street types are the address rules' own words.
+_PLACE_WORD_LIST = (
+    "street avenue road boulevard drive lane way court place terrace crescent close parade "
+    "highway hall river park bridge station lake hill field fields wood woods church castle bay "
+    "beach mount valley square green gate gardens garden house tower mill farm market bank cross "
+    "end heath moor ford port haven wells springs island isle point rock brook marsh dale vale "
+    "grove row yard"
+)
+_PLACE_WORDS = frozenset(_PLACE_WORD_LIST.split())
+
+
+@functools.cache
+def _name_lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    """(first names, surnames) of every Faker person locale, casefolded, common English words removed."""
+    import faker.providers.person as person_locales
+    from faker.providers.lorem.en_US import Provider as EnglishWords
+
+    latin = re.compile(r"[A-Za-zÀ-ÿ' -]+")
+    first: set[str] = set()
+    last: set[str] = set()
+    for module in pkgutil.iter_modules(person_locales.__path__):
+        provider = importlib.import_module(f"{person_locales.__name__}.{module.name}").Provider
+        # Locales spell the lists differently (first_names_female, unisex_last_names, ...); some
+        # define them as properties, which `vars` shows as property objects and we skip.
+        for attr, names in vars(provider).items():
+            words = set(attr.split("_")) if "names" in attr.split("_") else set()
+            into = first if words & {"first", "middle"} else last if "last" in words else None
+            if into is not None and isinstance(names, list | tuple | dict | set | frozenset):
+                into.update(n.casefold() for n in names if isinstance(n, str) and latin.fullmatch(n))
+    common = {word.casefold() for word in EnglishWords.word_list}
+    return frozenset(first - common), frozenset(last - common - _PLACE_WORDS)
+
+
+def warm() -> None:
+    """Load the name lists now (about 2 s, once per process), so the first document is not the slow one."""
+    _name_lexicon()
+
+
+def _lexicon_names(text: str, region: str | None) -> Iterator[_Finding]:
+    first_names, surnames = _name_lexicon()
+    for run in _CAPITALISED_RUN.finditer(text):
+        tokens = list(_TOKEN_IN_RUN.finditer(run.group()))
+        i = 0
+        while i < len(tokens):
+            if tokens[i].group().casefold() not in first_names:
+                i += 1
+                continue
+            end, after_particle = None, False
+            for j in range(i + 1, min(len(tokens), i + _MAX_NAME_TOKENS)):
+                word = tokens[j].group().casefold()
+                if word in _PARTICLES:
+                    after_particle = True
+                    continue
+                # After "de", "van der", ... the next word is a surname even if it is also a first name.
+                if word in surnames or (after_particle and word in first_names):
+                    end = j
+                elif word not in first_names:
+                    break
+                after_particle = False
+            if end is None:
+                i += 1
+                continue
+            start = run.start() + tokens[i].start()
+            found = _name_finding(start, text[start : run.start() + tokens[end].end()])
+            if found:
+                yield found
+            i = end + 1
+
+
 def _propagate_names(text: str, findings: list[_Finding], protected: list[tuple[int, int]]) -> list[_Finding]:
     """Redact every other occurrence of a name found once, so a name is never half-redacted."""
     names = {text[f.start : f.end] for f in findings if f.kind is PiiKind.NAME}
@@ -470,6 +561,7 @@ _FINDERS: tuple[Callable[[str, str | None], Iterable[_Finding]], ...] = (
     _phones,
     _addresses,
     _names,
+    _lexicon_names,
 )
 
 

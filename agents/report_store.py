@@ -64,8 +64,10 @@ SET region = excluded.region, event_id = excluded.event_id, status = excluded.st
     report = excluded.report, revision = r.revision + 1, event_ids = r.event_ids || excluded.event_id,
     updated_at = now()
 WHERE excluded.event_id <> ALL (r.event_ids)
-RETURNING claim_id
+RETURNING claim_id, revision
 """
+
+_REVISIONS = "SELECT claim_id, revision FROM report WHERE claim_id = ANY($1::text[])"
 
 _COLUMNS = (
     "claim_id, region, event_id, status, confidence, policy_number, incident_date, damage_description, "
@@ -134,10 +136,22 @@ class ReportStore(PostgresStore):
         """
         if not reports:
             return 0
-        return await self._dep.call(self._save, reports)
+        changed, _ = await self._dep.call(self._save, reports)
+        return changed
 
-    async def _save(self, reports: Sequence[ReportRow]) -> int:
+    async def save_with_revisions(self, reports: Sequence[ReportRow]) -> dict[str, int]:
+        """Save a batch like `save`, and return every claim's revision after it (one round trip less)."""
+        if not reports:
+            return {}
+        _, revisions = await self._dep.call(self._save, reports, all_revisions=True)
+        return revisions
+
+    async def _save(
+        self, reports: Sequence[ReportRow], *, all_revisions: bool = False
+    ) -> tuple[int, dict[str, int]]:
+        """Rows changed, and the revision of each claim written (of every claim with `all_revisions`)."""
         changed = 0
+        revisions: dict[str, int] = {}
         try:
             async with self.pool.acquire() as conn, conn.transaction():
                 for batch in _rounds(reports):
@@ -155,9 +169,14 @@ class ReportStore(PostgresStore):
                         [json.dumps(r.report) for r in ordered],
                     )
                     changed += len(written)
+                    revisions.update((row["claim_id"], row["revision"]) for row in written)
+                unchanged = sorted({r.claim_id for r in reports} - revisions.keys())
+                if all_revisions and unchanged:  # replayed assessments: the stored revision stands
+                    stored = await conn.fetch(_REVISIONS, unchanged)
+                    revisions.update((row["claim_id"], row["revision"]) for row in stored)
         except (asyncpg.DataError, asyncpg.IntegrityConstraintViolationError) as exc:
             raise ReportStoreError(f"report store refused {len(reports)} reports: {exc}") from exc
-        return changed
+        return changed, revisions
 
     async def get(self, claim_id: str) -> StoredReport | None:
         """The claim's current report, or None if it has none yet."""

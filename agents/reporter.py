@@ -78,10 +78,7 @@ class Reporter(StreamAgent[ClaimValidated]):
             )
             for e in events
         ]
-        await self.reports.save(rows)
-        stored = {
-            r.claim_id: r for r in await self.reports.list([e.claim_id for e in events], limit=len(events))
-        }
+        revisions = await self.reports.save_with_revisions(rows)
         return [
             e.follow(
                 ReportReady,
@@ -94,7 +91,7 @@ class Reporter(StreamAgent[ClaimValidated]):
                 damage_type=e.fields.damage_type.value,
                 claimed_amount=e.fields.claimed_amount.value,
                 currency=e.fields.currency.value,
-                revision=stored[e.claim_id].revision,
+                revision=revisions[e.claim_id],
             )
             for e, row in zip(events, rows, strict=True)
         ]

@@ -17,9 +17,12 @@ from agents.documents import read_document
 from agents.embedder import MiniLMEmbedder
 from agents.events import ClaimIngested, RetrievalRequest
 from agents.ocr import shared_engine
+from agents.policy_book import PolicyBook
 from agents.redaction import redact
-from agents.retrieval_query import focused_query
+from agents.redaction import warm as warm_redaction
+from agents.retrieval_query import claim_product, focused_query
 from streams.agent import StreamAgent
+from streams.errors import DependencyUnavailable
 from streams.events import Event
 from streams.objectstore import FileObjectStore
 
@@ -46,12 +49,32 @@ class Retriever(StreamAgent[ClaimIngested]):
         self.store = FileObjectStore(self.ctx.settings.object_store_root)
         self.embedder = MiniLMEmbedder()
         self.ocr = shared_engine()
-        # Both models load once per worker here, so the first claim (scanned or not) is not slow.
-        await asyncio.gather(asyncio.to_thread(self.embedder.warm), asyncio.to_thread(self.ocr.warm))
+        self.policies = PolicyBook(self.ctx.settings.postgres_dsn, self.ctx.dependency("postgres"))
+        await self.policies.open()
+        # Models and name lists load once per worker here, so the first claim (scanned or not) is not slow.
+        await asyncio.gather(
+            asyncio.to_thread(self.embedder.warm),
+            asyncio.to_thread(self.ocr.warm),
+            asyncio.to_thread(warm_redaction),
+        )
 
     async def stop(self) -> None:
-        """Stop the OCR helper process with the worker."""
+        """Stop the OCR helper process with the worker and close the policy book."""
         await asyncio.to_thread(self.ocr.close)
+        await self.policies.close()
+
+    async def product_of(self, claim: ClaimIngested, text: str) -> str | None:
+        """The claim's product, to filter its clauses; None (search the whole region) if unknown.
+
+        The filter only sharpens ranking, so a policy book that cannot be reached does not
+        hold the claim up: the claim is searched unfiltered and the validator, which needs
+        the policy, retries on its own.
+        """
+        try:
+            return await claim_product(text, claim.region, self.policies)
+        except DependencyUnavailable as exc:
+            log.warning("claim %s: policy book unavailable (%s); searching all products", claim.claim_id, exc)
+            return None
 
     async def read_claim(self, claim: ClaimIngested) -> ClaimText:
         """Every document's text in submission order, with the weakest page's reading confidence."""
@@ -91,6 +114,7 @@ class Retriever(StreamAgent[ClaimIngested]):
         read = [await self.read_claim(claim) for claim in events]
         queries = [focused_query(r.text, claim.region) for r, claim in zip(read, events, strict=True)]
         vectors = await self.embedder.embed_async(queries)
+        products = [await self.product_of(claim, r.text) for claim, r in zip(events, read, strict=True)]
         top_k = self.ctx.settings.retrieval_top_k
         return [
             claim.follow(
@@ -103,6 +127,7 @@ class Retriever(StreamAgent[ClaimIngested]):
                 redactions=dict(r.redactions),
                 embedding=vector.tolist(),
                 top_k=top_k,
+                product=product,
             )
-            for claim, r, vector in zip(events, read, vectors, strict=True)
+            for claim, r, vector, product in zip(events, read, vectors, products, strict=True)
         ]

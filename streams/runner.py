@@ -31,6 +31,7 @@ from streams.codec import codec_name, load_codecs
 from streams.dead_letter import Coordinates, build_dead_letter
 from streams.errors import ConfigurationError, DependencyUnavailable, RegionNotServed, TopologyError
 from streams.events import Event
+from streams.faust_app import ClaimFlowApp
 from streams.settings import Settings
 from streams.telemetry import context_from_headers, headers_for, setup_tracing, tracer
 from streams.topology import TopicSpec, Topology
@@ -92,8 +93,9 @@ class AgentRunner:
         settings = self.settings
         datadir = settings.state_dir / "faust" / self.spec.name
         datadir.mkdir(parents=True, exist_ok=True)
-        app = faust.App(
+        app = ClaimFlowApp(
             self.spec.group_id,
+            fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
             broker=f"kafka://{settings.kafka_bootstrap}",
             broker_session_timeout=settings.kafka_session_timeout_ms / 1000,
             broker_heartbeat_interval=settings.kafka_heartbeat_interval_ms / 1000,

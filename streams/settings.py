@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     DotEnvSettingsSource,
@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_session_timeout_ms: int = 6000
     kafka_heartbeat_interval_ms: int = 1000
+    kafka_fetch_max_wait_ms: int = Field(
+        default=25,
+        description="Longest a consumer fetch waits for records; bounds the latency each hop adds.",
+    )
     postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/postgres"
     redis_url: str = "redis://127.0.0.1:6379/0"
     milvus_uri: str = "http://127.0.0.1:19530"
@@ -90,6 +94,31 @@ class Settings(BaseSettings):
         default=30, ge=0, description="Days after the incident a claim may be filed."
     )
 
+    llm_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama-cpp server), e.g. "
+        "http://127.0.0.1:8000/v1; unset = the deterministic extractor only.",
+    )
+    llm_model: str = Field(default="gpt-4o-mini", description="Model name sent with every LLM request.")
+    llm_api_key: SecretStr = Field(
+        default=SecretStr("unused"), description="API key; local servers accept any value."
+    )
+    llm_response_format: Literal["auto", "json_schema", "json_object"] = Field(
+        default="auto",
+        description="How the answer's JSON schema is sent: json_schema (OpenAI, Azure, vLLM, Ollama), "
+        "json_object with a schema (llama-cpp server); auto tries json_schema, then json_object.",
+    )
+    llm_timeout_s: float = Field(default=30.0, gt=0, description="Time limit of one LLM request.")
+    llm_attempts: int = Field(
+        default=2, ge=1, description="Tries of one LLM request before the rules answer."
+    )
+    llm_max_tokens: int = Field(default=600, ge=16, description="Longest answer the LLM may write.")
+    llm_cache_ttl_s: int = Field(
+        default=7 * 24 * 3600,
+        ge=0,
+        description="How long an LLM answer is reused for the same prompt; 0 = never.",
+    )
+
     log_level: str = "INFO"
 
     @field_validator("regions", mode="before")
@@ -104,6 +133,15 @@ class Settings(BaseSettings):
         return RetryPolicy(
             timeout_s=self.dependency_timeout_s,
             attempts=self.dependency_attempts,
+            breaker_fail_max=self.breaker_fail_max,
+            breaker_reset_s=self.breaker_reset_s,
+        )
+
+    def llm_retry_policy(self) -> RetryPolicy:
+        """The LLM's own policy: its time limit and tries, the breaker of every other dependency."""
+        return RetryPolicy(
+            timeout_s=self.llm_timeout_s,
+            attempts=self.llm_attempts,
             breaker_fail_max=self.breaker_fail_max,
             breaker_reset_s=self.breaker_reset_s,
         )

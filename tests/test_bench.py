@@ -195,7 +195,16 @@ SMOKE_CLAIMS = 10
 def test_bench_smoke_run_writes_a_well_formed_result(tmp_path: Path) -> None:
     out = tmp_path / "results"
     result = run_bench(
-        SMOKE_CLAIMS, None, 6, out, warmup=3, limit_workers=1, state_dir=tmp_path / "state", timeout_s=150
+        SMOKE_CLAIMS,
+        None,
+        6,
+        out,
+        scanned_share=0.2,  # OCR in the pipeline and in the limit
+        multi_document_share=0.2,
+        warmup=3,
+        limit_workers=1,
+        state_dir=tmp_path / "state",
+        timeout_s=150,
     )
 
     data = json.loads((out / "result.json").read_text())
@@ -207,6 +216,7 @@ def test_bench_smoke_run_writes_a_well_formed_result(tmp_path: Path) -> None:
     assert data["counts"]["messages"]["report.ready"] == SMOKE_CLAIMS
     assert len(data["series"]["latencies_ms"]) == SMOKE_CLAIMS
     assert data["limit"]["claims"] == SMOKE_CLAIMS
+    assert (data["config"]["scanned_share"], data["config"]["multi_document_share"]) == (0.2, 0.2)
     assert set(data["agents"]) == {"retriever", "faiss_worker", "extractor", "validator", "reporter"}
     assert all(figures["events"] == SMOKE_CLAIMS for figures in data["agents"].values())
     assert {"p50", "p95", "p99"} <= data["latency_ms"].keys()

@@ -214,3 +214,47 @@ def test_an_update_refreshes_only_the_served_regions_it_touches() -> None:
 
 def test_an_unreadable_update_refreshes_every_served_region() -> None:
     assert regions_to_refresh([_update(3, ["APAC"]), None], ["EU", "US"]) == {"EU", "US"}
+
+
+def _mixed_products(n: int = 600) -> list[ClauseRecord]:
+    """One region whose clauses alternate between two products, so rows must be regrouped."""
+    vectors = _unit(np.random.default_rng(11), n)
+    return [
+        ClauseRecord(
+            clause_id=f"EU-{i:04d}",
+            region="EU",
+            product=("home", "motor")[i % 2],
+            title=f"clause {i}",
+            text=f"text of clause {i}",
+            vector=vectors[i],
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("kind", ["flat", "ivf", "hnsw"])
+def test_product_filter_returns_only_that_products_clauses(kind: str) -> None:
+    records = _mixed_products()
+    spec = IndexSpec(kind=kind, nlist=8, nprobe=8, ivf_min_vectors=100)  # type: ignore[arg-type]
+    index = ClauseIndex(DIM, spec=spec, use_gpu=False)
+    index.rebuild(records)
+    assert index.products_of("EU") == frozenset({"home", "motor"})
+    motor = {r.clause_id for r in records if r.product == "motor"}
+    # Query with the exact vectors of home clauses: their best matches are home, yet only motor may return.
+    home_vectors = np.stack([r.vector for r in records[:40:2] if r.vector is not None])
+    for hits in index.search("EU", home_vectors, k=5, product="motor"):
+        assert hits and {h.clause_id for h in hits} <= motor
+    # Unfiltered, and with a product the region has no clauses for, the whole region answers.
+    for product in (None, "travel"):
+        [hits] = index.search("EU", records[0].vector, k=1, product=product)
+        assert hits[0].clause_id == records[0].clause_id
+
+
+def test_product_filter_keeps_every_clause_reachable() -> None:
+    records = _mixed_products(60)
+    index = ClauseIndex(DIM, use_gpu=False)
+    index.rebuild(records)
+    for record in records:
+        [hits] = index.search("EU", record.vector, k=1, product=record.product)
+        assert hits[0].clause_id == record.clause_id
+        assert hits[0].score == pytest.approx(1.0, abs=1e-5)

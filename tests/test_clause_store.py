@@ -97,3 +97,19 @@ def test_dimension_mismatch_is_a_configuration_error(store: ClauseStore) -> None
 async def test_upsert_without_vector_is_rejected_before_writing(store: ClauseStore) -> None:
     with pytest.raises(PermanentError):
         await store.upsert([ClauseRecord("no-vector", "EU", "home", "t", "x")])
+
+
+async def test_delete_removes_clauses_by_id_and_ignores_unknown_ones(milvus_uri: str) -> None:
+    store = ClauseStore(milvus_uri, collection="clauses_delete_test")
+    await store.prepare()
+    try:
+        records = _records(40)
+        await store.upsert(records)
+        gone = [r.clause_id for r in records[:3]]
+        assert await store.delete([*gone, "never-stored"]) >= len(gone)
+        assert await store.delete(gone) >= 0  # deleting again is harmless
+        left = {r.clause_id for r in await store.load()}
+        assert left == {r.clause_id for r in records[3:]}
+        assert await store.count() == 37
+    finally:
+        await store.close()

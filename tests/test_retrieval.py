@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from agents.clause_store import ClauseStore
 from agents.clause_version import ClauseVersion
 from agents.policy_loader import LoadResult, load_policy_book
 from agents.retrieval_eval import run
@@ -101,7 +102,7 @@ def test_a_changed_clause_is_retrieved_after_the_update_without_a_restart(
 
         claim = pipeline.submit([pipeline.corpus.claims_dir / row["file"]], region=region)
         _, retrieved = pipeline.wait_for_message(
-            "clauses_retrieved", lambda r: r["claim_id"] == claim.claim_id, timeout_s=30
+            "clauses_retrieved", lambda r: r["claim_id"] == claim.claim_id, timeout_s=120
         )
         texts = {c["clause_id"]: c["text"] for c in retrieved["clauses"]}
         assert texts.get(clause_id) == amended_text
@@ -109,3 +110,53 @@ def test_a_changed_clause_is_retrieved_after_the_update_without_a_restart(
     finally:
         # Other tests of the session expect the sample wording.
         _load(pipeline, pipeline.corpus.policies_file)
+
+
+def _drop(source: Path, target: Path, clause_id: str) -> None:
+    """Copy the policy book without one clause (in every policy that has it)."""
+    lines, dropped = [], 0
+    for line in source.read_text().splitlines():
+        policy = json.loads(line)
+        kept = [c for c in policy["clauses"] if c["clause_id"] != clause_id]
+        dropped += len(policy["clauses"]) - len(kept)
+        lines.append(json.dumps({**policy, "clauses": kept}))
+    target.write_text("\n".join(lines) + "\n")
+    assert dropped, f"{clause_id} is in no policy"
+
+
+def _stored_clause_ids(pipeline: Pipeline, region: str) -> set[str]:
+    async def load() -> set[str]:
+        store = ClauseStore(pipeline.settings.milvus_uri)
+        try:
+            return {r.clause_id for r in await store.load([region])}
+        finally:
+            await store.close()
+
+    return asyncio.run(load())
+
+
+@pytest.mark.integration
+def test_a_clause_dropped_from_the_book_is_never_retrieved_after_the_load(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    row = next(r for r in pipeline.truth if r["kind"] == "digital")
+    clause_id, region = row["governing_clause_id"], row["region"]
+    _drop(pipeline.corpus.policies_file, tmp_path / "dropped.jsonl", clause_id)
+    assert clause_id in _stored_clause_ids(pipeline, region)
+    try:
+        done = pipeline.cli("policies", "load", str(tmp_path / "dropped.jsonl"), "--wait", "30", check=False)
+        assert done.returncode == 0 and "1 deleted" in done.stdout, done.stdout + done.stderr[-3000:]
+        assert clause_id not in _stored_clause_ids(pipeline, region), "gone from Milvus"
+        assert _stored_clause_ids(pipeline, region), "the region's other clauses stay"
+
+        claim = pipeline.submit([pipeline.corpus.claims_dir / row["file"]], region=region)
+        _, retrieved = pipeline.wait_for_message(
+            "clauses_retrieved", lambda r: r["claim_id"] == claim.claim_id, timeout_s=120
+        )
+        found = [c["clause_id"] for c in retrieved["clauses"]]
+        assert found, "the claim still gets its region's other clauses"
+        assert clause_id not in found, "gone from every FAISS worker's index"
+    finally:
+        # Other tests of the session expect the full sample book; re-linking restores the clause.
+        _load(pipeline, pipeline.corpus.policies_file)
+    assert clause_id in _stored_clause_ids(pipeline, region)

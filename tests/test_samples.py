@@ -12,7 +12,14 @@ import pytest
 from agents.documents import EmptyDocument, read_document
 from agents.extraction import extract_fields
 from agents.ocr import OcrEngine, OcrResult
-from agents.samples import PRODUCT_PERILS, SHORT_POLICY_LABEL, SHORT_POLICY_SHARE, SampleCorpus, generate
+from agents.samples import (
+    HARD_CASES,
+    PRODUCT_PERILS,
+    SHORT_POLICY_LABEL,
+    SHORT_POLICY_SHARE,
+    SampleCorpus,
+    generate,
+)
 
 CLAIMS = 60
 
@@ -104,7 +111,9 @@ def test_scans_and_photos_keep_the_claims_and_are_reproducible(tmp_path: Path) -
     assert first.policies_file.read_bytes() == plain.policies_file.read_bytes()
     truth = _jsonl(first.ground_truth_file)
     for row, original in zip(truth, _jsonl(plain.ground_truth_file), strict=True):
-        assert {**row, "file": "", "kind": ""} == {**original, "file": "", "kind": ""}
+        # The file names differ (photos are PNG or JPEG), and so do the clean flag and the documents.
+        blank = {"file": "", "kind": "", "clean": None, "documents": None}
+        assert {**row, **blank} == {**original, **blank}
     assert {row["kind"] for row in truth} == {"digital", "scanned", "photo"}
     assert [row["file"] for row in truth] == [path.name for path in first.claim_files]
     for row, a, b in zip(truth, first.claim_files, second.claim_files, strict=True):
@@ -144,7 +153,9 @@ def test_short_policy_forms_keep_the_claims_and_are_read_back(tmp_path: Path) ->
     assert short.ground_truth_file.read_bytes() == again.ground_truth_file.read_bytes()
     truth = _jsonl(short.ground_truth_file)
     for row, original in zip(truth, _jsonl(plain.ground_truth_file), strict=True):
-        assert {**row, "policy_number_printed": ""} == {**original, "policy_number_printed": ""}
+        # The printed number moves the personal values' spans in the text layer.
+        blank = {"policy_number_printed": "", "documents": None}
+        assert {**row, **blank} == {**original, **blank}
     printed = [row["policy_number_printed"] for row in truth]
     assert any(" " in p for p in printed) and any("/" in p for p in printed)
     assert any(p.startswith("POL-") for p in printed)
@@ -160,3 +171,132 @@ def test_short_policy_forms_keep_the_claims_and_are_read_back(tmp_path: Path) ->
 def test_bad_short_policy_share_is_refused(tmp_path: Path, share: float) -> None:
     with pytest.raises(ValueError, match="short_policy_share"):
         generate(tmp_path, claims=1, short_policy_share=share)
+
+
+# --- hard cases, several documents per claim, personal data (issue 4) --------------------------------
+
+FIELDS = (
+    "policy_number",
+    "incident_date",
+    "damage_description",
+    "damage_type",
+    "claimed_amount",
+    "currency",
+    "reported_on",
+)
+AUTO_APPROVE = 0.9
+
+
+@pytest.fixture(scope="module")
+def hard_corpus(tmp_path_factory: pytest.TempPathFactory) -> SampleCorpus:
+    return generate(
+        tmp_path_factory.mktemp("hard"), claims=60, seed=13, hard_share=1.0, multi_document_share=0.3
+    )
+
+
+def _text(corpus: SampleCorpus, index: int) -> str:
+    return "\n\n".join(read_document(path.read_bytes()).text for path in corpus.claim_documents[index])
+
+
+def test_every_hard_case_occurs_and_is_named_in_the_truth(hard_corpus: SampleCorpus) -> None:
+    truth = _jsonl(hard_corpus.ground_truth_file)
+    assert {row["hard"] for row in truth} == set(HARD_CASES)
+    assert not any(row["clean"] for row in truth)
+
+
+def test_hard_cases_are_read_right_or_left_below_auto_approval(hard_corpus: SampleCorpus) -> None:
+    """The extractor may miss a hard case, but never with the confidence that approves a claim."""
+    for index, row in enumerate(_jsonl(hard_corpus.ground_truth_file)):
+        fields = extract_fields(_text(hard_corpus, index), row["region"])
+        for name in FIELDS:
+            found = getattr(fields, name)
+            assert found.value == row[name] or found.confidence < AUTO_APPROVE, (
+                row["file"],
+                row["hard"],
+                name,
+            )
+
+
+def test_expected_rule_failures_follow_from_the_hard_case(hard_corpus: SampleCorpus) -> None:
+    policies = {p["policy_number"]: p for p in _jsonl(hard_corpus.policies_file)}
+    for row in _jsonl(hard_corpus.ground_truth_file):
+        policy = policies[row["policy_number"]]
+        failed = set(row["expected_failed_rules"])
+        assert ("damage_covered" in failed) is (row["damage_type"] not in policy["coverages"])
+        assert ("policy_active" in failed) is (not row["policy_active"])
+        if row["hard"] == "uncovered_peril":
+            assert "damage_covered" in failed and row["governing_clause_id"] is None
+        if row["hard"] == "late_report":
+            assert "reported_in_time" in failed
+        assert row["should_pass"] is (not failed)
+
+
+def test_hard_cases_print_what_they_promise(hard_corpus: SampleCorpus) -> None:
+    for index, row in enumerate(_jsonl(hard_corpus.ground_truth_file)):
+        text = _text(hard_corpus, index)
+        if row["hard"] == "ocr_confusion":
+            assert (
+                row["policy_number_printed"] in text and row["policy_number_printed"] != row["policy_number"]
+            )
+            assert any(c in row["policy_number_printed"][4:] for c in "OIl")
+        if row["hard"] == "locale_amount":
+            assert row["claimed_amount"] not in text  # printed with a locale's separators only
+        if row["hard"] == "letter_aside":
+            assert row["layout"] == "letter"
+
+
+def test_dates_in_other_languages_are_printed(tmp_path: Path) -> None:
+    corpus = generate(tmp_path, claims=90, seed=4, hard_share=1.0)
+    texts = [read_document(path.read_bytes()).text for path in corpus.claim_files]
+    formats = {row["date_format"] for row in _jsonl(corpus.ground_truth_file)}
+    assert {"de_month", "fr_month", "es_month", "mon_d_y"} <= formats
+    joined = "\n".join(texts)
+    assert " de " in joined and any(m in joined for m in ("März", "Juni", "Oktober", "Dezember", "Mai"))
+
+
+def test_multi_document_claims_share_one_truth(hard_corpus: SampleCorpus) -> None:
+    truth = _jsonl(hard_corpus.ground_truth_file)
+    multi = [(i, row) for i, row in enumerate(truth) if len(row["documents"]) > 1]
+    assert multi
+    for index, row in multi:
+        files = hard_corpus.claim_documents[index]
+        assert [f.name for f in files] == [d["file"] for d in row["documents"]]
+        types = [d["type"] for d in row["documents"]]
+        assert types[:2] == ["claim_form", "repair_estimate"]
+        assert ("police_report" in types) is (row["damage_type"] in {"theft", "collision", "fire"})
+        fields = extract_fields(_text(hard_corpus, index), row["region"])
+        assert fields.claimed_amount.value == row["claimed_amount"], row["file"]
+        assert fields.incident_date.value == row["incident_date"] or fields.incident_date.confidence < 0.9
+
+
+def test_every_personal_value_is_located_in_its_document(hard_corpus: SampleCorpus) -> None:
+    for index, row in enumerate(_jsonl(hard_corpus.ground_truth_file)):
+        for document, path in zip(row["documents"], hard_corpus.claim_documents[index], strict=True):
+            text = read_document(path.read_bytes()).text
+            kinds = {p["kind"] for p in document["pii"]}
+            assert {"NAME", "ADDRESS", "PHONE"} <= kinds
+            for pii in document["pii"]:
+                assert pii["text_layer_spans"], (path.name, pii)
+                for start, end in pii["text_layer_spans"]:
+                    assert text[start:end].split() == pii["value"].split()
+
+
+def test_hard_cases_leave_the_other_claims_alone(tmp_path: Path) -> None:
+    plain = generate(tmp_path / "plain", claims=30, seed=8)
+    hard = generate(tmp_path / "hard", claims=30, seed=8, hard_share=0.5, multi_document_share=0.3)
+    rows = zip(_jsonl(plain.ground_truth_file), _jsonl(hard.ground_truth_file), strict=True)
+    untouched = 0
+    for (a, b), pa, pb in zip(rows, plain.claim_files, hard.claim_files, strict=True):
+        if b["hard"] is None and len(b["documents"]) == 1:
+            untouched += 1
+            assert a == b
+            assert pa.read_bytes() == pb.read_bytes()
+    assert untouched >= 5
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.5])
+def test_bad_hard_and_multi_document_shares_are_refused(tmp_path: Path, share: float) -> None:
+    with pytest.raises(ValueError, match="hard_share"):
+        generate(tmp_path, claims=1, hard_share=share)
+    with pytest.raises(ValueError, match="multi_document_share"):
+        generate(tmp_path, claims=1, multi_document_share=share)

@@ -361,6 +361,17 @@ async def test_report_reassessment_bumps_the_revision(reports: ReportStore) -> N
     assert stored.updated_at >= stored.created_at
 
 
+async def test_save_with_revisions_reports_new_and_replayed_claims(reports: ReportStore) -> None:
+    """The reporter announces each claim's revision; a replayed assessment keeps the stored one."""
+    await reports.save([_report("C-1", "E-1")])
+    await reports.save([_report("C-1", "E-2")])
+
+    revisions = await reports.save_with_revisions([_report("C-1", "E-2"), _report("C-9", "E-1")])
+
+    assert revisions == {"C-1": 2, "C-9": 1}
+    assert await reports.save_with_revisions([_report("C-1", "E-3")]) == {"C-1": 3}
+
+
 async def test_report_batch_of_100(reports: ReportStore) -> None:
     batch = [_report(f"C-{i:03d}", f"E-{i:03d}") for i in range(100)]
 

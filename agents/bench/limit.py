@@ -27,11 +27,12 @@ STAGES = ("read", "embed", "search", "extract", "validate")
 class _Job:
     """One worker's share: picklable, because workers are spawned (torch and fork do not mix)."""
 
-    claims: list[tuple[str, str]]  # (pdf path, region)
+    claims: list[tuple[list[str], str]]  # (document paths, region)
     policies_file: str
     threads: int
     batch: int
     top_k: int
+    needs_ocr: bool = False
 
 
 @dataclass
@@ -87,15 +88,53 @@ def _build_index(embedder: Any, policies_file: Path) -> tuple[Any, dict[tuple[st
     return index, {(p.policy_number, p.region): p for p in policies}
 
 
-def _run_batch(
-    batch: Sequence[tuple[str, str]], embedder: Any, index: Any, book: dict[Any, Any], top_k: int, t: _Timings
-) -> None:
+@dataclass
+class _Stages:
+    """What a limit worker loads once: the same models and index the agents hold."""
+
+    embedder: Any
+    index: Any
+    book: dict[Any, Any]
+    ocr: Any  # agents.ocr.OcrEngine, or None when every document has a text layer
+    top_k: int
+
+    def close(self) -> None:
+        if self.ocr is not None:
+            self.ocr.close()
+
+
+def _load_stages(policies_file: Path, *, threads: int, top_k: int, needs_ocr: bool) -> _Stages:
+    """Models loaded and warmed before the clock starts, as the agents do in start()."""
+    from agents.embedder import MiniLMEmbedder
+    from agents.ocr import OcrEngine
+
+    _set_threads(threads)
+    embedder = MiniLMEmbedder(threads=threads)
+    embedder.warm()
+    ocr = OcrEngine() if needs_ocr else None
+    if ocr is not None:
+        ocr.warm()
+    index, book = _build_index(embedder, policies_file)
+    return _Stages(embedder, index, book, ocr, top_k)
+
+
+def _read_claim(paths: Sequence[str], region: str, ocr: Any) -> str:
+    """Every document of a claim, OCR where there is no text layer, redacted, joined as the retriever does."""
+    from agents.documents import read_document
+    from agents.redaction import redact
+
+    texts = [
+        redact(read_document(Path(path).read_bytes(), filename=Path(path).name, ocr=ocr).text, region).text
+        for path in paths
+    ]
+    return "\n\n".join(texts)
+
+
+def _run_batch(batch: Sequence[tuple[list[str], str]], stages: _Stages, t: _Timings) -> None:
     import numpy as np
 
-    from agents.documents import read_document
     from agents.events import ClaimFields, ExtractedField
     from agents.extraction import extract_fields
-    from agents.redaction import redact
     from agents.retrieval_query import focused_query
     from agents.rules import ClaimFacts, evaluate, overall_confidence
 
@@ -107,11 +146,9 @@ def _run_batch(
         t.stage_s[stage] += now - mark
         mark = now
 
-    # The same work as the retriever: read, redact, build the focused query, embed.
-    texts = [
-        redact(read_document(Path(path).read_bytes(), filename=Path(path).name).text, region).text
-        for path, region in batch
-    ]
+    embedder, index, book, top_k = stages.embedder, stages.index, stages.book, stages.top_k
+    # The same work as the retriever: read (OCR where there is no text layer), redact, embed.
+    texts = [_read_claim(paths, region, stages.ocr) for paths, region in batch]
     lap("read")
     vectors = embedder.embed(
         [focused_query(text, region) for text, (_, region) in zip(texts, batch, strict=True)]
@@ -143,20 +180,21 @@ READY = "ready"
 def _worker(job: _Job, go: Any, results: Any) -> None:
     """Warm up, say so, wait for the start signal, then process the share and report the stage times."""
     timings = _Timings()
+    stages = None
     try:
-        _set_threads(job.threads)
-        from agents.embedder import MiniLMEmbedder
-
-        embedder = MiniLMEmbedder(threads=job.threads)
-        embedder.warm()
-        index, book = _build_index(embedder, Path(job.policies_file))
-        _run_batch(job.claims[:1], embedder, index, book, job.top_k, _Timings())  # first-call costs
+        stages = _load_stages(
+            Path(job.policies_file), threads=job.threads, top_k=job.top_k, needs_ocr=job.needs_ocr
+        )
+        _run_batch(job.claims[:1], stages, _Timings())  # first-call costs
         results.put(READY)
         go.wait()
         for start in range(0, len(job.claims), job.batch):
-            _run_batch(job.claims[start : start + job.batch], embedder, index, book, job.top_k, timings)
+            _run_batch(job.claims[start : start + job.batch], stages, timings)
     except Exception as exc:
         timings.error = f"{type(exc).__name__}: {exc}"
+    finally:
+        if stages is not None:
+            stages.close()
     results.put(timings)
 
 
@@ -177,22 +215,26 @@ def _collect(results: Any, procs: Sequence[Any], count: int, deadline: float) ->
 
 
 def _in_this_process(
-    claims: Sequence[tuple[Path, str]], policies_file: Path, *, threads: int, batch: int, top_k: int
+    claims: Sequence[tuple[Sequence[Path], str]],
+    policies_file: Path,
+    *,
+    threads: int,
+    batch: int,
+    top_k: int,
+    needs_ocr: bool,
 ) -> LimitResult:
     """One worker needs no child process: reuse this one (and its already loaded model)."""
-    from agents.embedder import MiniLMEmbedder
-
-    _set_threads(threads)
-    embedder = MiniLMEmbedder(threads=threads)
-    embedder.warm()
-    index, book = _build_index(embedder, policies_file)
-    share = [(str(p), r) for p, r in claims]
-    _run_batch(share[:1], embedder, index, book, top_k, _Timings())
-    timings = _Timings()
-    started = time.perf_counter()
-    for start in range(0, len(share), batch):
-        _run_batch(share[start : start + batch], embedder, index, book, top_k, timings)
-    return _limit_result(1, time.perf_counter() - started, [timings])
+    stages = _load_stages(policies_file, threads=threads, top_k=top_k, needs_ocr=needs_ocr)
+    try:
+        share = [([str(p) for p in paths], r) for paths, r in claims]
+        _run_batch(share[:1], stages, _Timings())
+        timings = _Timings()
+        started = time.perf_counter()
+        for start in range(0, len(share), batch):
+            _run_batch(share[start : start + batch], stages, timings)
+        return _limit_result(1, time.perf_counter() - started, [timings])
+    finally:
+        stages.close()
 
 
 def _limit_result(workers: int, wall: float, done: Sequence[_Timings]) -> LimitResult:
@@ -202,15 +244,18 @@ def _limit_result(workers: int, wall: float, done: Sequence[_Timings]) -> LimitR
 
 
 def measure_limit(
-    claims: Sequence[tuple[Path, str]],
+    claims: Sequence[tuple[Sequence[Path], str]],
     policies_file: Path,
     *,
     workers: int = 2,
     batch: int = 16,
     top_k: int = 5,
     timeout_s: float = 600,
+    needs_ocr: bool = False,
 ) -> LimitResult:
-    """Process `claims` (pdf, region) with the stage functions in `workers` processes; time the work.
+    """Process `claims` (document, region) with the stage functions in `workers` processes; time the work.
+
+    `needs_ocr` gives each worker its own OCR helper, as the retriever has: the OCR-bound limit.
 
     Raises:
         LimitError: A worker failed to warm up or to process its share.
@@ -218,13 +263,17 @@ def measure_limit(
     workers = max(1, min(workers, len(claims)))
     threads = max(1, (os.cpu_count() or 1) // workers)
     if workers == 1:
-        return _in_this_process(claims, policies_file, threads=threads, batch=batch, top_k=top_k)
+        return _in_this_process(
+            claims, policies_file, threads=threads, batch=batch, top_k=top_k, needs_ocr=needs_ocr
+        )
     ctx = mp.get_context("spawn")
     go = ctx.Event()
     results = ctx.Queue()
-    shares = [[(str(p), r) for p, r in claims[i::workers]] for i in range(workers)]
+    shares = [[([str(p) for p in paths], r) for paths, r in claims[i::workers]] for i in range(workers)]
     procs = [
-        ctx.Process(target=_worker, args=(_Job(s, str(policies_file), threads, batch, top_k), go, results))
+        ctx.Process(
+            target=_worker, args=(_Job(s, str(policies_file), threads, batch, top_k, needs_ocr), go, results)
+        )
         for s in shares
     ]
     deadline = time.monotonic() + timeout_s

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from agents import samples
@@ -22,6 +23,12 @@ class SubmitError(ClaimFlowError, RuntimeError):
     """Publishing the measured claims failed; the run cannot be measured."""
 
 
+def claim_documents(corpus: samples.SampleCorpus, row: dict[str, Any]) -> list[Path]:
+    """The files submitted together as one claim: the form, plus estimates or reports where drawn."""
+    files = [doc["file"] for doc in row.get("documents", [])] or [row["file"]]
+    return [corpus.claims_dir / name for name in files]
+
+
 def build_claims(
     settings: Settings, rows: Sequence[dict[str, Any]], corpus: samples.SampleCorpus, tag: str
 ) -> list[ClaimIngested]:
@@ -29,7 +36,7 @@ def build_claims(
     return [
         build_claim(
             settings,
-            [corpus.claims_dir / row["file"]],
+            claim_documents(corpus, row),
             region=row["region"],
             claim_id=f"{tag}-{i:05d}",
             submitted_by="bench",

@@ -126,11 +126,19 @@ def write_plots(result: BenchResult) -> list[Path]:
     return paths
 
 
+def mix_label(cfg: dict[str, Any]) -> str:
+    """'born-digital', or the shares of scanned and multi-document claims."""
+    scanned, multi = cfg.get("scanned_share", 0.0), cfg.get("multi_document_share", 0.0)
+    if not scanned and not multi:
+        return "born-digital"
+    return f"{scanned:.0%} scanned, {multi:.0%} multi-document"
+
+
 def summary_table(result: BenchResult) -> Table:
     """Headline figures: throughput, latency, the limit and the ratio, plus the run's context."""
     data = result.to_json()
     cfg, lat, thr, limit = data["config"], data["latency_ms"], data["throughput"], data["limit"]
-    table = Table("figure", "value", title=f"claimflow bench: {cfg['claims']} born-digital claims")
+    table = Table("figure", "value", title=f"claimflow bench: {cfg['claims']} claims, {mix_label(cfg)}")
     table.add_row("submitted at", f"{cfg['rate']} claims/s" if cfg["rate"] else "full speed")
     table.add_row(
         "workers per agent / partitions", f"{cfg['replicas']} / {cfg['partitions'] or 'as declared'}"

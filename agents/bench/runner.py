@@ -28,7 +28,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from agents import samples
 from agents.bench.analysis import analyse, resource_summary, servers
 from agents.bench.limit import LimitResult, measure_limit
-from agents.bench.load import Submitter, build_claims, publish_at_rate
+from agents.bench.load import Submitter, build_claims, claim_documents, publish_at_rate
 from agents.bench.observe import (
     Offsets,
     Watcher,
@@ -65,6 +65,8 @@ class BenchConfig:
     claims: int
     rate: float | None = None
     seed: int = 6
+    scanned_share: float = 0.0
+    multi_document_share: float = 0.0
     replicas: int = 1
     partitions: int | None = None  # None: as declared in topology.yaml
     warmup: int = 6
@@ -190,7 +192,11 @@ def _measure_pipeline(
     env = {**stack.env(), "CLAIMFLOW_TOPOLOGY_FILE": str(topology_file)}
     try:
         corpus = samples.generate(
-            state_dir / "sample", claims=config.claims + config.warmup, seed=config.seed
+            state_dir / "sample",
+            claims=config.claims + config.warmup,
+            seed=config.seed,
+            scanned_share=config.scanned_share,
+            multi_document_share=config.multi_document_share,
         )
         rows = [json.loads(line) for line in corpus.ground_truth_file.read_text().splitlines()]
         with _phase(console, phases, "policies", "loading the sample policy book"):
@@ -268,6 +274,8 @@ def run_bench(
     seed: int,
     out_dir: Path,
     *,
+    scanned_share: float = 0.0,
+    multi_document_share: float = 0.0,
     replicas: int = 1,
     partitions: int | None = None,
     warmup: int = 6,
@@ -281,9 +289,11 @@ def run_bench(
     """Measure the pipeline and the in-process limit in one run; write result.json and plots to `out_dir`.
 
     Args:
-        claims: Measured claims (born-digital sample PDFs, seeded).
+        claims: Measured claims (sample documents, seeded; born-digital unless the shares say otherwise).
         rate: Claims per second to submit at; None submits them all at once (peak throughput).
         seed: Sample corpus seed; same seed and counts, same documents.
+        scanned_share: Share of claims that are scanned, image-only PDFs (read by OCR).
+        multi_document_share: Share of claims filed with more documents (repair estimate, police report).
         out_dir: Results folder (created).
         replicas: Worker processes per agent.
         partitions: Partitions of every pipeline topic; None keeps topology.yaml's.
@@ -298,7 +308,17 @@ def run_bench(
     if claims < 1 or warmup < 1:
         raise BenchError("claims and warmup must be at least 1")
     config = BenchConfig(
-        claims, rate, seed, replicas, partitions, warmup, limit_workers, interval_s, timeout_s
+        claims,
+        rate,
+        seed,
+        scanned_share,
+        multi_document_share,
+        replicas,
+        partitions,
+        warmup,
+        limit_workers,
+        interval_s,
+        timeout_s,
     )
     console = console or Console(quiet=True)
     out_dir = out_dir.resolve()
@@ -314,9 +334,10 @@ def run_bench(
     limit_text = f"in-process limit: {claims} claims over {limit_workers} worker processes"
     with _phase(console, phases, "limit", limit_text):
         limit = measure_limit(
-            [(corpus.claims_dir / row["file"], row["region"]) for row in rows],
+            [(claim_documents(corpus, row), row["region"]) for row in rows],
             corpus.policies_file,
             workers=limit_workers,
+            needs_ocr=any(row["kind"] != "digital" for row in rows),
             batch=load_topology(topology_file).agent("retriever").batch.max,  # the retriever's batch
         )
     analysis["phases_s"] = phases
@@ -354,6 +375,40 @@ def _result(
         resource_summary=resource_summary(watched["resources"]),
         out_dir=out_dir,
     )
+
+
+def run_peak_then_half(
+    claims: int, seed: int, out_dir: Path, *, console: Console | None = None, **options: Any
+) -> tuple[BenchResult, BenchResult]:
+    """A full-speed run for the peak, then a paced run at half of it, each on a fresh stack.
+
+    A burst queues every claim at once, so its latency is mostly waiting; the paced run's
+    percentiles are what a claim sees when the pipeline has headroom. `half_peak.json` pairs them.
+    """
+    if console is not None:
+        console.rule("peak: every claim submitted at once")
+    peak = run_bench(claims, None, seed, out_dir / "peak", console=console, **options)
+    rate = peak.analysis["throughput"]["claims_per_s"] / 2
+    if console is not None:
+        console.rule(f"half of peak: {rate:.1f} claims/s")
+    half = run_bench(claims, rate, seed, out_dir / "half-peak", console=console, **options)
+    summary = {
+        "peak_claims_per_hour": peak.claims_per_hour,
+        "peak_ratio_to_limit": peak.ratio_to_limit,
+        "half_peak_rate_per_s": rate,
+        "half_peak_latency_ms": half.analysis["latency_ms"],
+        "peak_latency_ms": peak.analysis["latency_ms"],
+        "results": [str(peak.out_dir), str(half.out_dir)],
+    }
+    (out_dir / "half_peak.json").write_text(json.dumps(summary, indent=2) + "\n")
+    if console is not None:
+        lat = half.analysis["latency_ms"]
+        console.print(
+            f"peak {peak.claims_per_hour:,.0f} claims/h ({peak.ratio_to_limit:.0%} of the limit); "
+            f"at half of it ({rate:.1f}/s) latency p50/p95/p99 "
+            f"{lat['p50']:.0f} / {lat['p95']:.0f} / {lat['p99']:.0f} ms"
+        )
+    return peak, half
 
 
 def run_matrix(
