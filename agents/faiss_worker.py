@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+import faiss
 import numpy as np
 
 from agents.clause_index import ClauseIndex, IndexSpec
@@ -46,6 +47,7 @@ class FaissWorker(StreamAgent[RetrievalRequest]):
         self.store = ClauseStore(settings.milvus_uri, dependency=self.ctx.dependency("milvus"))
         self.version = ClauseVersion(settings.redis_url, self.ctx.dependency("redis"))
         self.index = ClauseIndex(spec=IndexSpec.from_settings(settings))
+        faiss.omp_set_num_threads(settings.faiss_threads)
         topic = topology.topic_for_schema(PolicyUpdated.avro_schema)
         self.follower = PolicyUpdateFollower(
             settings.kafka_bootstrap, topic, get_codec(settings.schemas_dir, topic.schema_name)

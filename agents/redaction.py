@@ -30,6 +30,8 @@ from stdnum.de import idnr
 from stdnum.es import dni
 from stdnum.us import ssn
 
+from agents.extraction import DATE_PATTERN, POLICY_PATTERN
+
 
 class PiiKind(StrEnum):
     """What a placeholder stands for; the value is the placeholder's prefix."""
@@ -153,8 +155,17 @@ _PROTECTED = re.compile(
 )
 
 
+# Amounts written with the currency after them, thousands grouped by space, dot or apostrophe.
+_TRAILING_CURRENCY_AMOUNT = re.compile(
+    r"\b\d{1,3}(?:[ \u00a0.']\d{3})+(?:[.,]\d{1,2})?\s?(?:€|EUR|USD|SGD|GBP|CHF)(?!\w)"
+)
+# Every date and policy number the extractor can read stays readable (foreign month names,
+# OCR confusions such as POL-EU-2O23-…): a digit run inside one is not a phone number.
+_PROTECTED_ALSO = (DATE_PATTERN, POLICY_PATTERN, _TRAILING_CURRENCY_AMOUNT)
+
+
 def _protected_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _PROTECTED.finditer(text)]
+    return [m.span() for pattern in (_PROTECTED, *_PROTECTED_ALSO) for m in pattern.finditer(text)]
 
 
 # --- e-mail -------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ class Retriever(StreamAgent[ClaimIngested]):
 
     async def start(self) -> None:
         self.store = FileObjectStore(self.ctx.settings.object_store_root)
-        self.embedder = MiniLMEmbedder()
+        self.embedder = MiniLMEmbedder(threads=self.ctx.settings.embedding_threads)
         self.ocr = shared_engine()
         self.policies = PolicyBook(self.ctx.settings.postgres_dsn, self.ctx.dependency("postgres"))
         await self.policies.open()
@@ -113,8 +113,11 @@ class Retriever(StreamAgent[ClaimIngested]):
     async def handle_batch(self, events: Sequence[ClaimIngested]) -> list[Event]:
         read = [await self.read_claim(claim) for claim in events]
         queries = [focused_query(r.text, claim.region) for r, claim in zip(read, events, strict=True)]
-        vectors = await self.embedder.embed_async(queries)
-        products = [await self.product_of(claim, r.text) for claim, r in zip(events, read, strict=True)]
+        # The policy-book lookups run while the embedder works (it releases the GIL).
+        vectors, products = await asyncio.gather(
+            self.embedder.embed_async(queries),
+            asyncio.gather(*(self.product_of(claim, r.text) for claim, r in zip(events, read, strict=True))),
+        )
         top_k = self.ctx.settings.retrieval_top_k
         return [
             claim.follow(

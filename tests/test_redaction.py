@@ -59,6 +59,13 @@ def test_each_kind_is_found(text: str, region: str, kind: str) -> None:
         "Policy Number POL-EU-2024-001234",
         "Dear Sir or Madam,",
         "Description of damage: Storm winds tore the garden fence down.",
+        # what the extractor reads in foreign dates, locale amounts and OCR-confused numbers
+        "Policy POL-EU-2O23-004417 was read from a scan.",
+        "Schaden am 27. Oktober 2024 gemeldet.",
+        "Sinistre du 17 mars 2024.",
+        "Ocurrió el 28 de julio de 2024.",
+        "Importe reclamado: 16 934,13 €",
+        "Claimed 12'450.50 CHF for the roof.",
     ],
 )
 def test_look_alikes_are_not_redacted(text: str) -> None:

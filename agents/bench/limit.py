@@ -209,7 +209,10 @@ def _collect(results: Any, procs: Sequence[Any], count: int, deadline: float) ->
             pass
         if any(item != READY and item.error for item in got):
             return got
-        if time.monotonic() > deadline or not all(p.is_alive() for p in procs):
+        # A worker that delivered its share exits with 0 (OCR shares finish at different times).
+        crashed = any(p.exitcode not in (None, 0) for p in procs)
+        all_gone = all(p.exitcode is not None for p in procs)
+        if time.monotonic() > deadline or crashed or all_gone:
             raise LimitError("a limit worker died or timed out (see its traceback above)")
     return got
 
