@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from agents.events import ExtractedField
-from agents.extraction import extract_fields
+from agents.extraction import ExtractedFields, extract_fields
 from agents.validator import PolicyLookup, resolve_policy
 
 # MiniLM reads at most 256 word pieces; the head of a document never needs more than this.
@@ -45,15 +45,20 @@ def prose_lines(text: str) -> str:
     return " ".join(kept)
 
 
-def focused_query(text: str, region: str) -> str:
-    """The retriever's query: the damage description, else the prose lines, else the head of the text."""
-    described = extract_fields(text, region).damage_description.value
+def focused_query(text: str, region: str, found: ExtractedFields | None = None) -> str:
+    """The retriever's query: the damage description, else the prose lines, else the head of the text.
+
+    `found` is the extractor's reading of `text`, when the caller already has it.
+    """
+    described = (found or extract_fields(text, region)).damage_description.value
     if described and len(described.split()) >= _MIN_DESCRIPTION_WORDS:
         return described
     return prose_lines(text) or head_query(text, region)
 
 
-async def claim_product(text: str, region: str, book: PolicyLookup) -> str | None:
+async def claim_product(
+    text: str, region: str, book: PolicyLookup, found: ExtractedFields | None = None
+) -> str | None:
     """The product of the claim's policy, found by the policy number read from the text; None if unknown.
 
     Home and motor clauses share words (water, theft, fire, storm) and so compete in the
@@ -61,6 +66,6 @@ async def claim_product(text: str, region: str, book: PolicyLookup) -> str | Non
     can. The number is resolved as the validator resolves it (the document's reading, then
     its other readings), in the claim's region only.
     """
-    found = ExtractedField.model_validate(extract_fields(text, region).policy_number.model_dump())
-    policy, _ = await resolve_policy(book, found, region)
+    number = (found or extract_fields(text, region)).policy_number
+    policy, _ = await resolve_policy(book, ExtractedField.model_validate(number.model_dump()), region)
     return policy.product or None if policy is not None else None

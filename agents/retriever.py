@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from agents.documents import read_document
 from agents.embedder import MiniLMEmbedder
 from agents.events import ClaimIngested, RetrievalRequest
+from agents.extraction import ExtractedFields, extract_fields
 from agents.ocr import shared_engine
 from agents.policy_book import PolicyBook
 from agents.redaction import redact
@@ -63,7 +64,7 @@ class Retriever(StreamAgent[ClaimIngested]):
         await asyncio.to_thread(self.ocr.close)
         await self.policies.close()
 
-    async def product_of(self, claim: ClaimIngested, text: str) -> str | None:
+    async def product_of(self, claim: ClaimIngested, text: str, found: ExtractedFields) -> str | None:
         """The claim's product, to filter its clauses; None (search the whole region) if unknown.
 
         The filter only sharpens ranking, so a policy book that cannot be reached does not
@@ -71,7 +72,7 @@ class Retriever(StreamAgent[ClaimIngested]):
         the policy, retries on its own.
         """
         try:
-            return await claim_product(text, claim.region, self.policies)
+            return await claim_product(text, claim.region, self.policies, found)
         except DependencyUnavailable as exc:
             log.warning("claim %s: policy book unavailable (%s); searching all products", claim.claim_id, exc)
             return None
@@ -112,11 +113,17 @@ class Retriever(StreamAgent[ClaimIngested]):
 
     async def handle_batch(self, events: Sequence[ClaimIngested]) -> list[Event]:
         read = [await self.read_claim(claim) for claim in events]
-        queries = [focused_query(r.text, claim.region) for r, claim in zip(read, events, strict=True)]
+        # One reading per claim serves both the query and the policy lookup.
+        found = [extract_fields(r.text, claim.region) for r, claim in zip(read, events, strict=True)]
+        queries = [
+            focused_query(r.text, claim.region, f) for r, claim, f in zip(read, events, found, strict=True)
+        ]
         # The policy-book lookups run while the embedder works (it releases the GIL).
         vectors, products = await asyncio.gather(
             self.embedder.embed_async(queries),
-            asyncio.gather(*(self.product_of(claim, r.text) for claim, r in zip(events, read, strict=True))),
+            asyncio.gather(
+                *(self.product_of(c, r.text, f) for c, r, f in zip(events, read, found, strict=True))
+            ),
         )
         top_k = self.ctx.settings.retrieval_top_k
         return [
