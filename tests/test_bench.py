@@ -131,6 +131,15 @@ def test_topology_variant_changes_only_partitions(tmp_path: Path) -> None:
     assert write_topology_variant(base, None, tmp_path / "unused.yaml") == base
 
 
+@pytest.mark.parametrize("shares", [{"scanned_share": 1.5}, {"multi_document_share": -0.1}])
+def test_the_bench_refuses_impossible_shares_before_starting_anything(
+    tmp_path: Path, shares: dict[str, float]
+) -> None:
+    with pytest.raises(BenchError, match="shares must be between 0 and 1"):
+        run_bench(5, None, 6, tmp_path / "out", state_dir=tmp_path / "state", **shares)
+    assert not (tmp_path / "state").exists()
+
+
 def test_the_bench_refuses_to_empty_a_folder_it_did_not_create(tmp_path: Path) -> None:
     (tmp_path / "precious.txt").write_text("keep me")
     with pytest.raises(BenchError, match="not a bench state folder"):

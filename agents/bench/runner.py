@@ -307,6 +307,10 @@ def run_bench(
     """
     if claims < 1 or warmup < 1:
         raise BenchError("claims and warmup must be at least 1")
+    if not (0 <= scanned_share <= 1 and 0 <= multi_document_share <= 1):
+        raise BenchError(
+            f"shares must be between 0 and 1 (scanned {scanned_share}, multi-document {multi_document_share})"
+        )
     config = BenchConfig(
         claims,
         rate,
