@@ -37,7 +37,7 @@ _STOP_GRACE_S = 2.0
 _START_TIMEOUT_S = 60.0
 # A fresh interpreter, not multiprocessing: it inherits none of Faust's threads or event loop and
 # does not re-import the parent's __main__, which breaks when a script lacks the __main__ guard.
-_HELPER_CODE = "import sys; from agents.ocr import serve; serve(int(sys.argv[1]))"
+_HELPER_CODE = "import sys; from agents.ocr import serve; serve(int(sys.argv[1]), int(sys.argv[2]))"
 _PROJECT_ROOT = str(Path(__file__).resolve().parents[1])
 
 
@@ -74,7 +74,9 @@ class OcrEngine:
     Thread-safe: pages are recognised one at a time, which is what two cores can do anyway.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
+        """`threads`: onnxruntime threads of the helper; None lets onnxruntime take every core."""
+        self._threads = threads
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
@@ -115,7 +117,7 @@ class OcrEngine:
         }
         with child:
             self._process = subprocess.Popen(
-                [sys.executable, "-c", _HELPER_CODE, str(child.fileno())],
+                [sys.executable, "-c", _HELPER_CODE, str(child.fileno()), str(self._threads or -1)],
                 pass_fds=[child.fileno()],
                 stdin=subprocess.DEVNULL,
                 env=env,
@@ -165,12 +167,15 @@ _shared: OcrEngine | None = None
 _shared_lock = threading.Lock()
 
 
-def shared_engine() -> OcrEngine:
-    """The process-wide engine, so every reader in a worker shares one set of loaded models."""
+def shared_engine(threads: int | None = None) -> OcrEngine:
+    """The process-wide engine, so every reader in a worker shares one set of loaded models.
+
+    The first call's `threads` decides; a worker has one OCR configuration.
+    """
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = OcrEngine()
+            _shared = OcrEngine(threads)
         return _shared
 
 
@@ -182,13 +187,13 @@ def _warm_image() -> np.ndarray:
     return image
 
 
-def serve(fd: int) -> None:
+def serve(fd: int, threads: int = -1) -> None:
     """The helper's loop: one image in, one (status, payload) out, until the parent goes away."""
     from rapidocr import RapidOCR
     from rapidocr.utils.output import RapidOCROutput
 
     conn = Connection(fd)
-    engine = RapidOCR(params=_ENGINE_PARAMS)
+    engine = RapidOCR(params={**_ENGINE_PARAMS, "EngineConfig.onnxruntime.intra_op_num_threads": threads})
     engine(_warm_image())  # rapidocr loads each model on first use; do it before the first page
     conn.send(("ready", None))
     while True:

@@ -49,7 +49,7 @@ class Retriever(StreamAgent[ClaimIngested]):
     async def start(self) -> None:
         self.store = FileObjectStore(self.ctx.settings.object_store_root)
         self.embedder = MiniLMEmbedder(threads=self.ctx.settings.embedding_threads)
-        self.ocr = shared_engine()
+        self.ocr = shared_engine(self.ctx.settings.ocr_threads)
         self.policies = PolicyBook(self.ctx.settings.postgres_dsn, self.ctx.dependency("postgres"))
         await self.policies.open()
         # Models and name lists load once per worker here, so the first claim (scanned or not) is not slow.

@@ -79,6 +79,11 @@ class Settings(BaseSettings):
     ocr_seconds_per_page: float = Field(default=30.0, gt=0, description="OCR time limit of one page.")
     max_image_pixels: int = Field(default=50_000_000, ge=1, description="Largest image decoded (bomb guard).")
     retrieval_top_k: int = 5
+    ocr_threads: int | None = Field(
+        default=None,
+        ge=1,
+        description="onnxruntime threads of each OCR helper process (None = every core).",
+    )
     embedding_threads: int | None = Field(
         default=1,
         ge=1,

@@ -23,7 +23,7 @@ from agents.samples import SampleCorpus, generate
 
 @pytest.fixture(scope="module")
 def engine() -> Iterator[OcrEngine]:
-    ocr = OcrEngine()
+    ocr = OcrEngine(threads=1)  # the limit's setting; the pipeline tests cover onnxruntime's default
     ocr.warm()
     yield ocr
     ocr.close()

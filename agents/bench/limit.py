@@ -111,7 +111,7 @@ def _load_stages(policies_file: Path, *, threads: int, top_k: int, needs_ocr: bo
     _set_threads(threads)
     embedder = MiniLMEmbedder(threads=threads)
     embedder.warm()
-    ocr = OcrEngine() if needs_ocr else None
+    ocr = OcrEngine(threads) if needs_ocr else None
     if ocr is not None:
         ocr.warm()
     index, book = _build_index(embedder, policies_file)
