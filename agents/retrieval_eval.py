@@ -27,15 +27,15 @@ from rich.console import Console
 from rich.table import Table
 
 from agents import samples
+from agents.claim_text import read_claim_text
 from agents.clause_index import ClauseIndex, IndexSpec
 from agents.clause_store import ClauseRecord
-from agents.documents import read_document
 from agents.embedder import Embedder, MiniLMEmbedder
 from agents.extraction import extract_fields
 from agents.policy_book import Policy, read_policies
 from agents.policy_loader import clause_passage
-from agents.redaction import redact
 from agents.retrieval_query import claim_product, focused_query, head_query
+from streams.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -166,10 +166,8 @@ EVAL_OCR_SECONDS_PER_PAGE = 180.0
 
 def read_claim(path: Path, region: str) -> str:
     """A claim's redacted text, read as the retriever reads it (with a looser OCR time limit)."""
-    document = read_document(
-        path.read_bytes(), filename=path.name, ocr_seconds_per_page=EVAL_OCR_SECONDS_PER_PAGE
-    )
-    return redact(document.text, region).text
+    settings = get_settings().model_copy(update={"ocr_seconds_per_page": EVAL_OCR_SECONDS_PER_PAGE})
+    return read_claim_text([(path.read_bytes(), path.name)], region, settings, None).text
 
 
 def evaluate(

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-from agents.documents import read_document
+from agents.claim_text import ClaimText, read_claim_text
 from agents.embedder import MiniLMEmbedder
 from agents.events import ClaimIngested, RetrievalRequest
 from agents.extraction import ExtractedFields, extract_fields
 from agents.ocr import shared_engine
 from agents.policy_book import PolicyBook
-from agents.redaction import redact
 from agents.redaction import warm as warm_redaction
 from agents.retrieval_query import claim_product, focused_query
 from streams.agent import StreamAgent
@@ -28,17 +25,6 @@ from streams.events import Event
 from streams.objectstore import FileObjectStore
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class ClaimText:
-    """Everything read from one claim's documents, already redacted."""
-
-    text: str = ""
-    pages: int = 0
-    ocr_pages: int = 0
-    min_confidence: float = 1.0
-    redactions: Counter[str] = field(default_factory=Counter)
 
 
 class Retriever(StreamAgent[ClaimIngested]):
@@ -80,28 +66,16 @@ class Retriever(StreamAgent[ClaimIngested]):
     async def read_claim(self, claim: ClaimIngested) -> ClaimText:
         """Every document's text in submission order, with the weakest page's reading confidence."""
         settings = self.ctx.settings
-        result, texts = ClaimText(), []
-        for doc in claim.documents:
-            data = await self.ctx.dependency("object_store").call(
-                self.store.get, doc.uri, max_bytes=settings.max_document_bytes
+        documents = [
+            (
+                await self.ctx.dependency("object_store").call(
+                    self.store.get, doc.uri, max_bytes=settings.max_document_bytes
+                ),
+                doc.filename,
             )
-            document = await asyncio.to_thread(
-                read_document,
-                data,
-                filename=doc.filename,
-                max_bytes=settings.max_document_bytes,
-                max_pages=settings.max_document_pages,
-                ocr_seconds_per_page=settings.ocr_seconds_per_page,
-                max_pixels=settings.max_image_pixels,
-                ocr=self.ocr,
-            )
-            redacted = redact(document.text, claim.region)
-            texts.append(redacted.text)
-            result.pages += len(document.pages)
-            result.ocr_pages += document.ocr_pages
-            result.min_confidence = min(result.min_confidence, document.min_confidence)
-            result.redactions.update(redacted.counts())
-        result.text = "\n\n".join(texts)
+            for doc in claim.documents
+        ]
+        result = await asyncio.to_thread(read_claim_text, documents, claim.region, settings, self.ocr)
         if result.ocr_pages:
             log.info(
                 "claim %s: %d page(s) read by OCR, lowest page confidence %.3f",

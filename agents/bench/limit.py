@@ -119,15 +119,12 @@ def _load_stages(policies_file: Path, *, threads: int, top_k: int, needs_ocr: bo
 
 
 def _read_claim(paths: Sequence[str], region: str, ocr: Any) -> str:
-    """Every document of a claim, OCR where there is no text layer, redacted, joined as the retriever does."""
-    from agents.documents import read_document
-    from agents.redaction import redact
+    """Every document of a claim, read exactly as the retriever reads it."""
+    from agents.claim_text import read_claim_text
+    from streams.settings import get_settings
 
-    texts = [
-        redact(read_document(Path(path).read_bytes(), filename=Path(path).name, ocr=ocr).text, region).text
-        for path in paths
-    ]
-    return "\n\n".join(texts)
+    documents = [(Path(path).read_bytes(), Path(path).name) for path in paths]
+    return read_claim_text(documents, region, get_settings(), ocr).text
 
 
 def _run_batch(batch: Sequence[tuple[list[str], str]], stages: _Stages, t: _Timings) -> None:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from agents.documents import read_document
+from agents.claim_text import read_claim_text
 from agents.events import ClaimFields
 from agents.extraction import extract_fields
 from agents.extraction_eval.scoring import FIELDS, Outcome
@@ -29,7 +29,6 @@ __all__ = ["Outcome", "documents_of", "in_process", "through_pipeline"]
 from agents.intake import build_claim, publish_claims
 from agents.ocr import OcrEngine
 from agents.policy_book import Policy, read_policies
-from agents.redaction import redact
 from agents.report_store import ReportStore, StoredReport
 from agents.reporter import decide_status
 from agents.rules import ClaimFacts, RuleSettings, evaluate, overall_confidence
@@ -107,20 +106,8 @@ class _Book:
 
 def read_claim(paths: Sequence[Path], region: str, settings: Settings, ocr: OcrEngine) -> tuple[str, float]:
     """The claim's redacted text and its weakest page's reading confidence, as the retriever reads them."""
-    texts, reading = [], 1.0
-    for path in paths:
-        document = read_document(
-            path.read_bytes(),
-            filename=path.name,
-            max_bytes=settings.max_document_bytes,
-            max_pages=settings.max_document_pages,
-            ocr_seconds_per_page=settings.ocr_seconds_per_page,
-            max_pixels=settings.max_image_pixels,
-            ocr=ocr,
-        )
-        texts.append(redact(document.text, region).text)
-        reading = min(reading, document.min_confidence)
-    return "\n\n".join(texts), reading
+    read = read_claim_text([(path.read_bytes(), path.name) for path in paths], region, settings, ocr)
+    return read.text, read.min_confidence
 
 
 def _weighted(text: str, region: str, reading: float) -> ClaimFields:
