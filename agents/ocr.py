@@ -2,21 +2,23 @@
 
 rapidocr spends its time inside onnxruntime, which a Python thread can neither
 interrupt nor cancel: a page that runs past its time limit would keep a core
-busy after the caller gave up on it. The engine therefore lives in one child
-process per worker; a page over its limit kills that child (freeing the CPU at
-once) and the next page starts a fresh one. Models are the ONNX files shipped in
-the rapidocr wheel, so nothing is ever downloaded.
+busy after the caller gave up on it. The engine therefore lives in child
+processes (a pool, one page each at a time); a page over its limit kills its
+child (freeing the CPU at once) and that helper's next page starts a fresh one.
+Models are the ONNX files shipped in the rapidocr wheel, so nothing is ever downloaded.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import queue
 import socket
 import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -68,48 +70,18 @@ class OcrResult:
         return float(np.mean(self.scores)) if self.scores else 0.0
 
 
-class OcrEngine:
-    """rapidocr behind a helper process: loaded once, warmed at start, restarted after a timeout.
+class _Helper:
+    """One rapidocr child process and its socket; used by one page at a time."""
 
-    Thread-safe: pages are recognised one at a time, which is what two cores can do anyway.
-    """
-
-    def __init__(self, threads: int | None = None) -> None:
-        """`threads`: onnxruntime threads of the helper; None lets onnxruntime take every core."""
+    def __init__(self, threads: int | None) -> None:
         self._threads = threads
-        self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
 
-    def warm(self) -> None:
-        """Start the helper, which loads and runs every model once, so the first claim is fast."""
-        with self._lock:
-            self._ensure_started()
-
-    def recognise(self, image: np.ndarray, *, timeout: float) -> OcrResult:
-        """Recognise the text of a grayscale or RGB page image.
-
-        Args:
-            image: Pixels as (height, width) or (height, width, 3) uint8.
-            timeout: Seconds the page may take; past it the helper is killed.
-
-        Raises:
-            OcrTimeout: The page took longer than `timeout`.
-            OcrError: The helper process died or reported an error.
-        """
-        with self._lock:
-            self._ensure_started()
-            return self._roundtrip(image, timeout=timeout)
-
-    def close(self) -> None:
-        """Stop the helper process; a later call starts a new one."""
-        with self._lock:
-            self._stop()
-
-    def _ensure_started(self) -> None:
+    def ensure_started(self) -> None:
         if self._process is not None and self._process.poll() is None:
             return
-        self._stop()
+        self.stop()
         parent, child = socket.socketpair()
         env = {
             **os.environ,
@@ -125,33 +97,33 @@ class OcrEngine:
         self._conn = Connection(parent.detach())
         # Loading the models is not the page's time: wait for the helper to say it is ready.
         if not self._conn.poll(_START_TIMEOUT_S):
-            self._stop()
+            self.stop()
             raise OcrError(f"OCR helper did not start within {_START_TIMEOUT_S:g} s")
         try:
             self._conn.recv()
         except (EOFError, OSError) as exc:
-            self._stop()
+            self.stop()
             raise OcrError(f"OCR helper failed to start ({type(exc).__name__}: {exc})") from exc
 
-    def _roundtrip(self, image: np.ndarray, *, timeout: float) -> OcrResult:
+    def roundtrip(self, image: np.ndarray, *, timeout: float) -> OcrResult:
         assert self._conn is not None
         started = time.perf_counter()
         try:
             self._conn.send(np.ascontiguousarray(image))
             ready = self._conn.poll(timeout)
             if not ready:
-                self._stop()
+                self.stop()
                 raise OcrTimeout(f"OCR did not finish within {timeout:g} s")
             status, payload = self._conn.recv()
         except (EOFError, OSError) as exc:
-            self._stop()
+            self.stop()
             raise OcrError(f"OCR helper process died ({type(exc).__name__}: {exc})") from exc
         if status != "ok":
             raise OcrError(f"OCR failed: {payload}")
         lines, scores = payload
         return OcrResult(lines=lines, scores=scores, seconds=time.perf_counter() - started)
 
-    def _stop(self) -> None:
+    def stop(self) -> None:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
@@ -163,19 +135,74 @@ class OcrEngine:
         process.wait(_STOP_GRACE_S)
 
 
+class OcrEngine:
+    """rapidocr behind a pool of helper processes: loaded once, warmed at start, restarted after a timeout.
+
+    Thread-safe: each helper reads one page at a time, so up to `helpers` pages are read at
+    once by callers on different threads. One single-threaded helper per core reads pages
+    faster than one helper spread over every core (onnxruntime's threads wait on each other
+    between operators, and spin while they wait).
+    """
+
+    def __init__(self, threads: int | None = None, helpers: int = 1) -> None:
+        """`threads`: onnxruntime threads per helper (None = every core); `helpers`: pages read at once."""
+        if helpers < 1:
+            raise ValueError(f"helpers must be >= 1, got {helpers}")
+        self.helpers = helpers
+        self._all = [_Helper(threads) for _ in range(helpers)]
+        self._idle: queue.SimpleQueue[_Helper] = queue.SimpleQueue()
+        for helper in self._all:
+            self._idle.put(helper)
+
+    def warm(self) -> None:
+        """Start every helper at once (each loads and runs the models), so the first claim is fast."""
+        taken = [self._idle.get() for _ in self._all]
+        try:
+            with ThreadPoolExecutor(len(taken)) as pool:
+                list(pool.map(_Helper.ensure_started, taken))
+        finally:
+            for helper in taken:
+                self._idle.put(helper)
+
+    def recognise(self, image: np.ndarray, *, timeout: float) -> OcrResult:
+        """Recognise the text of a grayscale or RGB page image on the next idle helper.
+
+        Args:
+            image: Pixels as (height, width) or (height, width, 3) uint8.
+            timeout: Seconds the page may take once a helper has it; past it that helper is killed.
+
+        Raises:
+            OcrTimeout: The page took longer than `timeout`.
+            OcrError: The helper process died or reported an error.
+        """
+        helper = self._idle.get()
+        try:
+            helper.ensure_started()
+            return helper.roundtrip(image, timeout=timeout)
+        finally:
+            self._idle.put(helper)
+
+    def close(self) -> None:
+        """Stop every helper once its current page is done; a later call starts new ones."""
+        taken = [self._idle.get() for _ in self._all]
+        for helper in taken:
+            helper.stop()
+            self._idle.put(helper)
+
+
 _shared: OcrEngine | None = None
 _shared_lock = threading.Lock()
 
 
-def shared_engine(threads: int | None = None) -> OcrEngine:
+def shared_engine(threads: int | None = None, helpers: int = 1) -> OcrEngine:
     """The process-wide engine, so every reader in a worker shares one set of loaded models.
 
-    The first call's `threads` decides; a worker has one OCR configuration.
+    The first call's `threads` and `helpers` decide; a worker has one OCR configuration.
     """
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = OcrEngine(threads)
+            _shared = OcrEngine(threads, helpers)
         return _shared
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from cachetools import LRUCache
 
 from agents.claim_text import ClaimText, read_claim_text
 from agents.embedder import MiniLMEmbedder
@@ -19,12 +22,15 @@ from agents.ocr import shared_engine
 from agents.policy_book import PolicyBook
 from agents.redaction import warm as warm_redaction
 from agents.retrieval_query import claim_product, focused_query
-from streams.agent import StreamAgent
+from streams.agent import AgentContext, StreamAgent
 from streams.errors import DependencyUnavailable
 from streams.events import Event
 from streams.objectstore import FileObjectStore
 
 log = logging.getLogger(__name__)
+
+# Claims whose reading is kept for a retry of their batch; a few batches' worth, a few KB each.
+READINGS_KEPT = 256
 
 
 class Retriever(StreamAgent[ClaimIngested]):
@@ -32,10 +38,19 @@ class Retriever(StreamAgent[ClaimIngested]):
 
     input_model = ClaimIngested
 
+    def __init__(self, ctx: AgentContext) -> None:
+        super().__init__(ctx)
+        self.readings: LRUCache[str, ClaimText] = LRUCache(maxsize=READINGS_KEPT)
+        # Reading threads mostly wait for an OCR helper; their own pool keeps them from taking
+        # the threads the embedder and the event loop's other work need.
+        self.readers = ThreadPoolExecutor(
+            max_workers=ctx.settings.ocr_pool_size + 2, thread_name_prefix="claim-reader"
+        )
+
     async def start(self) -> None:
         self.store = FileObjectStore(self.ctx.settings.object_store_root)
         self.embedder = MiniLMEmbedder(threads=self.ctx.settings.embedding_threads)
-        self.ocr = shared_engine(self.ctx.settings.ocr_threads)
+        self.ocr = shared_engine(self.ctx.settings.ocr_threads, self.ctx.settings.ocr_pool_size)
         self.policies = PolicyBook(self.ctx.settings.postgres_dsn, self.ctx.dependency("postgres"))
         await self.policies.open()
         # Models and name lists load once per worker here, so the first claim (scanned or not) is not slow.
@@ -48,6 +63,7 @@ class Retriever(StreamAgent[ClaimIngested]):
     async def stop(self) -> None:
         """Stop the OCR helper process with the worker and close the policy book."""
         await asyncio.to_thread(self.ocr.close)
+        self.readers.shutdown(wait=False, cancel_futures=True)
         await self.policies.close()
 
     async def product_of(self, claim: ClaimIngested, text: str, found: ExtractedFields) -> str | None:
@@ -75,7 +91,9 @@ class Retriever(StreamAgent[ClaimIngested]):
             )
             for doc in claim.documents
         ]
-        result = await asyncio.to_thread(read_claim_text, documents, claim.region, settings, self.ocr)
+        result = await asyncio.get_running_loop().run_in_executor(
+            self.readers, read_claim_text, documents, claim.region, settings, self.ocr
+        )
         if result.ocr_pages:
             log.info(
                 "claim %s: %d page(s) read by OCR, lowest page confidence %.3f",
@@ -85,8 +103,26 @@ class Retriever(StreamAgent[ClaimIngested]):
             )
         return result
 
+    async def read_claims(self, claims: Sequence[ClaimIngested]) -> list[ClaimText]:
+        """The claims read concurrently, so a batch's scanned pages go to the OCR helpers side by side.
+
+        Readings are kept a while: when a batch fails, the runner retries each of its claims
+        alone, and the claims that were read fine are then not OCRed again.
+        """
+        results = await asyncio.gather(*(self._read_once(c) for c in claims), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return [r for r in results if isinstance(r, ClaimText)]
+
+    async def _read_once(self, claim: ClaimIngested) -> ClaimText:
+        reading = self.readings.get(claim.event_id)
+        if reading is None:
+            reading = self.readings[claim.event_id] = await self.read_claim(claim)
+        return reading
+
     async def handle_batch(self, events: Sequence[ClaimIngested]) -> list[Event]:
-        read = [await self.read_claim(claim) for claim in events]
+        read = await self.read_claims(events)
         # One reading per claim serves both the query and the policy lookup.
         found = [extract_fields(r.text, claim.region) for r, claim in zip(read, events, strict=True)]
         queries = [

@@ -96,6 +96,7 @@ class AgentRunner:
         app = ClaimFlowApp(
             self.spec.group_id,
             fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+            idle_fetch_max_wait_ms=settings.kafka_idle_fetch_max_wait_ms,
             broker=f"kafka://{settings.kafka_bootstrap}",
             broker_session_timeout=settings.kafka_session_timeout_ms / 1000,
             broker_heartbeat_interval=settings.kafka_heartbeat_interval_ms / 1000,

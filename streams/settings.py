@@ -49,7 +49,15 @@ class Settings(BaseSettings):
     kafka_heartbeat_interval_ms: int = 1000
     kafka_fetch_max_wait_ms: int = Field(
         default=25,
-        description="Longest a consumer fetch waits for records; bounds the latency each hop adds.",
+        ge=1,
+        description="Longest a consumer fetch waits for records while they flow; bounds the latency "
+        "each hop adds.",
+    )
+    kafka_idle_fetch_max_wait_ms: int = Field(
+        default=400,
+        ge=1,
+        description="The fetch wait an idle consumer backs off to (doubling per empty fetch), so idle "
+        "agents stop costing the broker CPU; the first record after a lull waits at most this long.",
     )
     postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/postgres"
     redis_url: str = "redis://127.0.0.1:6379/0"
@@ -80,9 +88,16 @@ class Settings(BaseSettings):
     max_image_pixels: int = Field(default=50_000_000, ge=1, description="Largest image decoded (bomb guard).")
     retrieval_top_k: int = 5
     ocr_threads: int | None = Field(
-        default=None,
+        default=1,
         ge=1,
         description="onnxruntime threads of each OCR helper process (None = every core).",
+    )
+    ocr_helpers: int | None = Field(
+        default=None,
+        ge=1,
+        description="OCR helper processes per retriever worker, each reading one page at a time "
+        "(None = one per core). With one thread each they read more pages per second than one "
+        "helper on every core.",
     )
     embedding_threads: int | None = Field(
         default=1,
@@ -161,6 +176,11 @@ class Settings(BaseSettings):
             breaker_fail_max=self.breaker_fail_max,
             breaker_reset_s=self.breaker_reset_s,
         )
+
+    @property
+    def ocr_pool_size(self) -> int:
+        """OCR helpers per retriever worker: the setting, else one per core."""
+        return self.ocr_helpers or os.cpu_count() or 1
 
     @property
     def object_store_root(self) -> str:

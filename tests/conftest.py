@@ -7,13 +7,13 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_fixed
+from tenacity import AsyncRetrying, Retrying, retry_if_exception_type, stop_after_delay, wait_fixed
 
 from agents import samples
 from agents.events import ClaimIngested
@@ -45,6 +45,19 @@ def eventually(check: Callable[[], T], *, timeout_s: float, interval_s: float = 
         reraise=True,
     )
     return retrying(check)
+
+
+async def eventually_async(check: Callable[[], Awaitable[Any]], *, timeout_s: float) -> Any:
+    """`eventually` for async checks: re-run until it stops raising `NotYet`."""
+    async for attempt in AsyncRetrying(
+        stop=stop_after_delay(timeout_s),
+        wait=wait_fixed(0.3),
+        retry=retry_if_exception_type(NotYet),
+        reraise=True,
+    ):
+        with attempt:
+            return await check()
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 @dataclass

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from agents import samples
+from agents.documents import CorruptDocument
+from agents.intake import build_claim
+from agents.ocr import OcrEngine, OcrResult
+from agents.retriever import Retriever
+from streams.agent import AgentContext
+from streams.objectstore import FileObjectStore
 from tests.conftest import Pipeline
 
 pytestmark = pytest.mark.integration
@@ -87,3 +95,52 @@ def test_bad_documents_are_dead_lettered_with_a_clear_reason(pipeline: Pipeline,
     assert dead["error_type"] == error
     assert dead["retryable"] is False and dead["attempts"] == 1
     assert dead["error_message"].startswith(f"{name}: ")  # says which document, then why
+
+
+class _CountingOcr(OcrEngine):
+    """The real engine, recording when each page started and finished."""
+
+    def __init__(self) -> None:
+        super().__init__(threads=1, helpers=2)
+        self.pages: list[tuple[float, float]] = []
+
+    def recognise(self, image: np.ndarray, *, timeout: float) -> OcrResult:
+        started = time.monotonic()
+        result = super().recognise(image, timeout=timeout)
+        self.pages.append((started, time.monotonic()))
+        return result
+
+
+async def test_a_batch_reads_its_scans_side_by_side_and_a_failure_does_not_read_them_twice(
+    pipeline: Pipeline, mixed, tmp_path
+):
+    """Two scans and a corrupt PDF in one batch: the scans are OCRed at once, and only once in all.
+
+    The corrupt claim fails the batch; the runner then retries each claim alone, and the
+    scans' readings are taken from the retriever's cache instead of being OCRed again.
+    """
+    claims_dir, truth = mixed
+    scans = [r for r in truth if r["kind"] == "scanned"][:2]
+    assert len(scans) == 2
+    corrupt = tmp_path / "claim.pdf"
+    corrupt.write_bytes(samples.corrupt_pdf_bytes())
+    settings, topology = pipeline.settings, pipeline.topology
+    scanned = [build_claim(settings, [claims_dir / r["file"]], region=r["region"]) for r in scans]
+    broken = build_claim(settings, [corrupt], region="US")
+    retriever = Retriever(AgentContext(topology.agent("retriever"), settings, topology))
+    retriever.store = FileObjectStore(settings.object_store_root)
+    retriever.ocr = ocr = _CountingOcr()
+    try:
+        with pytest.raises(CorruptDocument):
+            await retriever.read_claims([scanned[0], broken, scanned[1]])
+        assert len(ocr.pages) == 2
+        first, second = sorted(ocr.pages)
+        assert second[0] < first[1], "the two scans were read one after the other"
+        again = [(await retriever.read_claims([claim]))[0] for claim in scanned]
+    finally:
+        ocr.close()
+        retriever.readers.shutdown()
+    assert len(ocr.pages) == 2
+    assert [r.ocr_pages for r in again] == [1, 1]
+    for row, reading in zip(scans, again, strict=True):
+        assert row["policy_number"] in reading.text

@@ -9,14 +9,13 @@ no test finds another's answers in the shared cache.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 from uuid import uuid4
 
 import pytest
 import redis.asyncio as aioredis
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_fixed
 
 from agents.cli import describe_extractor
 from agents.events import ClaimValidated, ClausesRetrieved, FieldsExtracted, RetrievedClause
@@ -29,7 +28,7 @@ from streams.codec import get_codec
 from streams.events import Producer
 from streams.settings import Settings
 from streams.topology import load_topology
-from tests.conftest import NotYet
+from tests.conftest import NotYet, eventually_async
 from tests.llm_fixture import LlamaServer, llama_server, redis_url
 
 __all__ = ["llama_server", "redis_url"]  # fixtures, imported for pytest to find
@@ -91,19 +90,6 @@ async def extractor(settings: Settings) -> AsyncIterator[Extractor]:
         yield agent
     finally:
         await agent.stop()
-
-
-async def eventually_async(check: Callable[[], Awaitable[Any]], *, timeout_s: float) -> Any:
-    """`tests.conftest.eventually` for async checks: re-run until it stops raising `NotYet`."""
-    async for attempt in AsyncRetrying(
-        stop=stop_after_delay(timeout_s),
-        wait=wait_fixed(0.3),
-        retry=retry_if_exception_type(NotYet),
-        reraise=True,
-    ):
-        with attempt:
-            return await check()
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 async def test_llm_answer_through_the_sdk_with_provenance_then_from_the_cache(

@@ -42,6 +42,10 @@ def bench(
             help="Then run again at half the measured throughput: the latency a steady load sees.",
         ),
     ] = False,
+    paced_seconds: Annotated[
+        float,
+        typer.Option(help="With --half-peak: the paced run submits claims for at least this long."),
+    ] = 60.0,
     matrix: Annotated[
         bool, typer.Option("--matrix", help="Run workers 1,2 x partitions 1,3,6, each on a fresh stack.")
     ] = False,
@@ -79,7 +83,15 @@ def bench(
     if half_peak:
         from agents.bench.runner import run_peak_then_half
 
-        run_peak_then_half(claims, seed, out, replicas=workers, partitions=partitions, **options)
+        run_peak_then_half(
+            claims,
+            seed,
+            out,
+            paced_seconds=paced_seconds,
+            replicas=workers,
+            partitions=partitions,
+            **options,
+        )
         return
     run_bench(
         claims, rate, seed, out, replicas=workers, partitions=partitions, keep_stack=keep_stack, **options
