@@ -49,7 +49,9 @@ class Retriever(StreamAgent[ClaimIngested]):
 
     async def start(self) -> None:
         self.store = FileObjectStore(self.ctx.settings.object_store_root)
-        self.embedder = MiniLMEmbedder(threads=self.ctx.settings.embedding_threads)
+        self.embedder = MiniLMEmbedder(
+            threads=self.ctx.settings.embedding_threads, backend=self.ctx.settings.embedding_backend
+        )
         self.ocr = shared_engine(self.ctx.settings.ocr_threads, self.ctx.settings.ocr_pool_size)
         self.policies = PolicyBook(self.ctx.settings.postgres_dsn, self.ctx.dependency("postgres"))
         await self.policies.open()

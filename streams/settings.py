@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
+from platformdirs import user_cache_dir
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
@@ -102,8 +103,16 @@ class Settings(BaseSettings):
     embedding_threads: int | None = Field(
         default=1,
         ge=1,
-        description="Torch threads of the retriever's embedder (None = every core). One, and more "
+        description="Threads of the retriever's embedder (None = every core). One, and more "
         "retriever replicas, wins where agents share the cores: on 2 cores 92k vs 73k claims/h.",
+    )
+    embedding_backend: Literal["onnx", "torch"] = Field(
+        default="onnx",
+        description="onnxruntime (on a CPU; the graph exported once from the bundled weights) or torch.",
+    )
+    model_cache_dir: Path = Field(
+        default_factory=lambda: Path(user_cache_dir("claimflow")),
+        description="Where models derived on this machine are kept (the exported ONNX graph).",
     )
     faiss_index: Literal["flat", "ivf", "hnsw"] = Field(
         default="flat", description="FAISS index per region: exact flat, IVF (trained) or HNSW."

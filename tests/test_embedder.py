@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -45,3 +47,30 @@ def test_semantics_water_not_glass(embedder: MiniLMEmbedder) -> None:
 async def test_embed_async_matches_sync(embedder: MiniLMEmbedder) -> None:
     texts = ["storm blew tiles off the roof"]
     np.testing.assert_allclose(await embedder.embed_async(texts), embedder.embed(texts), atol=1e-6)
+
+
+def test_onnxruntime_and_torch_give_the_same_vectors(tmp_path: Path) -> None:
+    """Short and long texts in one batch (padding, and truncation past max_seq_length) agree with torch."""
+    texts = [
+        "hail",
+        "A delivery van reversed into the rear bumper of the parked car, leaving a dent and scratches.",
+        " ".join(["The storm lifted roof tiles and rain came through the ceiling."] * 40),
+    ]
+    onnx = MiniLMEmbedder(threads=1, cache_dir=tmp_path)
+    torch = MiniLMEmbedder(threads=1, backend="torch")
+    got, expected = onnx.embed(texts), torch.embed(texts)
+    assert onnx._onnx is not None, "the onnxruntime model was not used"
+    np.testing.assert_allclose(np.sum(got * expected, axis=1), 1.0, atol=1e-4)
+    assert got.dtype == np.float32 and got.flags["C_CONTIGUOUS"]
+
+
+def test_the_graph_is_exported_once_and_reused(tmp_path: Path) -> None:
+    first = MiniLMEmbedder(cache_dir=tmp_path)
+    first.warm()
+    (graph,) = tmp_path.glob("*.onnx")
+    exported = graph.stat().st_mtime_ns
+    second = MiniLMEmbedder(cache_dir=tmp_path)
+    second.warm()
+    assert second._onnx is not None
+    assert list(tmp_path.iterdir()) == [graph], "a temporary file was left behind"
+    assert graph.stat().st_mtime_ns == exported
