@@ -123,12 +123,15 @@ def test_percentiles_and_rates_are_well_formed_even_when_empty() -> None:
 
 def test_topology_variant_changes_only_partitions(tmp_path: Path) -> None:
     base = get_settings().topology_file
-    variant = load_topology(write_topology_variant(base, 1, tmp_path / "topology.yaml"))
+    variant = load_topology(write_topology_variant(base, 1, tmp_path))
     original = load_topology(base)
     assert {t.name for t in variant.topics.values()} == {t.name for t in original.topics.values()}
     assert all(t.partitions == 1 for t in variant.pipeline_topics)
     assert variant.agents == original.agents
-    assert write_topology_variant(base, None, tmp_path / "unused.yaml") == base
+    assert write_topology_variant(base, None, tmp_path) == base
+    # A matrix writes several variants into one folder; each must load as itself, not as a cached other.
+    three = load_topology(write_topology_variant(base, 3, tmp_path))
+    assert all(t.partitions == 3 for t in three.pipeline_topics)
 
 
 @pytest.mark.parametrize("shares", [{"scanned_share": 1.5}, {"multi_document_share": -0.1}])

@@ -91,10 +91,15 @@ def _fresh_state_dir(state_dir: Path) -> Path:
     return state_dir
 
 
-def write_topology_variant(base: Path, partitions: int | None, out: Path) -> Path:
-    """A copy of `base` with every pipeline topic at `partitions` (dead-letter topics unchanged)."""
+def write_topology_variant(base: Path, partitions: int | None, folder: Path) -> Path:
+    """A copy of `base` in `folder` with every pipeline topic at `partitions` (dead-letter topics unchanged).
+
+    Each partition count gets its own file name: `load_topology` caches by path, so a
+    matrix run that rewrote one file would give its second combination the first one's topics.
+    """
     if partitions is None:
         return base
+    out = folder / f"topology-{partitions}-partitions.yaml"
     raw = yaml.safe_load(base.read_text())
     for topic in raw["topics"].values():
         topic["partitions"] = partitions
@@ -328,9 +333,7 @@ def run_bench(
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     state_dir = _fresh_state_dir(state_dir or DEFAULT_STATE_DIR)
-    topology_file = write_topology_variant(
-        get_settings().topology_file, partitions, state_dir / "topology.yaml"
-    )
+    topology_file = write_topology_variant(get_settings().topology_file, partitions, state_dir)
     env_before = environment()
     run = _Run(config, state_dir, topology_file, console, keep_stack)
     phases = run.phases
