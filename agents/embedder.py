@@ -167,7 +167,11 @@ class MiniLMEmbedder:
         from agents.onnx_minilm import load_onnx_minilm
 
         cache_dir = self.cache_dir or get_settings().model_cache_dir
-        twin = load_onnx_minilm(model, cache_dir, threads=self.threads)
+        try:
+            twin = load_onnx_minilm(model, cache_dir, threads=self.threads)
+        except Exception as exc:  # a read-only cache, a failed export: torch still answers, only slower
+            log.warning("onnxruntime MiniLM unavailable (%s: %s); using torch", type(exc).__name__, exc)
+            return None
         probe = [_PROBE_TEXT]
         expected = model.encode(probe, convert_to_numpy=True, normalize_embeddings=True)
         agreement = float(np.dot(twin.encode(probe)[0], expected[0]))

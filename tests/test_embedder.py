@@ -74,3 +74,12 @@ def test_the_graph_is_exported_once_and_reused(tmp_path: Path) -> None:
     assert second._onnx is not None
     assert list(tmp_path.iterdir()) == [graph], "a temporary file was left behind"
     assert graph.stat().st_mtime_ns == exported
+
+
+def test_an_unwritable_cache_falls_back_to_torch(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    embedder = MiniLMEmbedder(cache_dir=blocked / "models")
+    vectors = embedder.embed(["hail damaged the roof"])
+    assert embedder._onnx is None
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
