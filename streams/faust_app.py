@@ -14,6 +14,7 @@ with every empty fetch up to a longer idle wait, and short again with the first 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,8 @@ import aiokafka
 import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TransportT
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -67,7 +70,14 @@ class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
     async def on_start(self) -> None:
         await super().on_start()
         fetcher = getattr(self._consumer, "_fetcher", None)
-        if fetcher is not None and self.app.idle_fetch_max_wait_ms > self.app.fetch_max_wait_ms:
+        if self.app.idle_fetch_max_wait_ms <= self.app.fetch_max_wait_ms:
+            return
+        if fetcher is None or not hasattr(fetcher, "_proc_fetch_request"):
+            log.warning(
+                "this aiokafka has no fetcher to adapt; idle consumers keep polling every %d ms",
+                self.app.fetch_max_wait_ms,
+            )
+        else:
             adapt_fetch_wait(
                 fetcher, AdaptiveFetchWait(self.app.fetch_max_wait_ms, self.app.idle_fetch_max_wait_ms)
             )
