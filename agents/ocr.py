@@ -18,7 +18,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -154,15 +156,20 @@ class OcrEngine:
         for helper in self._all:
             self._idle.put(helper)
 
-    def warm(self) -> None:
-        """Start every helper at once (each loads and runs the models), so the first claim is fast."""
+    @contextmanager
+    def _every_helper(self) -> Iterator[list[_Helper]]:
+        """Every helper, each taken once its current page is done, and handed back afterwards."""
         taken = [self._idle.get() for _ in self._all]
         try:
-            with ThreadPoolExecutor(len(taken)) as pool:
-                list(pool.map(_Helper.ensure_started, taken))
+            yield taken
         finally:
             for helper in taken:
                 self._idle.put(helper)
+
+    def warm(self) -> None:
+        """Start every helper at once (each loads and runs the models), so the first claim is fast."""
+        with self._every_helper() as helpers, ThreadPoolExecutor(len(helpers)) as pool:
+            list(pool.map(_Helper.ensure_started, helpers))
 
     def recognise(self, image: np.ndarray, *, timeout: float) -> OcrResult:
         """Recognise the text of a grayscale or RGB page image on the next idle helper.
@@ -184,10 +191,9 @@ class OcrEngine:
 
     def close(self) -> None:
         """Stop every helper once its current page is done; a later call starts new ones."""
-        taken = [self._idle.get() for _ in self._all]
-        for helper in taken:
-            helper.stop()
-            self._idle.put(helper)
+        with self._every_helper() as helpers:
+            for helper in helpers:
+                helper.stop()
 
 
 _shared: OcrEngine | None = None
