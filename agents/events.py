@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from streams.events import Event
+from streams import Event
 
 
 class _Part(BaseModel):
@@ -40,14 +41,26 @@ class ClauseRef(_Part):
     score: float
 
 
+def iso_date(value: str | None) -> date | None:
+    """The date an ISO `YYYY-MM-DD` string names; None for nothing or anything else."""
+    try:
+        return date.fromisoformat(value.strip()) if value else None
+    except ValueError:
+        return None
+
+
 class ExtractedField(_Part):
     """One field read from the claim: its value, how sure we are, and where it came from."""
 
     value: str | None = None
-    confidence: float = 0.0
+    confidence: float = Field(default=0.0, ge=0.0, le=1.0)
     evidence: str = ""
     page: int | None = None
     candidates: list[str] = []
+
+    def as_date(self) -> date | None:
+        """The value as a date, for the date fields (None if absent or not an ISO date)."""
+        return iso_date(self.value)
 
 
 class ClaimFields(_Part):

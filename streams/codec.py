@@ -1,9 +1,8 @@
-"""Avro codecs, one per schema in `schemas/`, registered with Faust by name.
+"""Avro codecs, one per schema in `schemas/`, looked up by schema name.
 
 Records are written as plain (schemaless) Avro binary so any Kafka client in any
-language can produce and read them with the `.avsc` file alone. Faust looks the
-codec up by the name `avro.<schema>`; tools that use confluent-kafka call the
-same codec directly.
+language can produce and read them with the `.avsc` file alone. The agents' processor
+(Faust carries bytes) and the confluent-kafka tools call the same codecs.
 """
 
 from __future__ import annotations
@@ -16,21 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import fastavro
-from faust.serializers import codecs
 
 from streams.errors import DecodeError, EncodeError, SchemaError
 
 
-def codec_name(schema_name: str) -> str:
-    """The name a schema's codec is registered under in Faust."""
-    return f"avro.{schema_name}"
-
-
-class AvroCodec(codecs.Codec):
+class AvroCodec:
     """Encodes dicts to schemaless Avro binary and back, refusing anything off-schema."""
 
     def __init__(self, schema_name: str, schema: Mapping[str, Any]) -> None:
-        super().__init__()
         self.schema_name = schema_name
         try:
             self.schema = fastavro.parse_schema(dict(schema))
@@ -38,42 +30,37 @@ class AvroCodec(codecs.Codec):
             raise SchemaError(f"schema {schema_name!r} is not valid Avro: {exc}") from exc
         self.field_names = frozenset(f["name"] for f in schema["fields"])
 
-    def _dumps(self, obj: Any) -> bytes:
+    def encode(self, record: Mapping[str, Any]) -> bytes:
+        """Avro bytes of `record`; `EncodeError` if it does not match the schema."""
         buffer = io.BytesIO()
         try:
-            fastavro.schemaless_writer(buffer, self.schema, obj, strict_allow_default=True)
+            fastavro.schemaless_writer(buffer, self.schema, record, strict_allow_default=True)
         except Exception as exc:
             raise EncodeError(f"record does not match schema {self.schema_name!r}: {exc}") from exc
         return buffer.getvalue()
 
-    def _loads(self, s: bytes) -> Any:
-        buffer = io.BytesIO(s)
+    def decode(self, data: bytes) -> dict[str, Any]:
+        """The record in `data`; `DecodeError` if the bytes are not one of this schema."""
+        buffer = io.BytesIO(data)
         try:
             record = fastavro.schemaless_reader(buffer, self.schema, None)
         except Exception as exc:
             raise DecodeError(
-                f"{len(s)} bytes are not a {self.schema_name!r} record: {type(exc).__name__}: {exc}"
+                f"{len(data)} bytes are not a {self.schema_name!r} record: {type(exc).__name__}: {exc}"
             ) from exc
-        if buffer.tell() != len(s):
+        if buffer.tell() != len(data):
             raise DecodeError(
-                f"{len(s) - buffer.tell()} trailing bytes after a {self.schema_name!r} record: "
+                f"{len(data) - buffer.tell()} trailing bytes after a {self.schema_name!r} record: "
                 "the producer used another schema"
             )
-        return record
-
-    def encode(self, record: Mapping[str, Any]) -> bytes:
-        """Avro bytes of `record`; `EncodeError` if it does not match the schema."""
-        return self._dumps(record)
-
-    def decode(self, data: bytes) -> dict[str, Any]:
-        """The record in `data`; `DecodeError` if the bytes are not one of this schema."""
-        record: dict[str, Any] = self._loads(data)
+        if not isinstance(record, dict):
+            raise DecodeError(f"{len(data)} bytes are not a {self.schema_name!r} record")
         return record
 
 
 @lru_cache(maxsize=8)
 def load_codecs(schemas_dir: Path) -> dict[str, AvroCodec]:
-    """Every `*.avsc` in `schemas_dir`, parsed once per process and registered with Faust."""
+    """Every `*.avsc` in `schemas_dir`, parsed once per process."""
     found: dict[str, AvroCodec] = {}
     for path in sorted(schemas_dir.glob("*.avsc")):
         try:
@@ -81,7 +68,6 @@ def load_codecs(schemas_dir: Path) -> dict[str, AvroCodec]:
         except (OSError, json.JSONDecodeError) as exc:
             raise SchemaError(f"cannot read schema {path}: {exc}") from exc
         codec = AvroCodec(path.stem, schema)
-        codecs.register(codec_name(path.stem), codec)
         found[path.stem] = codec
     if not found:
         raise SchemaError(f"no *.avsc schemas found in {schemas_dir}")

@@ -32,9 +32,9 @@ from urllib.parse import urlsplit
 import psutil
 
 from streams.errors import StackError
+from streams.settings import STACK_ENV_FILE
 
 STACK_FILE = "stack.json"
-STACK_ENV_FILE = "stack.env"
 SERVICES = ("kafka", "postgres", "redis", "milvus")
 HOST = "127.0.0.1"
 PG_USER = "postgres"

@@ -53,9 +53,3 @@ class StackError(ClaimFlowError, RuntimeError):
 
 class PermanentError(ClaimFlowError):
     """Processing can never succeed for this input (bad document, unknown policy book entry)."""
-
-
-class TransientError(ClaimFlowError):
-    """Processing may succeed if retried later."""
-
-    retryable = True

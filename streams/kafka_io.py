@@ -6,7 +6,6 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from confluent_kafka import (
     OFFSET_BEGINNING,
@@ -189,7 +188,3 @@ def follow(
         if msg.error():
             raise DependencyUnavailable(f"reading {topic}: {msg.error()}")
         yield msg
-
-
-def message_headers(msg: Message) -> list[tuple[str, Any]]:
-    return list(msg.headers() or [])

@@ -1,0 +1,33 @@
+"""Business rules as data, the overall confidence, and the decision it leads to."""
+
+from agents.assessment.rules import (
+    AUTO_APPROVED,
+    DEFAULT_REPORTING_WINDOW_DAYS,
+    NEEDS_REVIEW,
+    RULES,
+    ClaimFacts,
+    Rule,
+    RuleSettings,
+    Severity,
+    decide_status,
+    evaluate,
+    explain_confidence,
+    overall_confidence,
+)
+from agents.assessment.settings import AssessmentSettings
+
+__all__ = [
+    "AUTO_APPROVED",
+    "DEFAULT_REPORTING_WINDOW_DAYS",
+    "NEEDS_REVIEW",
+    "RULES",
+    "AssessmentSettings",
+    "ClaimFacts",
+    "Rule",
+    "RuleSettings",
+    "Severity",
+    "decide_status",
+    "evaluate",
+    "explain_confidence",
+    "overall_confidence",
+]

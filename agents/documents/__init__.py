@@ -1,0 +1,44 @@
+"""Reading claim documents: PDF text layers, scanned pages and photos through OCR, within limits."""
+
+from agents.documents.claim_text import ClaimText, read_claim_text
+from agents.documents.ocr import OcrEngine, OcrError, shared_engine
+from agents.documents.reader import (
+    PAGE_SEPARATOR,
+    CorruptDocument,
+    CorruptImage,
+    DocumentError,
+    DocumentText,
+    DocumentTooLarge,
+    EmptyDocument,
+    EncryptedDocument,
+    ImageTooLarge,
+    OcrFailed,
+    OcrTimeLimitExceeded,
+    PageText,
+    UnsupportedDocument,
+    read_document,
+)
+from agents.documents.settings import DocumentSettings
+
+__all__ = [
+    "PAGE_SEPARATOR",
+    "ClaimText",
+    "CorruptDocument",
+    "CorruptImage",
+    "DocumentError",
+    "DocumentSettings",
+    "DocumentText",
+    "DocumentTooLarge",
+    "EmptyDocument",
+    "EncryptedDocument",
+    "ImageTooLarge",
+    "OcrEngine",
+    "OcrError",
+    "OcrFailed",
+    "OcrTimeLimitExceeded",
+    "PageText",
+    "UnsupportedDocument",
+    "read_claim_text",
+    "read_document",
+    "shared_engine",
+]

@@ -1,0 +1,289 @@
+"""OCR of page images with rapidocr, in a helper process so a slow page can be stopped.
+
+rapidocr spends its time inside onnxruntime, which a Python thread can neither
+interrupt nor cancel: a page that runs past its time limit would keep a core
+busy after the caller gave up on it. The engine therefore lives in child
+processes (a pool, one page each at a time); a page over its limit kills its
+child (freeing the CPU at once) and that helper's next page starts a fresh one.
+Models are the ONNX files shipped in the rapidocr wheel, so nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+# rapidocr scales anything longer to this before detection, so larger images only cost IPC.
+MAX_SIDE = 2000
+# The angle classifier can flip long, well-aligned lines by 180 degrees and garble them; scans
+# and photos of forms arrive upright or nearly so, and detection copes with a few degrees of skew.
+_ENGINE_PARAMS = {"Global.log_level": "warning", "Global.use_cls": False}
+# Boxes whose vertical centres are closer than this share of the line height form one text line.
+_SAME_LINE = 0.6
+_STOP_GRACE_S = 2.0
+_START_TIMEOUT_S = 60.0
+# A fresh interpreter, not multiprocessing: it inherits none of Faust's threads or event loop and
+# does not re-import the parent's __main__, which breaks when a script lacks the __main__ guard.
+_HELPER_CODE = "import sys; from agents.documents.ocr import serve; serve(int(sys.argv[1]), int(sys.argv[2]))"
+_PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+class OcrError(RuntimeError):
+    """The OCR helper process failed or did not answer in time."""
+
+
+class OcrTimeout(OcrError):
+    """One page took longer to recognise than its time limit."""
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    """The text found on one page image, line by line, and how sure the recogniser was."""
+
+    lines: list[str]
+    scores: list[float]
+    seconds: float
+
+    @property
+    def text(self) -> str:
+        """Lines in reading order, one per row of text on the page."""
+        return "\n".join(self.lines)
+
+    @property
+    def confidence(self) -> float:
+        """Mean recognition score of the page's lines; 0.0 when nothing was found."""
+        return float(np.mean(self.scores)) if self.scores else 0.0
+
+
+class _Helper:
+    """One rapidocr child process and its socket; used by one page at a time."""
+
+    def __init__(self, threads: int | None) -> None:
+        self._threads = threads
+        self._process: subprocess.Popen[bytes] | None = None
+        self._conn: Connection | None = None
+
+    def ensure_started(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            return
+        self.stop()
+        parent, child = socket.socketpair()
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [_PROJECT_ROOT, os.environ.get("PYTHONPATH")])),
+        }
+        with child:
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", _HELPER_CODE, str(child.fileno()), str(self._threads or -1)],
+                pass_fds=[child.fileno()],
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
+        self._conn = Connection(parent.detach())
+        # Loading the models is not the page's time: wait for the helper to say it is ready.
+        if not self._conn.poll(_START_TIMEOUT_S):
+            self.stop()
+            raise OcrError(f"OCR helper did not start within {_START_TIMEOUT_S:g} s")
+        try:
+            self._conn.recv()
+        except (EOFError, OSError) as exc:
+            self.stop()
+            raise OcrError(f"OCR helper failed to start ({type(exc).__name__}: {exc})") from exc
+
+    def roundtrip(self, image: np.ndarray, *, timeout: float) -> OcrResult:
+        assert self._conn is not None
+        started = time.perf_counter()
+        try:
+            self._conn.send(np.ascontiguousarray(image))
+            ready = self._conn.poll(timeout)
+            if not ready:
+                self.stop()
+                raise OcrTimeout(f"OCR did not finish within {timeout:g} s")
+            status, payload = self._conn.recv()
+        except (EOFError, OSError) as exc:
+            self.stop()
+            raise OcrError(f"OCR helper process died ({type(exc).__name__}: {exc})") from exc
+        if status != "ok":
+            raise OcrError(f"OCR failed: {payload}")
+        lines, scores = payload
+        return OcrResult(lines=lines, scores=scores, seconds=time.perf_counter() - started)
+
+    def stop(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.kill()
+        process.wait(_STOP_GRACE_S)
+
+
+class OcrEngine:
+    """rapidocr behind a pool of helper processes: loaded once, warmed at start, restarted after a timeout.
+
+    Thread-safe: each helper reads one page at a time, so up to `helpers` pages are read at
+    once by callers on different threads. One single-threaded helper per core reads pages
+    faster than one helper spread over every core (onnxruntime's threads wait on each other
+    between operators, and spin while they wait).
+    """
+
+    def __init__(self, threads: int | None = None, helpers: int = 1) -> None:
+        """`threads`: onnxruntime threads per helper (None = every core); `helpers`: pages read at once."""
+        if helpers < 1:
+            raise ValueError(f"helpers must be >= 1, got {helpers}")
+        self.helpers = helpers
+        self._all = [_Helper(threads) for _ in range(helpers)]
+        self._idle: queue.SimpleQueue[_Helper] = queue.SimpleQueue()
+        for helper in self._all:
+            self._idle.put(helper)
+
+    @contextmanager
+    def _every_helper(self) -> Iterator[list[_Helper]]:
+        """Every helper, each taken once its current page is done, and handed back afterwards."""
+        taken = [self._idle.get() for _ in self._all]
+        try:
+            yield taken
+        finally:
+            for helper in taken:
+                self._idle.put(helper)
+
+    def warm(self) -> None:
+        """Start every helper at once (each loads and runs the models), so the first claim is fast."""
+        with self._every_helper() as helpers, ThreadPoolExecutor(len(helpers)) as pool:
+            list(pool.map(_Helper.ensure_started, helpers))
+
+    def recognise(self, image: np.ndarray, *, timeout: float) -> OcrResult:
+        """Recognise the text of a grayscale or RGB page image on the next idle helper.
+
+        Args:
+            image: Pixels as (height, width) or (height, width, 3) uint8.
+            timeout: Seconds the page may take once a helper has it; past it that helper is killed.
+
+        Raises:
+            OcrTimeout: The page took longer than `timeout`.
+            OcrError: The helper process died or reported an error.
+        """
+        helper = self._idle.get()
+        try:
+            helper.ensure_started()
+            return helper.roundtrip(image, timeout=timeout)
+        finally:
+            self._idle.put(helper)
+
+    def close(self) -> None:
+        """Stop every helper once its current page is done; a later call starts new ones."""
+        with self._every_helper() as helpers:
+            for helper in helpers:
+                helper.stop()
+
+
+_shared: OcrEngine | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_engine(threads: int | None = None, helpers: int = 1) -> OcrEngine:
+    """The process-wide engine, so every reader in a worker shares one set of loaded models.
+
+    The first call's `threads` and `helpers` decide; a worker has one OCR configuration.
+    """
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = OcrEngine(threads, helpers)
+        return _shared
+
+
+def _warm_image() -> np.ndarray:
+    import cv2
+
+    image = np.full((96, 640), 255, dtype=np.uint8)
+    cv2.putText(image, "Policy POL-EU-2024-000001", (12, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    return image
+
+
+def serve(fd: int, threads: int = -1) -> None:
+    """The helper's loop: one image in, one (status, payload) out, until the parent goes away."""
+    from rapidocr import RapidOCR
+    from rapidocr.utils.output import RapidOCROutput
+
+    conn = Connection(fd)
+    engine = RapidOCR(params={**_ENGINE_PARAMS, "EngineConfig.onnxruntime.intra_op_num_threads": threads})
+    engine(_warm_image())  # rapidocr loads each model on first use; do it before the first page
+    conn.send(("ready", None))
+    while True:
+        try:
+            image = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            output = engine(image)
+            # Anything but a full result means detection found no text on the page.
+            if isinstance(output, RapidOCROutput) and output.boxes is not None:
+                found = _reading_order(output.boxes.tolist(), list(output.txts or ()), output.scores)
+            else:
+                found = ([], [])
+            reply: tuple[str, Any] = ("ok", found)
+        except Exception as exc:  # reported to the caller, who decides; the helper stays up
+            reply = ("error", f"{type(exc).__name__}: {exc}")
+        conn.send(reply)
+
+
+def _reading_order(
+    boxes: list[list[list[float]]], texts: list[str], scores: Any
+) -> tuple[list[str], list[float]]:
+    """Join boxes that sit on one row into one line, rows top to bottom, boxes left to right.
+
+    A form's label and its value are detected as separate boxes; keeping them on one line is
+    what lets the extraction rules read "Policy number POL-…" as they do in a text layer. On a
+    skewed page a long line's bounding box is taller than the text, so a box's height is taken
+    from its own left and right edges, and two boxes that overlap horizontally are never one row.
+    """
+    items = []
+    for box, text, score in zip(boxes, texts, list(scores or ()), strict=True):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = box
+        height = max((abs(y3 - y0) + abs(y2 - y1)) / 2, 1.0)
+        items.append(_Box((y0 + y1 + y2 + y3) / 4, height, min(x0, x3), max(x1, x2), text, float(score)))
+    items.sort(key=lambda item: item.y)
+    rows: list[list[_Box]] = []
+    for item in items:
+        row = rows[-1] if rows else None
+        if row is not None and item.same_row(row):
+            row.append(item)
+        else:
+            rows.append([item])
+    lines = [" ".join(item.text for item in sorted(row, key=lambda item: item.left)) for row in rows]
+    return lines, [item.score for item in items]
+
+
+@dataclass(frozen=True)
+class _Box:
+    y: float
+    height: float
+    left: float
+    right: float
+    text: str
+    score: float
+
+    def same_row(self, row: list[_Box]) -> bool:
+        last = row[-1]
+        close = abs(self.y - last.y) < _SAME_LINE * min(self.height, last.height)
+        return close and all(self.left >= other.right or self.right <= other.left for other in row)

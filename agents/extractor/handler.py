@@ -1,0 +1,135 @@
+"""Extractor: reads the claim fields (policy number candidates, dates, damage, amount) from the claim text.
+
+It only reads: resolving a policy number against the policy book is the validator's job,
+because the validator holds the book.
+
+The deterministic rules always run. With `CLAIMFLOW_LLM_BASE_URL` set, an LLM reads the
+same redacted text too and the two readings are merged (`agents.extractor.merge`). The LLM is
+optional in a way the databases are not: when it is down, slow or answers nonsense, the
+rules answer at once and the event says why (`extractor.fallback_reason`), instead of the
+claim waiting for the model to come back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from agents.assessment import AssessmentSettings
+from agents.events import (
+    ClaimFields,
+    ClauseRef,
+    ClausesRetrieved,
+    ExtractedField,
+    ExtractorProvenance,
+    FieldsExtracted,
+)
+from agents.extraction import extract_fields
+from agents.extractor.llm import LLM_EXTRACTOR_VERSION, LlmExtractor, LlmOutcome
+from agents.extractor.merge import merge
+from agents.extractor.settings import LlmSettings
+from streams import StreamAgent
+
+log = logging.getLogger(__name__)
+
+RULES_EXTRACTOR_VERSION = "rules-2"
+
+
+def weighted_by_reading(found: ClaimFields, reading_confidence: float) -> ClaimFields:
+    """A field read from a poor scan is only as sure as the scan: both must be right."""
+    return ClaimFields(
+        **{
+            name: ExtractedField.model_validate(
+                {**field, "confidence": round(field["confidence"] * reading_confidence, 4)}
+            )
+            for name, field in found.model_dump().items()
+        }
+    )
+
+
+def read_fields(text: str, region: str, reading_confidence: float) -> ClaimFields:
+    """The rules' fields of a claim's text, each weighed by how well the text was read.
+
+    The stage itself, with no Kafka and no LLM: the agent calls it first for every claim, and
+    the evaluation and the benchmark's in-process limit call the very same function.
+    """
+    return weighted_by_reading(extract_fields(text, region), reading_confidence)
+
+
+def _llm_provenance(outcome: LlmOutcome, kind: str, agreement: dict[str, str]) -> ExtractorProvenance:
+    return ExtractorProvenance(
+        kind=kind,
+        version=f"{LLM_EXTRACTOR_VERSION}+{RULES_EXTRACTOR_VERSION}"
+        if kind == "llm"
+        else RULES_EXTRACTOR_VERSION,
+        model=outcome.model,
+        model_version=outcome.model_version,
+        prompt_sha256=outcome.prompt_sha256,
+        cache_hit=outcome.cache_hit,
+        latency_ms=outcome.latency_ms,
+        prompt_tokens=outcome.prompt_tokens,
+        completion_tokens=outcome.completion_tokens,
+        fallback_reason=outcome.failure,
+        agreement=agreement,
+    )
+
+
+class Extractor(StreamAgent[ClausesRetrieved]):
+    """Claim text with its clauses → extracted fields (rules, merged with an LLM's reading if one is set)."""
+
+    input_model = ClausesRetrieved
+    llm: LlmExtractor | None = None
+
+    async def start(self) -> None:
+        settings = LlmSettings.current()
+        self.review_threshold = AssessmentSettings.current().review_threshold
+        if settings.llm_base_url:
+            self.llm = LlmExtractor.from_settings(settings, self.ctx.settings, self.ctx.dependency("redis"))
+            log.info("extractor: LLM %s at %s, rules as fallback", settings.llm_model, settings.llm_base_url)
+
+    async def stop(self) -> None:
+        if self.llm is not None:
+            await self.llm.close()
+
+    async def handle(self, event: ClausesRetrieved) -> FieldsExtracted:
+        found = await asyncio.to_thread(extract_fields, event.text, event.region)
+        found, provenance = await self._with_llm(event, found)
+        fields = weighted_by_reading(found, event.min_confidence)
+        return event.follow(
+            FieldsExtracted,
+            by=self.ctx.producer,
+            fields=fields,
+            clauses=[ClauseRef(clause_id=c.clause_id, title=c.title, score=c.score) for c in event.clauses],
+            extractor=provenance,
+        )
+
+    async def _with_llm(
+        self, event: ClausesRetrieved, rules: ClaimFields
+    ) -> tuple[ClaimFields, ExtractorProvenance]:
+        """The rules' fields merged with the LLM's answer, or the rules' alone with the reason why."""
+        if self.llm is None:
+            return rules, ExtractorProvenance(kind="rules", version=RULES_EXTRACTOR_VERSION)
+        try:
+            outcome = await self.llm.extract(event.text, event.region, event.clauses)
+        except Exception as exc:
+            # A bug on the optional path must not hold claims: log it loudly, let the rules answer.
+            log.exception("extractor: LLM path failed for claim %s event %s", event.claim_id, event.event_id)
+            outcome = LlmOutcome(model=self.llm.model, prompt_sha256="", failure=f"llm error: {exc!r}"[:300])
+        if outcome.answer is None:
+            log.warning(
+                "extractor: rules answer alone for claim %s event %s: %s",
+                event.claim_id,
+                event.event_id,
+                outcome.failure,
+            )
+            return rules, _llm_provenance(outcome, "rules", {})
+        merged, agreement = merge(rules, outcome.answer, event.text, self.review_threshold)
+        log.info(
+            "extractor: claim %s read by %s in %.0f ms (cache %s): %s",
+            event.claim_id,
+            outcome.model,
+            outcome.latency_ms,
+            "hit" if outcome.cache_hit else "miss",
+            agreement,
+        )
+        return merged, _llm_provenance(outcome, "llm", agreement)

@@ -1,0 +1,154 @@
+"""FAISS worker: answers batched top-k clause searches for the regions whose shard it owns.
+
+Besides its share of the retrieval requests, every worker process follows every
+`PolicyUpdated` event (see `agents.stores.clause_version`) and reloads the regions an update names
+from Milvus, swapping each region's index atomically: once an update is applied, and
+the worker has acknowledged its version, no answer comes from the old clauses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+import faiss
+import numpy as np
+
+from agents.events import ClausesRetrieved, PolicyUpdated, RetrievalRequest, RetrievedClause
+from agents.retrieval import ClauseIndex, IndexSpec, RetrievalSettings
+from agents.stores import ClauseStore, ClauseVersion, PolicyUpdateFollower, regions_to_refresh
+from streams import DependencyUnavailable, Event, StreamAgent, get_codec
+
+log = logging.getLogger(__name__)
+
+POLL_S = 1.0
+RETRY_MAX_S = 30.0
+
+
+class FaissWorker(StreamAgent[RetrievalRequest]):
+    """Retrieval request → the region's most relevant clauses (region is a hard filter)."""
+
+    input_model = RetrievalRequest
+
+    async def start(self) -> None:
+        settings, topology = self.ctx.settings, self.ctx.topology
+        self.regions = sorted(settings.regions or topology.regions)
+        self.worker_id = f"{self.ctx.spec.name}@{socket.gethostname()}:{os.getpid()}"
+        self.store = ClauseStore(settings.milvus_uri, dependency=self.ctx.dependency("milvus"))
+        self.version = ClauseVersion(settings.redis_url, self.ctx.dependency("redis"))
+        retrieval = RetrievalSettings.current()
+        self.index = ClauseIndex(spec=IndexSpec.from_settings(retrieval))
+        faiss.omp_set_num_threads(retrieval.faiss_threads)
+        topic = topology.topic_for_schema(PolicyUpdated.avro_schema)
+        self.follower = PolicyUpdateFollower(
+            settings.kafka_bootstrap, topic, get_codec(settings.schemas_dir, topic.schema_name)
+        )
+        # Position on the policy-update topic first, then load: no update can slip between the two.
+        await self.follower.open()
+        try:
+            self.applied_version = await self.version.current()
+            await self.refresh(self.regions)
+            await self.version.acknowledge(self.worker_id, self.applied_version)
+        except BaseException:
+            await self.follower.close()
+            raise
+        self._follow_task = asyncio.create_task(self._follow(), name=f"{self.worker_id} policy updates")
+
+    async def stop(self) -> None:
+        """Stop following updates, withdraw this worker's acknowledgement and close clients."""
+        self._follow_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._follow_task
+        await self.follower.close()
+        with contextlib.suppress(DependencyUnavailable):
+            await self.version.forget(self.worker_id)
+        await self.version.close()
+        await self.store.close()
+
+    async def refresh(self, regions: Iterable[str]) -> None:
+        """Reload `regions` from Milvus and swap them in; other regions keep serving meanwhile."""
+        scope = sorted(regions)
+        started = time.perf_counter()
+        records = await self.store.load(scope)
+        await asyncio.to_thread(self.index.rebuild, records, regions=scope)
+        log.info(
+            "faiss shard refreshed: %s (%d clauses, %s index) in %.2f s",
+            ", ".join(scope),
+            len(records),
+            self.index.spec.kind,
+            time.perf_counter() - started,
+        )
+
+    async def apply(self, updates: Sequence[PolicyUpdated | None]) -> None:
+        """Refresh every served region the updates touch, then advance the applied version."""
+        regions = regions_to_refresh(updates, self.regions)
+        if regions:
+            await self.refresh(regions)
+        versions = [u.version for u in updates if u is not None]
+        self.applied_version = max([self.applied_version, *versions])
+        log.info(
+            "policy update applied: version %d, refreshed %s",
+            self.applied_version,
+            ", ".join(sorted(regions)) or "nothing (no served region touched)",
+        )
+
+    async def _follow(self) -> None:
+        """Apply updates as they arrive; an update that cannot be applied yet is kept and retried."""
+        pending: list[PolicyUpdated | None] = []
+        failures = 0
+        while True:
+            try:
+                pending.extend(await self.follower.poll(0 if pending else POLL_S))
+                if pending:
+                    await self.apply(pending)
+                    pending, failures = [], 0
+                # Renewed every round: the acknowledgement is also this worker's liveness.
+                await self.version.acknowledge(self.worker_id, self.applied_version)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                failures += 1
+                log.warning(
+                    "%s: %d policy update(s) not applied yet (%s: %s); retrying",
+                    self.worker_id,
+                    len(pending),
+                    type(exc).__name__,
+                    exc,
+                )
+                await asyncio.sleep(min(RETRY_MAX_S, 0.5 * 2 ** min(failures, 6)))
+
+    async def handle_batch(self, events: Sequence[RetrievalRequest]) -> list[Event]:
+        # One batched search per region and product: the region is a hard filter, the product
+        # (when the retriever found the policy) narrows the search to that product's clauses.
+        groups: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+        for i, request in enumerate(events):
+            groups[(request.region, request.product)].append(i)
+        hits: dict[int, list[RetrievedClause]] = {}
+        for (region, product), positions in groups.items():
+            queries = np.asarray([events[i].embedding for i in positions], dtype=np.float32)
+            k = max(events[i].top_k for i in positions)
+            found_all = self.index.search(region, queries, k, product=product)
+            for i, found in zip(positions, found_all, strict=True):
+                hits[i] = [
+                    RetrievedClause(clause_id=h.clause_id, title=h.title, text=h.text, score=float(h.score))
+                    for h in found[: events[i].top_k]
+                ]
+        return [
+            request.follow(
+                ClausesRetrieved,
+                by=self.ctx.producer,
+                text=request.text,
+                pages=request.pages,
+                ocr_pages=request.ocr_pages,
+                min_confidence=request.min_confidence,
+                redactions=request.redactions,
+                clauses=hits[i],
+            )
+            for i, request in enumerate(events)
+        ]

@@ -1,0 +1,78 @@
+"""Submitting claims: store the documents, then publish claim.ingested (what `claimflow submit` does)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+from agents.events import ClaimIngested, DocumentRef
+from streams import (
+    ConfigurationError,
+    FileObjectStore,
+    Producer,
+    Settings,
+    get_codec,
+    load_topology,
+    publish_events,
+)
+
+SUBMITTER = Producer("claimflow-submit", "0.1.0")
+MEDIA_TYPES = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+}
+
+
+def new_claim_id() -> str:
+    return f"CLM-{uuid.uuid4().hex[:12].upper()}"
+
+
+def build_claim(
+    settings: Settings,
+    files: Sequence[Path],
+    *,
+    region: str,
+    claim_id: str | None = None,
+    submitted_by: str = "cli",
+) -> ClaimIngested:
+    """Store `files` as the documents of one claim and return its claim.ingested event (not yet published)."""
+    store = FileObjectStore(settings.object_store_root)
+    claim_id = claim_id or new_claim_id()
+    documents = []
+    for path in files:
+        stored = store.put(region=region, claim_id=claim_id, filename=path.name, data=path.read_bytes())
+        documents.append(
+            DocumentRef(
+                uri=stored.uri,
+                filename=stored.filename,
+                media_type=MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream"),
+                size_bytes=stored.size_bytes,
+                sha256=stored.sha256,
+            )
+        )
+    return ClaimIngested.new(
+        claim_id=claim_id, region=region, by=SUBMITTER, documents=documents, submitted_by=submitted_by
+    )
+
+
+def check_region(settings: Settings, region: str) -> str:
+    """The region in canonical form; a clear error for one the topology does not declare."""
+    regions = load_topology(settings.topology_file).regions
+    canonical = region.strip().upper()
+    if canonical not in regions:
+        raise ConfigurationError(f"unknown region {region!r}; this deployment declares {', '.join(regions)}")
+    return canonical
+
+
+def publish_claims(settings: Settings, claims: Sequence[ClaimIngested]) -> None:
+    """Publish claim.ingested events (idempotent producer, acks=all, keyed by claim id)."""
+    topology = load_topology(settings.topology_file)
+    topic = topology.topic_for_schema(ClaimIngested.avro_schema)
+    publish_events(
+        settings.kafka_bootstrap, topic, get_codec(settings.schemas_dir, topic.schema_name), claims
+    )

@@ -1,0 +1,5 @@
+"""The reporter agent: one stored report per claim (idempotent), announced on the report topic."""
+
+from agents.reporter.handler import Reporter
+
+__all__ = ["Reporter"]

@@ -1,0 +1,80 @@
+"""Reporter: stores the assessment report once per claim and announces it on report.ready."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from agents.assessment import AssessmentSettings, decide_status, explain_confidence
+from agents.events import ClaimValidated, ReportReady
+from agents.stores import ReportRow, ReportStore
+from streams import Event, StreamAgent
+
+
+def build_report(event: ClaimValidated, threshold: float) -> dict[str, Any]:
+    """The structured assessment a reviewer reads: fields with evidence, cited clauses, rule outcomes.
+
+    `confidence_basis` names the weakest field and the failed rules, so a reviewer knows
+    where to look first.
+    """
+    return {
+        "claim_id": event.claim_id,
+        "region": event.region,
+        "status": decide_status(event.confidence, threshold),
+        "confidence": event.confidence,
+        "review_threshold": threshold,
+        "confidence_basis": explain_confidence(event.fields, event.rules),
+        "fields": event.fields.model_dump(),
+        "clauses": [c.model_dump() for c in event.clauses],
+        "rules": [r.model_dump() for r in event.rules],
+        "extractor": event.extractor.model_dump(),
+        "assessed_at": event.event_time.isoformat(),
+        "source_event_id": event.event_id,
+    }
+
+
+class Reporter(StreamAgent[ClaimValidated]):
+    """Validated claim → PostgreSQL report (idempotent on the event id) → report announcement."""
+
+    input_model = ClaimValidated
+
+    async def start(self) -> None:
+        self.reports = ReportStore(self.ctx.settings.postgres_dsn, self.ctx.dependency("postgres"))
+        await self.reports.open()
+
+    async def stop(self) -> None:
+        await self.reports.close()
+
+    async def handle_batch(self, events: Sequence[ClaimValidated]) -> list[Event]:
+        threshold = AssessmentSettings.current().review_threshold
+        rows = [
+            ReportRow(
+                claim_id=e.claim_id,
+                region=e.region,
+                event_id=e.event_id,
+                status=decide_status(e.confidence, threshold),
+                confidence=e.confidence,
+                policy_number=e.fields.policy_number.value,
+                incident_date=e.fields.incident_date.as_date(),
+                damage_description=e.fields.damage_description.value,
+                report=build_report(e, threshold),
+            )
+            for e in events
+        ]
+        revisions = await self.reports.save_with_revisions(rows)
+        return [
+            e.follow(
+                ReportReady,
+                by=self.ctx.producer,
+                status=row.status,
+                confidence=row.confidence,
+                policy_number=e.fields.policy_number.value,
+                incident_date=e.fields.incident_date.value,
+                damage_description=e.fields.damage_description.value,
+                damage_type=e.fields.damage_type.value,
+                claimed_amount=e.fields.claimed_amount.value,
+                currency=e.fields.currency.value,
+                revision=revisions[e.claim_id],
+            )
+            for e, row in zip(events, rows, strict=True)
+        ]

@@ -1,0 +1,5 @@
+"""The retriever agent: reads a claim's documents, redacts them, embeds the query, asks for clauses."""
+
+from agents.retriever.handler import Retriever
+
+__all__ = ["Retriever"]

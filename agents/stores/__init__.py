@@ -1,0 +1,35 @@
+"""What agents keep: policy book and reports (PostgreSQL), clause vectors (Milvus), versions (Redis)."""
+
+from agents.stores.clause_store import ClauseRecord, ClauseStore
+from agents.stores.clause_version import ClauseVersion, PolicyUpdateFollower, regions_to_refresh
+from agents.stores.policy_book import (
+    Clause,
+    Policy,
+    PolicyBook,
+    PolicyBookError,
+    PolicyFileError,
+    read_policies,
+)
+from agents.stores.policy_resolution import MemoryPolicyBook, PolicyLookup, resolve_policy
+from agents.stores.report_store import ReportRow, ReportStore, ReportStoreError, StoredReport
+
+__all__ = [
+    "Clause",
+    "ClauseRecord",
+    "ClauseStore",
+    "ClauseVersion",
+    "MemoryPolicyBook",
+    "Policy",
+    "PolicyBook",
+    "PolicyBookError",
+    "PolicyFileError",
+    "PolicyLookup",
+    "PolicyUpdateFollower",
+    "ReportRow",
+    "ReportStore",
+    "ReportStoreError",
+    "StoredReport",
+    "read_policies",
+    "regions_to_refresh",
+    "resolve_policy",
+]

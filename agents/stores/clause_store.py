@@ -1,0 +1,279 @@
+"""Milvus as the store of record for policy clauses and their embeddings.
+
+The knowledge-base loader writes clauses here; every retrieval worker reads its
+regions' clauses back to build its FAISS hot index. The same code talks to a
+`milvus-lite server` on the embedded stack and to Milvus standalone in production.
+
+Client choice, verified against milvus-lite 3.2 / pymilvus 3.0: the collection is
+created with the sync `MilvusClient` (`AsyncMilvusClient.create_collection` is
+UNIMPLEMENTED on Milvus Lite); upsert, query and count use `AsyncMilvusClient`
+natively, each call wrapped in the `milvus` dependency (timeout, jittered retries,
+circuit breaker).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from pymilvus import AsyncMilvusClient, DataType, MilvusClient, MilvusException
+
+from streams import ConfigurationError, Dependency, DependencyUnavailable, PermanentError
+
+log = logging.getLogger(__name__)
+
+# VARCHAR limits are in bytes of UTF-8; 65,535 is Milvus's maximum.
+_MAX_LEN = {"clause_id": 256, "region": 32, "product": 128, "title": 1024, "text": 65_535}
+_VECTOR_FIELD = "embedding"
+_FIELDS = ("clause_id", "region", "product", "title", "text")
+# Rows per upsert request: keeps one gRPC message far below Milvus's 64 MB limit.
+_UPSERT_BATCH = 500
+# Rows per page when loading; Milvus caps one query's offset + limit at 16,384.
+_LOAD_PAGE = 2_000
+# Ask the server for primary-key-ordered pages; without these a limited query returns an
+# arbitrary subset and keyset pagination silently skips rows (seen on milvus-lite 3.2).
+_ORDERED_PAGE_OPTIONS = {"iterator": "True", "reduce_stop_for_best": "True"}
+
+
+def _literal(value: str | list[str]) -> str:
+    """A Milvus expression literal: JSON's double-quoted, backslash-escaped strings are the same syntax."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class ClauseRecord:
+    """One policy clause; `vector` is its L2-normalised embedding (required to upsert)."""
+
+    clause_id: str
+    region: str
+    product: str
+    title: str
+    text: str
+    vector: np.ndarray | None = None
+
+
+class ClauseStore:
+    """Clauses in a Milvus collection keyed by `clause_id`, so every write is idempotent."""
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        collection: str = "policy_clauses",
+        dimension: int = 384,
+        dependency: Dependency | None = None,
+    ) -> None:
+        """Point the store at a Milvus; nothing connects until the first call.
+
+        Args:
+            uri: `http://host:port` of Milvus or of a `milvus-lite server`.
+            collection: Collection name; one per knowledge base.
+            dimension: Embedding length; must match the embedder's.
+            dependency: Resilience policy for Milvus calls; a default `Dependency("milvus")` if None.
+        """
+        self.uri = uri
+        self.collection = collection
+        self.dimension = dimension
+        self.dependency = dependency or Dependency("milvus")
+        self._aclient: AsyncMilvusClient | None = None
+        self._aclient_loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def _timeout_s(self) -> float:
+        return self.dependency.policy.timeout_s
+
+    def _schema(self) -> Any:
+        schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+        schema.add_field("clause_id", DataType.VARCHAR, is_primary=True, max_length=_MAX_LEN["clause_id"])
+        for name in _FIELDS[1:]:
+            schema.add_field(name, DataType.VARCHAR, max_length=_MAX_LEN[name])
+        schema.add_field(_VECTOR_FIELD, DataType.FLOAT_VECTOR, dim=self.dimension)
+        return schema
+
+    def _index_params(self, client: MilvusClient) -> Any:
+        params = client.prepare_index_params()
+        # AUTOINDEX lets each Milvus flavour pick its best IP index (HNSW on a server, flat on Lite).
+        params.add_index(field_name=_VECTOR_FIELD, index_type="AUTOINDEX", metric_type="IP")
+        # Every read filters on region (data residency), so index it.
+        params.add_index(field_name="region", index_type="INVERTED")
+        return params
+
+    def ensure_collection(self) -> None:
+        """Create the collection if missing, check its dimension, and load it; run once at start-up.
+
+        Raises:
+            ConfigurationError: The collection exists with another vector dimension.
+            DependencyUnavailable: Milvus cannot be reached.
+        """
+        try:
+            client = MilvusClient(uri=self.uri, timeout=self._timeout_s)
+            try:
+                if not client.has_collection(self.collection):
+                    try:
+                        client.create_collection(
+                            self.collection,
+                            schema=self._schema(),
+                            index_params=self._index_params(client),
+                            # Read-your-writes: a worker rebuilding right after a load must see it all.
+                            consistency_level="Strong",
+                        )
+                        log.info("created Milvus collection %s (dim %d)", self.collection, self.dimension)
+                    except MilvusException:
+                        # Another process may have created it between our check and our create.
+                        if not client.has_collection(self.collection):
+                            raise
+                self._check_dimension(client.describe_collection(self.collection))
+                client.load_collection(self.collection)
+            finally:
+                client.close()
+        except MilvusException as exc:
+            raise DependencyUnavailable(
+                f"milvus: cannot prepare collection {self.collection}: {exc}"
+            ) from exc
+
+    async def prepare(self) -> None:
+        """`ensure_collection` through the `milvus` dependency: retried with jitter, behind the breaker.
+
+        Raises:
+            ConfigurationError: The collection exists with another vector dimension (not retried).
+            DependencyUnavailable: Milvus could not be reached after retries.
+        """
+        await self.dependency.call(asyncio.to_thread, self.ensure_collection)
+
+    def _check_dimension(self, description: dict[str, Any]) -> None:
+        for field in description.get("fields", []):
+            if field.get("name") == _VECTOR_FIELD:
+                found = int(field.get("params", {}).get("dim", -1))
+                if found != self.dimension:
+                    raise ConfigurationError(
+                        f"Milvus collection {self.collection} has {_VECTOR_FIELD} dim {found}, "
+                        f"this deployment embeds with dim {self.dimension}"
+                    )
+                return
+        raise ConfigurationError(f"Milvus collection {self.collection} has no {_VECTOR_FIELD} field")
+
+    def _client(self) -> AsyncMilvusClient:
+        """The async client of the running event loop; a gRPC aio channel is bound to its creating loop."""
+        loop = asyncio.get_running_loop()
+        if self._aclient is None or self._aclient_loop is not loop:
+            self._aclient = AsyncMilvusClient(uri=self.uri, timeout=self._timeout_s)
+            self._aclient_loop = loop
+        return self._aclient
+
+    async def close(self) -> None:
+        """Close the async client's channel; the store can be used again afterwards."""
+        if self._aclient is not None:
+            client, self._aclient, self._aclient_loop = self._aclient, None, None
+            await client.close()
+
+    async def _call(self, what: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        """One Milvus request through the dependency, with client errors surfaced as ours."""
+        client = self._client()
+        try:
+            return await self.dependency.call(
+                getattr(client, method), *args, timeout=self._timeout_s, **kwargs
+            )
+        except MilvusException as exc:
+            raise DependencyUnavailable(f"milvus: {what} on {self.collection} failed: {exc}") from exc
+
+    def _row(self, record: ClauseRecord) -> dict[str, Any]:
+        if record.vector is None:
+            raise PermanentError(f"clause {record.clause_id!r} has no vector; embed it before upserting")
+        vector = np.asarray(record.vector, dtype=np.float32).reshape(-1)
+        if vector.shape[0] != self.dimension:
+            raise PermanentError(
+                f"clause {record.clause_id!r}: vector has dimension {vector.shape[0]}, "
+                f"expected {self.dimension}"
+            )
+        row: dict[str, Any] = {name: getattr(record, name) for name in _FIELDS}
+        for name, value in row.items():
+            if len(value.encode()) > _MAX_LEN[name]:
+                raise PermanentError(f"clause {record.clause_id!r}: {name} exceeds {_MAX_LEN[name]} bytes")
+        row[_VECTOR_FIELD] = vector
+        return row
+
+    async def upsert(self, records: Sequence[ClauseRecord]) -> int:
+        """Insert or replace clauses by `clause_id`, so a replayed load never duplicates one.
+
+        Returns:
+            The number of records written.
+
+        Raises:
+            PermanentError: A record has no vector, a wrong-length one, or an over-long field.
+            DependencyUnavailable: Milvus failed after retries.
+        """
+        rows = [self._row(record) for record in records]  # validate all before writing any
+        written = 0
+        for start in range(0, len(rows), _UPSERT_BATCH):
+            batch = rows[start : start + _UPSERT_BATCH]
+            result = await self._call("upsert", "upsert", self.collection, batch)
+            written += int(result.get("upsert_count", len(batch)))
+        return written
+
+    async def delete(self, clause_ids: Sequence[str]) -> int:
+        """Remove clauses by `clause_id` (unknown ids are ignored), so deleting twice is harmless.
+
+        Returns:
+            The number of ids Milvus reports deleted.
+
+        Raises:
+            DependencyUnavailable: Milvus failed after retries.
+        """
+        deleted = 0
+        ordered = sorted(set(clause_ids))
+        for start in range(0, len(ordered), _UPSERT_BATCH):
+            batch = ordered[start : start + _UPSERT_BATCH]
+            result = await self._call(
+                "delete", "delete", self.collection, filter=f"clause_id in {_literal(batch)}"
+            )
+            # The client answers with the deleted keys when the server lists them, else with a count.
+            deleted += len(result) if isinstance(result, list) else int(result.get("delete_count", 0))
+        return deleted
+
+    async def load(self, regions: Sequence[str] | None = None) -> list[ClauseRecord]:
+        """Every clause (with its vector) of `regions`, or of all regions if None, for an index rebuild.
+
+        Pages by primary key (keyset pagination), one dependency call per page, so a large
+        knowledge base never needs one long request nor hits Milvus's 16,384-row query window.
+        """
+        if regions is not None and not regions:
+            return []
+        # Literals are spelled out: milvus-lite rejects filter templates ("{name}" + filter_params).
+        base = f"region in {_literal(list(regions))}" if regions is not None else ""
+        records: list[ClauseRecord] = []
+        cursor: str | None = None
+        while True:
+            expr = base or 'clause_id != ""'
+            if cursor is not None:
+                expr = f"clause_id > {_literal(cursor)} and ({expr})"
+            page = await self._call(
+                "load",
+                "query",
+                self.collection,
+                filter=expr,
+                output_fields=[*_FIELDS, _VECTOR_FIELD],
+                limit=_LOAD_PAGE,
+                **_ORDERED_PAGE_OPTIONS,
+            )
+            if not page:
+                return records
+            rows = sorted(page, key=lambda row: row["clause_id"])
+            records.extend(
+                ClauseRecord(
+                    **{name: row[name] for name in _FIELDS},
+                    vector=np.asarray(row[_VECTOR_FIELD], dtype=np.float32),
+                )
+                for row in rows
+            )
+            # Only an empty page ends the scan: a short page does not prove the server has no more.
+            cursor = rows[-1]["clause_id"]
+
+    async def count(self) -> int:
+        """Clauses in the collection (each `clause_id` once, however often it was upserted)."""
+        result = await self._call("count", "query", self.collection, filter="", output_fields=["count(*)"])
+        return int(result[0]["count(*)"])

@@ -1,0 +1,179 @@
+"""How every FAISS worker learns that clauses changed, and says it has caught up.
+
+`PolicyUpdated` events are a broadcast, not work to share: a worker that owns partition 0
+of the retrieval requests answers EU claims just as much as one owning partition 2, so each
+worker process must see every update. A consumer group would hand each update to one
+member only, and a group per process would leave an orphaned group behind every restart
+(and cost a join on the embedded broker), so `PolicyUpdateFollower` reads all partitions
+of the topic by assignment, without a group and without committing.
+
+Where it starts reading is what makes it correct: it takes the topic's end offsets
+*before* the worker loads its shard from Milvus. An update published before that point
+finished its Milvus upsert before the load began (the loader publishes after upserting),
+so the load contains it; one published after is read and applied. Nothing falls in between,
+and a worker can join or restart at any time.
+
+Redis holds two small things: the clause version counter (one increment per load, carried
+in the event) and each live worker's acknowledged version (a key with a TTL refreshed by
+the worker), so an operator or a test can wait until every worker has applied a load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+
+import redis.asyncio as aioredis
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
+from pydantic import ValidationError
+
+from agents.events import PolicyUpdated
+from streams import AvroCodec, DecodeError, Dependency, DependencyUnavailable, TopicSpec
+
+log = logging.getLogger(__name__)
+
+VERSION_KEY = "claimflow:clauses:version"
+APPLIED_PREFIX = "claimflow:clauses:applied:"
+# A worker refreshes its acknowledgement about every second; one that stops for this long
+# (crashed, hung) no longer counts as a worker that has to catch up.
+APPLIED_TTL_S = 15
+
+
+class ClauseVersion:
+    """The load counter `policies load` bumps, and the versions workers acknowledge."""
+
+    def __init__(self, redis_url: str, dependency: Dependency | None = None) -> None:
+        self.client = aioredis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
+        self.dependency = dependency or Dependency("redis")
+
+    async def current(self) -> int:
+        """The version of the latest load that has finished upserting (0 before any)."""
+        value = await self.dependency.call(self.client.get, VERSION_KEY)
+        return int(value or 0)
+
+    async def bump(self) -> int:
+        """Number a new load; called after its Milvus upsert, before its events are published."""
+        return int(await self.dependency.call(self.client.incr, VERSION_KEY))
+
+    async def acknowledge(self, worker: str, version: int) -> None:
+        """Record that `worker` applied every update up to `version` it received; expires unless renewed."""
+        await self.dependency.call(self.client.set, APPLIED_PREFIX + worker, version, ex=APPLIED_TTL_S)
+
+    async def forget(self, worker: str) -> None:
+        """Remove a stopping worker, so nobody waits for it."""
+        await self.dependency.call(self.client.delete, APPLIED_PREFIX + worker)
+
+    async def acknowledgements(self) -> dict[str, int]:
+        """Each live worker's acknowledged version."""
+        keys = [key async for key in self.client.scan_iter(match=APPLIED_PREFIX + "*", count=100)]
+        if not keys:
+            return {}
+        values = await self.dependency.call(self.client.mget, keys)
+        return {
+            key.decode().removeprefix(APPLIED_PREFIX): int(value)
+            for key, value in zip(keys, values, strict=True)
+            if value is not None
+        }
+
+    async def wait_until_applied(
+        self, version: int, *, timeout_s: float, min_workers: int = 1
+    ) -> dict[str, int]:
+        """Wait until at least `min_workers` workers are live and all of them acknowledge `version`.
+
+        Raises:
+            TimeoutError: Not reached within `timeout_s`; the message names the workers behind.
+        """
+        deadline = time.monotonic() + timeout_s
+        while True:
+            acks = await self.acknowledgements()
+            behind = {w: v for w, v in acks.items() if v < version}
+            if len(acks) >= min_workers and not behind:
+                return acks
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"clause version {version} not applied within {timeout_s:.0f} s: "
+                    f"{len(acks)} worker(s) live, behind: {behind or 'none'}"
+                )
+            await asyncio.sleep(0.2)
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+class PolicyUpdateFollower:
+    """Every `PolicyUpdated` event published after `open()`, from all partitions, to this process alone."""
+
+    def __init__(self, bootstrap: str, topic: TopicSpec, codec: AvroCodec) -> None:
+        self.bootstrap = bootstrap
+        self.topic = topic
+        self.codec = codec
+        self._consumer: AIOKafkaConsumer | None = None
+
+    async def open(self) -> None:
+        """Connect and take the current end of every partition as the starting point.
+
+        Call it before loading the shard (see the module docstring). Tansu may report an end
+        slightly behind the true one; that only re-reads an update, which is harmless.
+
+        Raises:
+            DependencyUnavailable: Kafka cannot be reached.
+        """
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap,
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="latest",
+            client_id=f"claimflow-policy-follower-{id(self):x}",
+        )
+        partitions = [TopicPartition(self.topic.name, p) for p in range(self.topic.partitions)]
+        try:
+            await consumer.start()
+            consumer.assign(partitions)
+            ends = await consumer.end_offsets(partitions)
+        except KafkaError as exc:
+            await consumer.stop()
+            raise DependencyUnavailable(f"kafka: cannot follow {self.topic.name}: {exc}") from exc
+        for partition, offset in ends.items():
+            consumer.seek(partition, offset)
+        self._consumer = consumer
+
+    async def poll(self, timeout_s: float) -> list[PolicyUpdated | None]:
+        """Updates read since the last call, waiting up to `timeout_s`; None stands for an unreadable one.
+
+        An unreadable message still says "something changed", so the caller should refresh
+        everything it holds rather than skip it.
+        """
+        if self._consumer is None:
+            raise RuntimeError("PolicyUpdateFollower.poll() before open()")
+        batches = await self._consumer.getmany(timeout_ms=int(timeout_s * 1000))
+        updates: list[PolicyUpdated | None] = []
+        for partition, messages in batches.items():
+            for message in messages:
+                try:
+                    updates.append(PolicyUpdated.model_validate(self.codec.decode(message.value or b"")))
+                except (DecodeError, ValidationError) as exc:
+                    log.error(
+                        "unreadable policy update at %s[%d]@%d: %s; refreshing every region",
+                        partition.topic,
+                        partition.partition,
+                        message.offset,
+                        exc,
+                    )
+                    updates.append(None)
+        return updates
+
+    async def close(self) -> None:
+        if self._consumer is not None:
+            consumer, self._consumer = self._consumer, None
+            await consumer.stop()
+
+
+def regions_to_refresh(updates: Sequence[PolicyUpdated | None], served: Sequence[str]) -> set[str]:
+    """The served regions a batch of updates touches; an unreadable update touches all of them."""
+    if any(update is None for update in updates):
+        return set(served)
+    touched = {region for update in updates if update is not None for region in update.regions}
+    return touched & set(served)

@@ -1,0 +1,221 @@
+"""Assessment reports in PostgreSQL: one row per claim, written idempotently by the reporter.
+
+Kafka delivers at least once and topics get replayed, so the same assessment can arrive
+many times. The row remembers every `event_id` applied to it: a redelivery or a replay
+(of the latest assessment or an older one) changes nothing, while a genuine re-assessment
+(an event_id never seen for the claim) replaces the content and bumps `revision`. The
+decision is made by one `INSERT ... ON CONFLICT DO UPDATE ... WHERE` statement, so it is
+race-free across any number of reporter processes.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+import asyncpg
+from pydantic import BaseModel, ConfigDict, Field
+
+from streams import PermanentError, PostgresStore
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS report (
+    claim_id           text             PRIMARY KEY,
+    region             text             NOT NULL,
+    event_id           text             NOT NULL,
+    status             text             NOT NULL,
+    confidence         double precision NOT NULL CHECK (confidence BETWEEN 0 AND 1),
+    policy_number      text,
+    incident_date      date,
+    damage_description text,
+    report             jsonb            NOT NULL,
+    revision           integer          NOT NULL DEFAULT 1,
+    event_ids          text[]           NOT NULL,
+    created_at         timestamptz      NOT NULL DEFAULT now(),
+    updated_at         timestamptz      NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS report_region_status ON report (region, status);
+CREATE INDEX IF NOT EXISTS report_updated_at ON report (updated_at DESC);
+CREATE INDEX IF NOT EXISTS report_policy_incident ON report (policy_number, incident_date);
+"""
+
+# `report` travels as JSON text (asyncpg would read nested lists in it as array dimensions).
+# `<> ALL (event_ids)` is the idempotency rule: it covers `event_id IS DISTINCT FROM` the
+# stored one and also an older assessment replayed after a newer one.
+_SAVE = """
+INSERT INTO report AS r
+    (claim_id, region, event_id, status, confidence, policy_number, incident_date, damage_description, report,
+     event_ids)
+SELECT t.claim_id, t.region, t.event_id, t.status, t.confidence, t.policy_number, t.incident_date,
+       t.damage_description, t.report::jsonb, ARRAY[t.event_id]
+FROM unnest(
+    $1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::date[], $8::text[],
+    $9::text[]
+) AS t(claim_id, region, event_id, status, confidence, policy_number, incident_date, damage_description,
+       report)
+ON CONFLICT (claim_id) DO UPDATE
+SET region = excluded.region, event_id = excluded.event_id, status = excluded.status,
+    confidence = excluded.confidence, policy_number = excluded.policy_number,
+    incident_date = excluded.incident_date, damage_description = excluded.damage_description,
+    report = excluded.report, revision = r.revision + 1, event_ids = r.event_ids || excluded.event_id,
+    updated_at = now()
+WHERE excluded.event_id <> ALL (r.event_ids)
+RETURNING claim_id, revision
+"""
+
+_REVISIONS = "SELECT claim_id, revision FROM report WHERE claim_id = ANY($1::text[])"
+
+_COLUMNS = (
+    "claim_id, region, event_id, status, confidence, policy_number, incident_date, damage_description, "
+    "report, revision, created_at, updated_at"
+)
+
+
+class ReportStoreError(PermanentError):
+    """The store refused a report (a value PostgreSQL rejects) or was used unopened; a retry cannot help."""
+
+
+class ReportRow(BaseModel):
+    """What the reporter writes for one assessed claim; `event_id` is the assessment's identity."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    claim_id: str = Field(min_length=1)
+    region: str = Field(min_length=1)
+    event_id: str = Field(min_length=1)
+    status: str
+    confidence: float = Field(ge=0.0, le=1.0)
+    policy_number: str | None = None
+    incident_date: date | None = None
+    damage_description: str | None = None
+    report: dict[str, Any]
+
+
+class StoredReport(ReportRow):
+    """A report as stored: the row plus how often it was re-assessed and when."""
+
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def _rounds(rows: Sequence[ReportRow]) -> builtins.list[builtins.list[ReportRow]]:
+    """Split a batch so no claim appears twice in one statement, keeping each claim's order.
+
+    PostgreSQL refuses to update one row twice in one `ON CONFLICT DO UPDATE`; running the
+    n-th row of each claim in the n-th statement gives the same result as saving one by one.
+    """
+    rounds: builtins.list[builtins.list[ReportRow]] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        index = seen.get(row.claim_id, 0)
+        seen[row.claim_id] = index + 1
+        if index == len(rounds):
+            rounds.append([])
+        rounds[index].append(row)
+    return rounds
+
+
+class ReportStore(PostgresStore):
+    """The report table behind the reporter and the report API."""
+
+    ddl = _DDL
+    schema_lock = "claimflow.report_store.schema"
+    error = ReportStoreError
+    display_name = "ReportStore"
+
+    async def save(self, reports: Sequence[ReportRow]) -> int:
+        """Save a batch in one transaction; returns how many rows were inserted or re-assessed.
+
+        Rows whose event_id the claim has already seen are skipped, so a retried or replayed
+        batch returns 0 and changes nothing.
+        """
+        if not reports:
+            return 0
+        changed, _ = await self._dep.call(self._save, reports)
+        return changed
+
+    async def save_with_revisions(self, reports: Sequence[ReportRow]) -> dict[str, int]:
+        """Save a batch like `save`, and return every claim's revision after it (one round trip less)."""
+        if not reports:
+            return {}
+        _, revisions = await self._dep.call(self._save, reports, all_revisions=True)
+        return revisions
+
+    async def _save(
+        self, reports: Sequence[ReportRow], *, all_revisions: bool = False
+    ) -> tuple[int, dict[str, int]]:
+        """Rows changed, and the revision of each claim written (of every claim with `all_revisions`)."""
+        changed = 0
+        revisions: dict[str, int] = {}
+        try:
+            async with self.pool.acquire() as conn, conn.transaction():
+                for batch in _rounds(reports):
+                    ordered = sorted(batch, key=lambda r: r.claim_id)  # one lock order for every writer
+                    written = await conn.fetch(
+                        _SAVE,
+                        [r.claim_id for r in ordered],
+                        [r.region for r in ordered],
+                        [r.event_id for r in ordered],
+                        [r.status for r in ordered],
+                        [r.confidence for r in ordered],
+                        [r.policy_number for r in ordered],
+                        [r.incident_date for r in ordered],
+                        [r.damage_description for r in ordered],
+                        [json.dumps(r.report) for r in ordered],
+                    )
+                    changed += len(written)
+                    revisions.update((row["claim_id"], row["revision"]) for row in written)
+                unchanged = sorted({r.claim_id for r in reports} - revisions.keys())
+                if all_revisions and unchanged:  # replayed assessments: the stored revision stands
+                    stored = await conn.fetch(_REVISIONS, unchanged)
+                    revisions.update((row["claim_id"], row["revision"]) for row in stored)
+        except (asyncpg.DataError, asyncpg.IntegrityConstraintViolationError) as exc:
+            raise ReportStoreError(f"report store refused {len(reports)} reports: {exc}") from exc
+        return changed, revisions
+
+    async def get(self, claim_id: str) -> StoredReport | None:
+        """The claim's current report, or None if it has none yet."""
+        row = await self._dep.call(
+            self.pool.fetchrow, f"SELECT {_COLUMNS} FROM report WHERE claim_id = $1", claim_id
+        )
+        return None if row is None else StoredReport.model_validate(dict(row))
+
+    async def find_duplicates(
+        self, *, region: str, policy_number: str, incident_date: date, damage_type: str, exclude_claim_id: str
+    ) -> builtins.list[str]:
+        """Other claims already reported for the same policy, incident date and damage type.
+
+        The validator's duplicate rule asks before the claim's own report exists; the claim
+        itself is excluded so a redelivery or a replay never finds itself.
+        """
+        query = (
+            "SELECT claim_id FROM report WHERE region = $1 AND policy_number = $2 AND incident_date = $3 "
+            "AND report -> 'fields' -> 'damage_type' ->> 'value' = $4 AND claim_id <> $5 ORDER BY claim_id"
+        )
+        rows = await self._dep.call(
+            self.pool.fetch, query, region, policy_number, incident_date, damage_type, exclude_claim_id
+        )
+        return [row["claim_id"] for row in rows]
+
+    async def count(self) -> int:
+        """How many claims have a report."""
+        return int(await self._dep.call(self.pool.fetchval, "SELECT count(*) FROM report"))
+
+    async def list(
+        self, claim_ids: Sequence[str] | None = None, limit: int = 100
+    ) -> builtins.list[StoredReport]:
+        """Reports, most recently updated first: the given claims', or the latest `limit` of all."""
+        if claim_ids is None:
+            query = f"SELECT {_COLUMNS} FROM report ORDER BY updated_at DESC, claim_id LIMIT $1"
+            rows = await self._dep.call(self.pool.fetch, query, limit)
+        else:
+            query = (
+                f"SELECT {_COLUMNS} FROM report WHERE claim_id = ANY($1::text[]) "
+                "ORDER BY updated_at DESC, claim_id LIMIT $2"
+            )
+            rows = await self._dep.call(self.pool.fetch, query, builtins.list(claim_ids), limit)
+        return [StoredReport.model_validate(dict(row)) for row in rows]

@@ -1,0 +1,305 @@
+"""Domain commands of `claimflow`: submit, policies, report, sample, audit, demo."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from agents.intake import build_claim, check_region, publish_claims
+from agents.stores import ClauseVersion, ReportStore, StoredReport
+from agents.stores.policy_loader import load_policy_book
+from agents.tools import samples
+from agents.tools.bench.cli import bench_app
+from streams import AuditLog, get_settings
+from streams.jsonout import dumps
+
+console = Console()
+policies_app = typer.Typer(help="The policy book.", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Quality measurements on labelled corpora. Start with `claimflow eval extraction`: field "
+    "accuracy, auto-approve precision, review share and confidence calibration of the whole pipeline.",
+    no_args_is_help=True,
+)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+
+
+def submit(
+    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readable=True)],
+    region: Annotated[str, typer.Option(help="Region of the claims (data residency), e.g. EU.")],
+    claim_id: Annotated[
+        str | None, typer.Option(help="Submit all files as the documents of this one claim.")
+    ] = None,
+) -> None:
+    """Store each document and publish claim.ingested; prints the claim ids."""
+    settings = get_settings()
+    region = check_region(settings, region)
+    groups = [files] if claim_id else [[f] for f in files]
+    claims = [build_claim(settings, group, region=region, claim_id=claim_id) for group in groups]
+    publish_claims(settings, claims)
+    for claim in claims:
+        typer.echo(claim.claim_id)
+
+
+@policies_app.command("load")
+def policies_load(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    wait: Annotated[
+        float,
+        typer.Option(help="Seconds to wait until every live FAISS worker applied the update; 0 = don't."),
+    ] = 0,
+) -> None:
+    """Load a policy book (JSONL): policies into PostgreSQL, clauses into Milvus, then policy.updated."""
+    settings = get_settings()
+    with console.status("loading policy book") as status:
+        result = asyncio.run(load_policy_book(settings, path, on_progress=lambda s: status.update(s)))
+    console.print(
+        f"{result.policies} policies, {result.clauses} clauses ({result.changed_clauses} new or changed, "
+        f"{len(result.deleted_clauses)} deleted); policy update version {result.clause_version} "
+        f"published for {', '.join(result.regions)}"
+    )
+    if wait:
+        applied = asyncio.run(_wait_until_applied(settings.redis_url, result.clause_version, wait))
+        console.print(f"applied by {len(applied)} FAISS worker(s)")
+
+
+async def _wait_until_applied(redis_url: str, version: int, timeout_s: float) -> dict[str, int]:
+    versions = ClauseVersion(redis_url)
+    try:
+        return await versions.wait_until_applied(version, timeout_s=timeout_s)
+    finally:
+        await versions.close()
+
+
+async def _get_report(claim_id: str) -> StoredReport | None:
+    store = ReportStore(get_settings().postgres_dsn)
+    await store.open()
+    try:
+        return await store.get(claim_id)
+    finally:
+        await store.close()
+
+
+def describe_extractor(extractor: dict[str, Any]) -> str:
+    """Who read the fields (rules or an LLM: model, cache, cost) and why the rules answered alone, if so."""
+    words = [f"extracted by {extractor.get('kind', '?')} {extractor.get('version', '')}".rstrip()]
+    if extractor.get("model"):
+        served = extractor.get("model_version")
+        words.append(
+            f"model {extractor['model']}"
+            + (f" ({served})" if served and served != extractor["model"] else "")
+        )
+    if extractor.get("prompt_sha256"):
+        words.append(f"prompt {extractor['prompt_sha256'][:12]}")
+    if extractor.get("cache_hit") is not None:
+        words.append("cache hit" if extractor["cache_hit"] else "cache miss")
+    if extractor.get("latency_ms") is not None:
+        words.append(f"{extractor['latency_ms']:.0f} ms")
+    if extractor.get("prompt_tokens") is not None:
+        words.append(f"tokens {extractor['prompt_tokens']}+{extractor.get('completion_tokens') or 0}")
+    line = escape(" · ".join(words))
+    if extractor.get("agreement"):
+        line += "\nLLM vs rules: " + ", ".join(f"{k} {v}" for k, v in extractor["agreement"].items())
+    if extractor.get("fallback_reason"):
+        line += f"\n[yellow]rules answered alone: {escape(extractor['fallback_reason'])}[/yellow]"
+    return line
+
+
+def report(
+    claim_id: Annotated[str, typer.Argument()],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
+) -> None:
+    """Show the assessment report of one claim."""
+    found = asyncio.run(_get_report(claim_id))
+    if found is None:
+        console.print(f"no report for {claim_id} (yet)")
+        raise typer.Exit(1)
+    if as_json:
+        typer.echo(dumps(found.model_dump(), indent=2))
+        return
+    body = found.report
+    fields = Table("field", "value", "confidence", "evidence", box=None)
+    for name, field in body["fields"].items():
+        fields.add_row(
+            name, escape(str(field["value"])), f"{field['confidence']:.2f}", escape(field["evidence"][:60])
+        )
+    rules = Table("rule", "passed", "detail", box=None)
+    for rule in body["rules"]:
+        rules.add_row(rule["rule_id"], "yes" if rule["passed"] else "[red]no[/red]", rule["detail"])
+    clauses = ", ".join(f"{c['clause_id']} ({c['score']:.2f})" for c in body["clauses"])
+    console.print(Panel.fit(fields, title=f"{claim_id} · {found.status} · confidence {found.confidence:.2f}"))
+    console.print(describe_extractor(body.get("extractor", {})))
+    console.print(rules)
+    console.print(
+        f"clauses cited: {clauses}\nrevision {found.revision}, updated {found.updated_at:%Y-%m-%d %H:%M:%S}"
+    )
+
+
+def sample(
+    claims: Annotated[int, typer.Option(help="How many claims to generate.")] = 20,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("sample"),
+    seed: Annotated[int, typer.Option()] = 7,
+    scanned_share: Annotated[float, typer.Option(help="Share of claims as scanned, image-only PDFs.")] = 0.0,
+    photo_share: Annotated[float, typer.Option(help="Share of claims as PNG/JPEG photos of the form.")] = 0.0,
+    short_policy_share: Annotated[
+        float, typer.Option(help="Share printing short policy numbers (`88 4417 22`, `Pol.-Nr. 884417/22`).")
+    ] = samples.SHORT_POLICY_SHARE,
+    hard_share: Annotated[
+        float, typer.Option(help="Share of hard cases (foreign dates, locale amounts, OCR-like confusions…).")
+    ] = 0.0,
+    multi_document_share: Annotated[
+        float, typer.Option(help="Share filed with a repair estimate (and a police report for thefts).")
+    ] = 0.0,
+) -> None:
+    """Generate a synthetic policy book, claim documents (digital, scanned, photos) and their ground truth."""
+    corpus = samples.generate(
+        out,
+        claims=claims,
+        seed=seed,
+        scanned_share=scanned_share,
+        photo_share=photo_share,
+        short_policy_share=short_policy_share,
+        hard_share=hard_share,
+        multi_document_share=multi_document_share,
+    )
+    console.print(
+        f"policies: {corpus.policies_file}\nclaims:   {corpus.claims_dir} ({len(corpus.claim_files)})\n"
+        f"truth:    {corpus.ground_truth_file}"
+    )
+
+
+async def _verify() -> tuple[bool, str]:
+    log = AuditLog(get_settings().postgres_dsn)
+    await log.open()
+    try:
+        result = await log.verify()
+    finally:
+        await log.close()
+    return result.ok, (
+        f"{result.rows} rows, chain intact"
+        if result.ok
+        else f"chain broken at seq {result.first_bad_seq}: {result.reason}"
+    )
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit log's hash chain; exit 1 if any row was altered, removed or inserted."""
+    ok, message = asyncio.run(_verify())
+    console.print(("[green]OK[/green] " if ok else "[red]FAILED[/red] ") + message)
+    if not ok:
+        raise typer.Exit(1)
+
+
+def demo(
+    claims: Annotated[int, typer.Option(help="How many sample claims to submit.")] = 50,
+    scanned_share: Annotated[float, typer.Option(help="Share of scanned claims (read by OCR).")] = 0.1,
+    photo_share: Annotated[float, typer.Option(help="Share of claims photographed (read by OCR).")] = 0.04,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for every report.")] = 300,
+) -> None:
+    """Start the embedded stack and the agents, load sample policies, submit claims and show the reports."""
+    from agents.tools.demo import run_demo
+
+    run_demo(
+        claims=claims,
+        scanned_share=scanned_share,
+        photo_share=photo_share,
+        timeout_s=timeout,
+        console=console,
+    )
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    claims: Annotated[int, typer.Option(help="Labelled claims to generate and assess.")] = 500,
+    seed: Annotated[int, typer.Option()] = 2026,
+    scanned_share: Annotated[float, typer.Option(help="Scanned PDFs (OCR ~1.4 s a page).")] = 0.08,
+    photo_share: Annotated[float, typer.Option(help="Photos (OCR ~2.3 s each).")] = 0.05,
+    hard_share: Annotated[float, typer.Option(help="Hard cases (see agents/samples/hard.py).")] = 0.3,
+    multi_document_share: Annotated[
+        float, typer.Option(help="Claims with a repair estimate (and police report) attached.")
+    ] = 0.08,
+    in_process: Annotated[
+        bool, typer.Option("--in-process", help="Run the stage functions without Kafka (quick iteration).")
+    ] = False,
+    out: Annotated[Path, typer.Option(help="Folder for result.json, calibration.png and the corpus.")] = Path(
+        "results/eval"
+    ),
+    state_dir: Annotated[Path, typer.Option(help="State folder of the evaluation's own stack.")] = Path(
+        ".claimflow-eval"
+    ),
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for every report.")] = 900,
+) -> None:
+    """Accuracy per field and kind of claim, auto-approve precision, review share, calibration plot.
+
+    Without --in-process it starts a fresh embedded stack with every agent (in --state-dir),
+    submits every claim and scores the stored reports, then stops the stack.
+    """
+    from agents.tools.evals.extraction import EvalConfig, run_extraction_eval
+
+    config = EvalConfig(
+        claims=claims,
+        seed=seed,
+        scanned_share=scanned_share,
+        photo_share=photo_share,
+        hard_share=hard_share,
+        multi_document_share=multi_document_share,
+        mode="in-process" if in_process else "pipeline",
+        timeout_s=timeout,
+    )
+    run_extraction_eval(config, out, console, state_dir=state_dir)
+
+
+@eval_app.command("pii")
+def eval_pii(
+    documents: Annotated[int, typer.Option(help="Labelled documents to generate.")] = 150,
+    seed: Annotated[int, typer.Option()] = 11,
+) -> None:
+    """Redaction recall and precision per PII kind on a generated, labelled corpus."""
+    from agents.tools.evals.pii import run
+
+    run(documents, seed, console)
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    claims: Annotated[
+        int, typer.Option(help="Claims to generate (scans and photos cost ~2 s of OCR each).")
+    ] = 60,
+    seed: Annotated[int, typer.Option()] = 23,
+    scanned_share: Annotated[float, typer.Option()] = 0.25,
+    photo_share: Annotated[float, typer.Option()] = 0.25,
+    out: Annotated[Path, typer.Option(help="JSON report.")] = Path("results/retrieval_eval.json"),
+) -> None:
+    """Recall@1/@5 of each claim's governing clause, per document kind and query strategy, in process."""
+    from agents.retrieval import IndexSpec, RetrievalSettings
+    from agents.tools.evals.retrieval import run
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    run(
+        console,
+        claims=claims,
+        seed=seed,
+        scanned_share=scanned_share,
+        photo_share=photo_share,
+        json_path=out,
+        spec=IndexSpec.from_settings(RetrievalSettings.current()),
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Plug the domain commands into the `claimflow` CLI (entry point `claimflow.cli`)."""
+    app.command()(submit)
+    app.command()(report)
+    app.command()(sample)
+    app.command()(demo)
+    app.add_typer(bench_app, name="bench")
+    app.add_typer(policies_app, name="policies")
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(eval_app, name="eval")

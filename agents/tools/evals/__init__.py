@@ -1,0 +1,1 @@
+"""Quality measurements on labelled corpora: extraction, retrieval and PII redaction."""

@@ -1,0 +1,125 @@
+"""Validator: resolves the policy number against the policy book, applies the rules, scores the claim.
+
+`assess` is the stage itself, with no Kafka: the agent calls it per event, and the
+evaluation and the benchmark's in-process limit call the very same function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from agents.assessment import AssessmentSettings, ClaimFacts, RuleSettings, evaluate, overall_confidence
+from agents.events import ClaimFields, ClaimValidated, FieldsExtracted, RuleOutcome
+from agents.stores import Policy, PolicyBook, PolicyLookup, ReportStore, resolve_policy
+from streams import StreamAgent
+
+DuplicateFinder = Callable[[ClaimFields], Awaitable[tuple[str, ...]]]
+
+
+async def _no_duplicates(_: ClaimFields) -> tuple[str, ...]:
+    return ()
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The claim's policy, its fields with the number resolved, every rule's outcome and the confidence."""
+
+    policy: Policy | None
+    fields: ClaimFields
+    rules: list[RuleOutcome]
+    confidence: float
+
+
+async def assess(
+    fields: ClaimFields,
+    region: str,
+    book: PolicyLookup,
+    *,
+    processed_at: datetime | None,
+    rule_settings: RuleSettings,
+    duplicates: DuplicateFinder = _no_duplicates,
+) -> Assessment:
+    """Resolve the policy in the region's book, look for duplicates, apply the rules, score.
+
+    Args:
+        fields: The extracted fields.
+        region: The claim's region; only its book is searched.
+        book: The policy book (or anything with its `get`).
+        processed_at: Stands in for the report date when the claim has none.
+        rule_settings: The rules' thresholds.
+        duplicates: Other claims with the same policy, date and damage type (asked only once the
+            policy is known).
+    """
+    policy, number = await resolve_policy(book, fields.policy_number, region)
+    fields = fields.model_copy(update={"policy_number": number})
+    facts = ClaimFacts(
+        fields,
+        region,
+        policy,
+        processed_at=processed_at,
+        duplicates=await duplicates(fields) if policy else (),
+        settings=rule_settings,
+    )
+    outcomes = evaluate(facts)
+    return Assessment(policy, fields, outcomes, overall_confidence(fields, outcomes))
+
+
+class Validator(StreamAgent[FieldsExtracted]):
+    """Extracted fields → business-rule outcomes and an overall confidence."""
+
+    input_model = FieldsExtracted
+
+    async def start(self) -> None:
+        dependency = self.ctx.dependency("postgres")
+        self.policies = PolicyBook(self.ctx.settings.postgres_dsn, dependency)
+        self.reports = ReportStore(self.ctx.settings.postgres_dsn, dependency)
+        self.rule_settings = AssessmentSettings.current().rule_settings()
+        await self.policies.open()
+        await self.reports.open()
+
+    async def stop(self) -> None:
+        await self.policies.close()
+        await self.reports.close()
+
+    def _duplicates_of(self, event: FieldsExtracted) -> DuplicateFinder:
+        async def find(fields: ClaimFields) -> tuple[str, ...]:
+            number, when, kind = (
+                fields.policy_number.value,
+                fields.incident_date.as_date(),
+                fields.damage_type.value,
+            )
+            if not (number and when and kind):
+                return ()
+            found = await self.reports.find_duplicates(
+                region=event.region,
+                policy_number=number,
+                incident_date=when,
+                damage_type=kind,
+                exclude_claim_id=event.claim_id,
+            )
+            return tuple(found)
+
+        return find
+
+    async def handle(self, event: FieldsExtracted) -> ClaimValidated:
+        assessment = await assess(
+            event.fields,
+            event.region,
+            self.policies,
+            # The ingest time is not carried down the chain; the extractor's event time is the
+            # closest later bound (see ClaimFacts.processed_at).
+            processed_at=event.event_time,
+            rule_settings=self.rule_settings,
+            duplicates=self._duplicates_of(event),
+        )
+        return event.follow(
+            ClaimValidated,
+            by=self.ctx.producer,
+            fields=assessment.fields,
+            clauses=event.clauses,
+            extractor=event.extractor,
+            rules=assessment.rules,
+            confidence=assessment.confidence,
+        )

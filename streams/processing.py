@@ -1,0 +1,307 @@
+"""What an agent's runner does to a batch of records, whatever transport delivered them.
+
+Decode each record with its topic's Avro codec, check its region, hand the batch to the
+agent, isolate and retry the events of a failed batch, dead-letter poison, wait out
+dependency outages, encode what the agent returned and send it, and wait until every send
+is confirmed. `process` returns only when each input's outcome is safely on the log (an
+output or a dead letter); anything else raises, and the caller must not acknowledge the
+batch. The Faust runner (`streams.runner`) and the broker-free harness (`streams.testing`)
+both drive this one class, so the harness's tests cover what production runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from opentelemetry import trace
+from pydantic import ValidationError
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from streams.agent import AgentContext, RawAgent, RawRecord, StreamAgent
+from streams.codec import AvroCodec
+from streams.dead_letter import Coordinates, build_dead_letter
+from streams.errors import DependencyUnavailable, RegionNotServed, SchemaError, TopologyError
+from streams.events import Event
+from streams.telemetry import context_from_headers, headers_for, tracer
+
+log = logging.getLogger(__name__)
+
+Headers = tuple[tuple[str, bytes | None], ...]
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A consumed record as the processor sees it: where it was on the log and its bytes."""
+
+    at: Coordinates
+    key: bytes | None
+    value: bytes | None
+    headers: Headers = ()
+
+
+class Outbox(Protocol):
+    """Where a processor's records go: `send` queues one; awaiting its result waits for the broker."""
+
+    async def send(
+        self, topic: str, *, key: bytes | None, value: bytes, headers: Sequence[tuple[str, bytes | None]]
+    ) -> Awaitable[Any]: ...
+
+
+def _is_retryable(exc: BaseException) -> bool:
+    return bool(getattr(exc, "retryable", False))
+
+
+class Processor:
+    """Runs one agent over batches of `Inbound` records and routes what it returns.
+
+    Attributes:
+        outage_backoff_max_s: The longest wait between two tries while a dependency is down.
+        retry_backoff_max_s: The longest wait between two tries of a retryable failure.
+    """
+
+    outage_backoff_max_s = 30.0
+    retry_backoff_max_s = 5.0
+
+    def __init__(
+        self,
+        agent: StreamAgent[Any] | RawAgent,
+        ctx: AgentContext,
+        *,
+        regions: frozenset[str],
+        codecs: Mapping[str, AvroCodec],
+        outbox: Outbox,
+    ) -> None:
+        self.agent = agent
+        self.ctx = ctx
+        self.spec = ctx.spec
+        self.regions = regions
+        self.outbox = outbox
+        topology = ctx.topology
+        schemas = {topology.topic(name).schema_name for name in self.spec.consumes}
+        if isinstance(agent, StreamAgent) and len(schemas) != 1:
+            raise TopologyError(f"agent {self.spec.name!r} consumes several schemas; declare it raw: true")
+        self._input_codec = {name: codecs[topology.topic(name).schema_name] for name in self.spec.consumes}
+        self._emit_topic = {
+            topology.topic(name).schema_name: topology.topic(name) for name in self.spec.emits
+        }
+        self._codec_of_schema = dict(codecs)
+        self._dead_letter_topic = {
+            name: topology.dead_letter_for(name).name
+            for name in self.spec.consumes
+            if topology.topic(name).dead_letter_topic
+        }
+        self._started = asyncio.Lock()
+        self._is_started = False
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start the agent once, even with concurrency > 1; wait out dependencies that are down."""
+        async with self._started:
+            attempt = 0
+            while not self._is_started:
+                try:
+                    await self.agent.start()
+                    self._is_started = True
+                except DependencyUnavailable as exc:
+                    attempt += 1
+                    log.warning("%s: cannot start yet (%s); retrying", self.spec.name, exc)
+                    await asyncio.sleep(min(self.outage_backoff_max_s, 2.0 ** min(attempt, 5)))
+            log.info("agent %s ready (regions %s)", self.spec.name, ", ".join(sorted(self.regions)))
+
+    async def stop(self) -> None:
+        """Release what the agent opened (pools, clients); called once the consumer has stopped."""
+        async with self._started:
+            if self._is_started:
+                self._is_started = False
+                await self.agent.stop()
+                log.info("agent %s stopped", self.spec.name)
+
+    # -- processing ---------------------------------------------------------------------------
+
+    async def process(self, batch: Sequence[Inbound]) -> None:
+        """Decode, check, handle and emit one batch; raises only when a send was not confirmed."""
+        if isinstance(self.agent, RawAgent):
+            await self._process_raw(batch)
+            return
+        accepted: list[tuple[Inbound, Event]] = []
+        for record in batch:
+            model: Event | None = None
+            try:
+                model = self._decode(record)
+                self._check_region(model)
+            except (SchemaError, ValidationError, RegionNotServed) as exc:
+                await self.dead_letter(record, exc, attempts=1, event=model)
+                continue
+            accepted.append((record, model))
+        if not accepted:
+            return
+        spans = [
+            tracer().start_span(
+                f"{self.spec.name} {record.at.topic}",
+                context=context_from_headers(record.headers),
+                kind=trace.SpanKind.CONSUMER,
+                attributes={"claim.id": m.claim_id, "event.id": m.event_id},
+            )
+            for record, m in accepted
+        ]
+        try:
+            outputs = await self._handle(accepted)
+            span_of = {m.event_id: span for (_, m), span in zip(accepted, spans, strict=True)}
+            await self._emit(outputs, span_of)
+        finally:
+            for span in spans:
+                span.end()
+
+    def _decode(self, record: Inbound) -> Event:
+        assert isinstance(self.agent, StreamAgent)
+        codec = self._input_codec.get(record.at.topic)
+        if codec is None:
+            raise TopologyError(f"agent {self.spec.name!r} does not consume {record.at.topic!r}")
+        if record.value is None:
+            raise SchemaError(f"a record without a value is not a {codec.schema_name!r} event (a tombstone?)")
+        return self.agent.input_model.model_validate(codec.decode(record.value))
+
+    async def _handle(self, accepted: Sequence[tuple[Inbound, Event]]) -> list[Event]:
+        assert isinstance(self.agent, StreamAgent)
+        try:
+            return await self.agent.handle_batch([m for _, m in accepted])
+        except Exception:
+            if len(accepted) == 1:
+                return await self._handle_one(*accepted[0])
+            log.warning("%s: batch of %d failed; isolating the failing events", self.spec.name, len(accepted))
+            outputs: list[Event] = []
+            for record, model in accepted:
+                outputs.extend(await self._handle_one(record, model))
+            return outputs
+
+    async def _handle_one(self, record: Inbound, model: Event) -> list[Event]:
+        """Retry one event with backoff; dead-letter it when it is poison, wait out outages."""
+        assert isinstance(self.agent, StreamAgent)
+        attempts = 0
+
+        def count(state: RetryCallState) -> None:
+            nonlocal attempts
+            attempts = state.attempt_number
+
+        while True:
+            try:
+                async for attempt in AsyncRetrying(
+                    stop=stop_after_attempt(self.ctx.settings.processing_attempts),
+                    wait=wait_exponential_jitter(
+                        initial=min(0.2, self.retry_backoff_max_s), max=self.retry_backoff_max_s
+                    ),
+                    retry=retry_if_exception(_is_retryable),
+                    before=count,
+                    reraise=True,
+                ):
+                    with attempt:
+                        return await self.agent.handle_batch([model])
+            except DependencyUnavailable as exc:
+                # A dependency outage is not the message's fault: keep it (unacknowledged) and wait.
+                log.warning(
+                    "%s: %s for %s claim %s; waiting for it to come back",
+                    self.spec.name,
+                    exc,
+                    record.at,
+                    model.claim_id,
+                )
+                await asyncio.sleep(min(self.outage_backoff_max_s, 2.0 ** min(attempts, 5)))
+            except Exception as exc:
+                await self.dead_letter(record, exc, attempts=attempts, event=model)
+                return []
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _process_raw(self, batch: Sequence[Inbound]) -> None:
+        assert isinstance(self.agent, RawAgent)
+        records = [
+            RawRecord(
+                topic=r.at.topic,
+                partition=r.at.partition,
+                offset=r.at.offset,
+                timestamp_ms=r.at.timestamp_ms,
+                key=r.key,
+                value=r.value or b"",
+                headers=tuple((k, v or b"") for k, v in r.headers),
+            )
+            for r in batch
+        ]
+        while True:
+            try:
+                await self.agent.handle_raw(records)
+                return
+            except DependencyUnavailable as exc:
+                log.warning("%s: %s; holding %d records until it is back", self.spec.name, exc, len(records))
+                await asyncio.sleep(self.outage_backoff_max_s / 6)
+
+    def _check_region(self, event: Event) -> None:
+        if event.region not in self.regions:
+            served = ", ".join(sorted(self.regions))
+            raise RegionNotServed(
+                f"region {event.region!r} is not served by this deployment (serves {served})"
+            )
+
+    async def _emit(self, outputs: Sequence[Event], span_of: Mapping[str, trace.Span]) -> None:
+        """Send every output and wait for the broker to confirm them all."""
+        pending = []
+        for out in outputs:
+            spec = self._emit_topic.get(out.avro_schema)
+            if spec is None:
+                raise TopologyError(f"agent {self.spec.name!r} emitted {out.avro_schema!r}, not in its emits")
+            span = span_of.get(out.causation_id or "")
+            headers = headers_for(trace.set_span_in_context(span) if span else None)
+            pending.append(
+                await self.outbox.send(
+                    spec.name,
+                    key=str(getattr(out, spec.key)).encode(),
+                    value=self._codec_of_schema[spec.schema_name].encode(out.to_record()),
+                    headers=headers,
+                )
+            )
+        if pending:
+            await asyncio.gather(*pending)
+
+    async def dead_letter(
+        self, record: Inbound, error: BaseException, *, attempts: int, event: Event | None
+    ) -> None:
+        """Publish the failed record to its topic's dead-letter topic, confirmed before we move on."""
+        letter = build_dead_letter(
+            by=self.ctx.producer,
+            at=record.at,
+            key=record.key,
+            value=record.value or b"",
+            headers=list(record.headers),
+            error=error,
+            attempts=attempts,
+            event=event,
+        )
+        log.error(
+            "%s: dead-lettering %s claim=%s event=%s after %d attempt(s): %s: %s",
+            self.spec.name,
+            record.at,
+            letter.claim_id or "?",
+            letter.failed_event_id or "?",
+            attempts,
+            letter.error_type,
+            letter.error_message,
+        )
+        topic = self._dead_letter_topic.get(record.at.topic)
+        if topic is None:
+            raise TopologyError(f"topic {record.at.topic!r} has no dead-letter topic") from error
+        confirmed = await self.outbox.send(
+            topic,
+            key=letter.claim_id.encode() or None,
+            value=self._codec_of_schema[letter.avro_schema].encode(letter.to_record()),
+            headers=list(record.headers),
+        )
+        await confirmed

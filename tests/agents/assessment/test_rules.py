@@ -1,0 +1,284 @@
+"""Validator rules, policy resolution and the confidence that decides auto-approval (no infrastructure)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from agents.assessment import decide_status
+from agents.assessment.rules import (
+    FAILED_RULE_CAP,
+    RULES,
+    SEVERITY_CAP,
+    ClaimFacts,
+    RuleSettings,
+    Severity,
+    evaluate,
+    explain_confidence,
+    overall_confidence,
+)
+from agents.events import ClaimFields, ExtractedField
+from agents.stores import Clause, Policy
+from agents.stores.policy_resolution import RESOLVED_CANDIDATE_CAP, SEVERAL_IN_BOOK_CAP, resolve_policy
+
+POLICY = Policy(
+    policy_number="POL-EU-2024-000042",
+    region="EU",
+    holder_name="A. Holder",
+    start_date=date(2024, 1, 1),
+    end_date=date(2024, 12, 31),
+    product="home",
+    coverages=["water", "fire"],
+    limit=50000,
+    currency="EUR",
+    clauses=[Clause(clause_id="EU-HOME-WATER", title="Escape of water", text="...")],
+)
+PROCESSED = datetime(2024, 3, 25, 12, 0, tzinfo=UTC)
+
+
+def _field(value: str | None, conf: float) -> ExtractedField:
+    return ExtractedField(value=value, confidence=conf if value else 0.0)
+
+
+def fields(
+    number: str | None = "POL-EU-2024-000042",
+    when: str | None = "2024-03-17",
+    conf: float = 0.97,
+    *,
+    kind: str | None = "water",
+    amount: str | None = "4850.00",
+    currency: str | None = "EUR",
+    reported: str | None = "2024-03-20",
+) -> ClaimFields:
+    return ClaimFields(
+        policy_number=_field(number, conf),
+        incident_date=_field(when, conf),
+        damage_description=_field("Burst pipe flooded the kitchen.", conf),
+        damage_type=_field(kind, conf),
+        claimed_amount=_field(amount, conf),
+        currency=_field(currency, conf),
+        reported_on=_field(reported, conf),
+    )
+
+
+def facts(f: ClaimFields | None = None, policy: Policy | None = POLICY, **kw) -> ClaimFacts:
+    return ClaimFacts(f or fields(), kw.pop("region", "EU"), policy, processed_at=PROCESSED, **kw)
+
+
+def outcome(claim: ClaimFacts) -> dict[str, bool]:
+    return {o.rule_id: o.passed for o in evaluate(claim)}
+
+
+def detail(claim: ClaimFacts, rule_id: str) -> str:
+    return next(o.detail for o in evaluate(claim) if o.rule_id == rule_id)
+
+
+def test_rules_are_data_with_ids_descriptions_and_severities():
+    ids = [r.rule_id for r in RULES]
+    assert ids == [
+        "policy_exists",
+        "region_matches",
+        "policy_active",
+        "damage_covered",
+        "amount_within_limit",
+        "reported_in_time",
+        "no_duplicate",
+    ]
+    assert all(r.description and isinstance(r.severity, Severity) for r in RULES)
+
+
+def test_a_known_active_policy_passes_every_rule_in_declared_order():
+    result = evaluate(facts())
+    assert [o.rule_id for o in result] == [r.rule_id for r in RULES]
+    assert all(o.passed for o in result), [o.detail for o in result if not o.passed]
+    assert {o.severity for o in result} <= {s.value for s in Severity}
+
+
+def test_a_policy_missing_from_the_region_fails_every_policy_rule():
+    result = outcome(facts(policy=None))
+    assert not any(result[r] for r in ("policy_exists", "region_matches", "policy_active", "damage_covered"))
+    assert "not in the EU policy book" in detail(facts(policy=None), "policy_exists")
+
+
+def test_no_policy_number_fails_with_a_reason():
+    assert (
+        detail(facts(fields(number=None), policy=None), "policy_exists")
+        == "no policy number found in the claim"
+    )
+
+
+@pytest.mark.parametrize(
+    ("when", "active"),
+    [("2024-01-01", True), ("2024-12-31", True), ("2023-12-31", False), ("2025-01-01", False), (None, False)],
+)
+def test_policy_active_on_the_incident_date_including_the_boundaries(when, active):
+    assert outcome(facts(fields(when=when, reported=None)))["policy_active"] is active
+
+
+def test_an_unparseable_date_is_not_active():
+    assert outcome(facts(fields(when="17/03/2024")))["policy_active"] is False
+
+
+def test_a_policy_number_issued_in_another_region_fails_the_region_rule():
+    claim = facts(fields(number="POL-US-2024-000042"), policy=None)
+    assert outcome(claim)["region_matches"] is False
+    assert "issued in US" in detail(claim, "region_matches")
+
+
+def test_a_policy_of_another_region_fails_the_region_rule():
+    us_policy = POLICY.model_copy(update={"region": "US"})
+    assert outcome(facts(fields(number="POL-EU-2024-000042"), policy=us_policy))["region_matches"] is False
+
+
+@pytest.mark.parametrize(
+    ("kind", "covered"), [("water", True), ("fire", True), ("theft", False), (None, False)]
+)
+def test_damage_type_must_be_covered(kind, covered):
+    assert outcome(facts(fields(kind=kind)))["damage_covered"] is covered
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "passed", "reason"),
+    [
+        ("49999.99", "EUR", True, "within the limit"),
+        ("50000.00", "EUR", True, "within the limit"),
+        ("50000.01", "EUR", False, "exceeds the limit"),
+        ("100.00", "USD", False, "the policy pays in EUR"),
+        ("100.00", None, False, "currency"),
+        (None, "EUR", False, "no claimed amount"),
+    ],
+)
+def test_amount_within_the_limit_in_the_policy_currency(amount, currency, passed, reason):
+    claim = facts(fields(amount=amount, currency=currency))
+    assert outcome(claim)["amount_within_limit"] is passed
+    assert reason in detail(claim, "amount_within_limit")
+
+
+@pytest.mark.parametrize(
+    ("reported", "passed"),
+    [("2024-03-17", True), ("2024-04-16", True), ("2024-04-17", False), ("2024-03-16", False)],
+)
+def test_reporting_window_from_the_report_date(reported, passed):
+    assert outcome(facts(fields(reported=reported)))["reported_in_time"] is passed
+
+
+def test_reporting_window_is_a_setting():
+    claim = facts(fields(reported="2024-04-16"), settings=RuleSettings(reporting_window_days=7))
+    assert outcome(claim)["reported_in_time"] is False
+
+
+def test_without_a_report_date_the_processing_time_is_used_and_said_so():
+    claim = facts(fields(reported=None))
+    assert outcome(claim)["reported_in_time"] is True
+    assert "processed on 2024-03-25" in detail(claim, "reported_in_time")
+    late = ClaimFacts(fields(reported=None), "EU", POLICY, processed_at=datetime(2024, 9, 1, tzinfo=UTC))
+    assert outcome(late)["reported_in_time"] is False
+
+
+def test_a_duplicate_claim_fails_and_names_the_other_claim():
+    claim = facts(duplicates=("CLM-7",))
+    assert outcome(claim)["no_duplicate"] is False
+    assert "CLM-7" in detail(claim, "no_duplicate")
+    assert outcome(facts())["no_duplicate"] is True
+
+
+def test_confidence_is_the_weakest_decisive_field_when_all_rules_pass():
+    f = fields(conf=0.95).model_copy(update={"damage_description": ExtractedField(value="x", confidence=0.7)})
+    assert overall_confidence(f, evaluate(facts(f))) == 0.7
+    assert explain_confidence(f, evaluate(facts(f)))["weakest_field"] == "damage_description"
+
+
+@pytest.mark.parametrize("name", ["damage_type", "claimed_amount", "currency", "reported_on"])
+def test_every_new_field_counts_towards_confidence(name):
+    f = fields(conf=0.97)
+    f = f.model_copy(update={name: getattr(f, name).model_copy(update={"confidence": 0.6})})
+    assert overall_confidence(f, evaluate(facts(f))) == 0.6
+
+
+def test_a_missing_report_date_does_not_lower_confidence():
+    f = fields(reported=None)
+    assert overall_confidence(f, evaluate(facts(f))) == 0.97
+
+
+def test_a_failed_rule_caps_confidence_below_auto_approval():
+    f = fields(when="2025-06-01", reported="2025-06-02", conf=0.99)
+    outcomes = evaluate(facts(f))
+    confidence = overall_confidence(f, outcomes)
+    assert confidence == FAILED_RULE_CAP
+    assert decide_status(confidence, 0.9) == "needs_review"
+    assert explain_confidence(f, outcomes)["failed_rules"] == ["policy_active"]
+
+
+@pytest.mark.parametrize("severity", list(Severity))
+def test_every_severity_sends_the_claim_to_review(severity):
+    assert SEVERITY_CAP[severity] < 0.9
+
+
+def test_the_most_severe_failure_sets_the_cap():
+    f = fields(conf=0.99)
+    assert overall_confidence(f, evaluate(facts(f, policy=None))) == SEVERITY_CAP[Severity.CRITICAL]
+    late = fields(conf=0.99, reported="2024-06-01")
+    assert overall_confidence(late, evaluate(facts(late))) == SEVERITY_CAP[Severity.MINOR]
+
+
+@pytest.mark.parametrize(
+    ("confidence", "status"), [(0.9, "auto_approved"), (0.8999, "needs_review"), (1.0, "auto_approved")]
+)
+def test_the_review_threshold(confidence, status):
+    assert decide_status(confidence, 0.9) == status
+
+
+# --- policy resolution against the book ---------------------------------------------------------
+
+
+class FakeBook:
+    """The policy book's `get`, over a dict; records what was asked."""
+
+    def __init__(self, *policies: Policy) -> None:
+        self.policies = {p.policy_number: p for p in policies}
+        self.asked: list[tuple[str, str]] = []
+
+    async def get(self, policy_number: str, region: str) -> Policy | None:
+        self.asked.append((policy_number, region))
+        found = self.policies.get(policy_number)
+        return found if found is not None and found.region == region else None
+
+
+async def test_the_documents_reading_wins_when_the_book_has_it():
+    number = ExtractedField(value="POL-EU-2024-000042", confidence=0.98, candidates=["POL-EU-2024-000043"])
+    policy, resolved = await resolve_policy(FakeBook(POLICY), number, "EU")
+    assert policy == POLICY and resolved == number
+
+
+async def test_a_single_other_reading_in_the_book_is_taken_below_auto_approval():
+    number = ExtractedField(value="POL-EU-2024-000099", confidence=0.98, candidates=["POL-EU-2024-000042"])
+    policy, resolved = await resolve_policy(FakeBook(POLICY), number, "EU")
+    assert policy == POLICY
+    assert resolved.value == "POL-EU-2024-000042"
+    assert resolved.confidence == RESOLVED_CANDIDATE_CAP
+    assert resolved.candidates == ["POL-EU-2024-000099"]
+
+
+async def test_several_readings_in_the_book_are_a_conflict():
+    other = POLICY.model_copy(update={"policy_number": "POL-EU-2024-000043"})
+    number = ExtractedField(
+        value="POL-EU-2024-000099", confidence=0.98, candidates=["POL-EU-2024-000042", "POL-EU-2024-000043"]
+    )
+    policy, resolved = await resolve_policy(FakeBook(POLICY, other), number, "EU")
+    assert policy is not None and resolved.confidence == SEVERAL_IN_BOOK_CAP
+
+
+async def test_resolution_never_looks_outside_the_claims_region():
+    book = FakeBook(POLICY)
+    policy, resolved = await resolve_policy(
+        book, ExtractedField(value="POL-EU-2024-000042", confidence=0.98), "US"
+    )
+    assert policy is None and resolved.value == "POL-EU-2024-000042"
+    assert {region for _, region in book.asked} == {"US"}
+
+
+async def test_nothing_to_resolve_without_a_number():
+    book = FakeBook(POLICY)
+    assert await resolve_policy(book, ExtractedField(), "EU") == (None, ExtractedField())
+    assert book.asked == []

@@ -1,0 +1,411 @@
+"""The PostgreSQL stores (audit log, policy book, reports) against a real PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from agents.stores import (
+    Clause,
+    Policy,
+    PolicyBook,
+    PolicyBookError,
+    PolicyFileError,
+    ReportRow,
+    ReportStore,
+    ReportStoreError,
+    read_policies,
+)
+from streams.audit_log import AuditLog, AuditRecord, chain_hash
+from tests.fixtures.postgres import postgres_dsn, postgres_server_uri
+
+pytestmark = pytest.mark.integration
+
+__all__ = ["postgres_dsn", "postgres_server_uri"]  # the imported fixtures are used by name
+
+
+def _records(
+    n: int, *, topic: str = "claim.ingested", partition: int = 0, start: int = 0
+) -> list[AuditRecord]:
+    return [
+        AuditRecord(
+            topic=topic,
+            partition=partition,
+            offset=offset,
+            timestamp_ms=1_700_000_000_000 + offset,
+            key=None if offset % 3 == 0 else f"claim-{offset}".encode(),
+            value=bytes([offset % 256]) * (offset % 50),
+            headers=[("traceparent", f"00-{offset:032x}-01".encode()), ("empty", b""), ("null", None)],
+            event_id=f"evt-{topic}-{partition}-{offset}",
+            claim_id=None if offset % 5 == 0 else f"claim-{offset}",
+        )
+        for offset in range(start, start + n)
+    ]
+
+
+@pytest.fixture
+async def audit(postgres_dsn: str) -> AsyncIterator[AuditLog]:
+    async with AuditLog(postgres_dsn) as log:
+        yield log
+
+
+async def _seqs(dsn: str) -> list[int]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return [r["seq"] for r in await conn.fetch("SELECT seq FROM audit_log ORDER BY seq")]
+    finally:
+        await conn.close()
+
+
+async def _tamper(dsn: str, sql: str, *args: object) -> None:
+    """What an attacker with table rights does: switch the append-only trigger off, then edit."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        async with conn.transaction():
+            await conn.execute("ALTER TABLE audit_log DISABLE TRIGGER ALL")
+            await conn.execute(sql, *args)
+            await conn.execute("ALTER TABLE audit_log ENABLE TRIGGER ALL")
+    finally:
+        await conn.close()
+
+
+async def test_audit_append_then_verify(audit: AuditLog) -> None:
+    assert await audit.append(_records(120)) == 120
+    assert await audit.append([]) == 0
+
+    result = await audit.verify()
+
+    assert result.ok, result.reason
+    assert (result.rows, result.first_bad_seq) == (120, None)
+
+
+async def test_audit_empty_log_verifies(audit: AuditLog) -> None:
+    result = await audit.verify()
+
+    assert result.ok and result.rows == 0
+
+
+async def test_audit_redelivered_messages_are_recorded_once(audit: AuditLog, postgres_dsn: str) -> None:
+    first = _records(10)
+    assert await audit.append(first) == 10
+
+    assert await audit.append(first) == 0  # a whole batch redelivered
+    overlapping = first[5:] + _records(5, start=10) + _records(5, start=10)  # old, new, new again
+    assert await audit.append(overlapping) == 5
+
+    assert len(await _seqs(postgres_dsn)) == 15
+    result = await audit.verify()
+    assert result.ok and result.rows == 15, result.reason
+
+
+async def test_audit_concurrent_appenders_keep_one_chain(postgres_dsn: str) -> None:
+    """Two logs with their own pools stand for two auditor processes writing at once."""
+    async with AuditLog(postgres_dsn) as one, AuditLog(postgres_dsn) as two:
+
+        async def appender(log: AuditLog, partition: int) -> int:
+            written = 0
+            for batch in range(20):
+                written += await log.append(_records(25, partition=partition, start=batch * 25))
+            return written
+
+        counts = await asyncio.gather(appender(one, 0), appender(two, 1), appender(one, 2), appender(two, 3))
+        result = await one.verify()
+
+    assert counts == [500, 500, 500, 500]
+    assert result.ok and result.rows == 2000, result.reason
+
+
+async def test_audit_log_refuses_update_and_delete(audit: AuditLog, postgres_dsn: str) -> None:
+    await audit.append(_records(3))
+    conn = await asyncpg.connect(postgres_dsn)
+    try:
+        for sql in (
+            "UPDATE audit_log SET value = 'x' WHERE seq = 1",
+            "DELETE FROM audit_log",
+            "TRUNCATE audit_log",
+        ):
+            with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
+                await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+async def test_audit_verify_finds_an_altered_row(audit: AuditLog, postgres_dsn: str) -> None:
+    await audit.append(_records(30))
+    target = (await _seqs(postgres_dsn))[17]
+
+    await _tamper(postgres_dsn, "UPDATE audit_log SET value = $1 WHERE seq = $2", b"forged", target)
+    result = await audit.verify()
+
+    assert not result.ok
+    assert result.first_bad_seq == target
+    assert result.rows == 17
+    assert "altered" in result.reason
+
+
+async def test_audit_verify_finds_an_edit_whose_row_hash_was_recomputed(
+    audit: AuditLog, postgres_dsn: str
+) -> None:
+    """Fixing up the edited row's own hash only moves the break to the next row."""
+    await audit.append(_records(10))
+    seqs = await _seqs(postgres_dsn)
+    conn = await asyncpg.connect(postgres_dsn)
+    try:
+        row = await conn.fetchrow("SELECT prev_hash, recorded_at FROM audit_log WHERE seq = $1", seqs[4])
+    finally:
+        await conn.close()
+    forged = dataclasses.replace(_records(1, start=4)[0], claim_id="someone-else")
+    forged_hash = chain_hash(row["prev_hash"], seqs[4], forged, row["recorded_at"])
+
+    await _tamper(
+        postgres_dsn,
+        "UPDATE audit_log SET claim_id = $1, hash = $2 WHERE seq = $3",
+        "someone-else",
+        forged_hash,
+        seqs[4],
+    )
+    result = await audit.verify()
+
+    assert not result.ok
+    assert result.first_bad_seq == seqs[5]
+    assert "altered, deleted" in result.reason
+
+
+async def test_audit_verify_finds_a_deleted_row(audit: AuditLog, postgres_dsn: str) -> None:
+    await audit.append(_records(10))
+    seqs = await _seqs(postgres_dsn)
+
+    await _tamper(postgres_dsn, "DELETE FROM audit_log WHERE seq = $1", seqs[3])
+    result = await audit.verify()
+
+    assert not result.ok
+    assert result.first_bad_seq == seqs[4]
+    assert "deleted" in result.reason
+
+
+async def test_audit_verify_finds_a_truncated_tail(audit: AuditLog, postgres_dsn: str) -> None:
+    """A chain alone cannot tell that its last rows are gone; the checkpoint can."""
+    await audit.append(_records(10))
+    seqs = await _seqs(postgres_dsn)
+
+    await _tamper(postgres_dsn, "DELETE FROM audit_log WHERE seq >= $1", seqs[8])
+    result = await audit.verify()
+
+    assert not result.ok
+    assert result.rows == 8
+    assert result.first_bad_seq == seqs[-1]
+    assert "removed from the end" in result.reason
+
+
+async def test_audit_appends_continue_the_chain_after_reopen(postgres_dsn: str) -> None:
+    async with AuditLog(postgres_dsn) as log:
+        await log.append(_records(5))
+    async with AuditLog(postgres_dsn) as log:
+        await log.append(_records(5, start=5))
+        result = await log.verify()
+
+    assert result.ok and result.rows == 10, result.reason
+
+
+# --- policy book ------------------------------------------------------------
+
+
+def _policy(number: str, region: str = "EU", *, product: str = "home", limit: float = 50_000.0) -> Policy:
+    return Policy(
+        policy_number=number,
+        region=region,
+        holder_name=f"Holder of {number}",
+        start_date=date(2024, 1, 1),
+        end_date=date(2024, 12, 31),
+        product=product,
+        coverages=["fire", "storm"],
+        limit=limit,
+        currency="EUR",
+        clauses=[
+            Clause(clause_id=f"{region}-{product}-FIRE", title="Fire", text="Fire damage is covered."),
+            Clause(clause_id=f"{region}-{product}-STORM", title="Storm", text="Storm damage is covered."),
+        ],
+    )
+
+
+def _write_jsonl(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+async def book(postgres_dsn: str) -> AsyncIterator[PolicyBook]:
+    async with PolicyBook(postgres_dsn) as policy_book:
+        yield policy_book
+
+
+async def test_policy_book_loads_a_jsonl_file_idempotently(
+    book: PolicyBook, postgres_dsn: str, tmp_path: Path
+) -> None:
+    policies = [_policy("POL-1"), _policy("POL-2"), _policy("POL-3", "US")]
+    path = _write_jsonl(tmp_path / "policies.jsonl", [p.model_dump_json() for p in policies] + [""])
+
+    loaded = read_policies(path)
+    assert loaded == policies
+    assert await book.upsert(loaded) == 3
+    assert await book.upsert(loaded) == 0  # a re-load changes nothing
+    assert await book.count() == 3
+
+    conn = await asyncpg.connect(postgres_dsn)
+    try:
+        assert await conn.fetchval("SELECT count(*) FROM policy_clause") == 4  # shared, stored once
+    finally:
+        await conn.close()
+
+
+async def test_policy_book_get_filters_by_region(book: PolicyBook) -> None:
+    await book.upsert([_policy("POL-EU"), _policy("POL-US", "US")])
+
+    assert await book.get("POL-EU", "EU") == _policy("POL-EU")
+    assert await book.get("POL-EU", "eu") == _policy("POL-EU")
+    assert await book.get("POL-EU", "US") is None
+    assert await book.get("POL-NOPE", "EU") is None
+
+
+async def test_policy_book_upsert_updates_and_refreshes_the_cache(book: PolicyBook) -> None:
+    await book.upsert([_policy("POL-1")])
+    assert (await book.get("POL-1", "EU")) == _policy("POL-1")  # now cached
+
+    changed = _policy("POL-1", limit=75_000.0).model_copy(update={"clauses": _policy("POL-1").clauses[:1]})
+    assert await book.upsert([changed]) == 1
+
+    got = await book.get("POL-1", "EU")
+    assert got is not None
+    assert got.limit == 75_000.0
+    assert [c.clause_id for c in got.clauses] == ["EU-home-FIRE"]
+
+
+async def test_policy_book_rejects_two_texts_for_one_clause(book: PolicyBook) -> None:
+    other = _policy("POL-2")
+    other = other.model_copy(
+        update={"clauses": [Clause(clause_id="EU-home-FIRE", title="Fire", text="Different.")]}
+    )
+
+    with pytest.raises(PolicyBookError, match="EU-home-FIRE"):
+        await book.upsert([_policy("POL-1"), other])
+    assert await book.count() == 0
+
+
+def test_read_policies_names_the_bad_line(tmp_path: Path) -> None:
+    good = _policy("POL-1").model_dump_json()
+    missing_region = json.dumps({k: v for k, v in json.loads(good).items() if k != "region"})
+    path = _write_jsonl(tmp_path / "policies.jsonl", [good, "", missing_region])
+
+    with pytest.raises(PolicyFileError, match=r"policies\.jsonl:3: region: Field required") as caught:
+        read_policies(path)
+    assert caught.value.line == 3
+    assert isinstance(caught.value, ValueError)
+
+
+def test_read_policies_names_a_line_that_is_not_json(tmp_path: Path) -> None:
+    path = _write_jsonl(tmp_path / "policies.jsonl", [_policy("POL-1").model_dump_json(), "{not json"])
+
+    with pytest.raises(PolicyFileError, match=r"policies\.jsonl:2: .*Invalid JSON"):
+        read_policies(path)
+
+
+def test_policy_period_must_not_end_before_it_starts() -> None:
+    with pytest.raises(ValueError, match="before start_date"):
+        _policy("POL-1").model_validate({**_policy("POL-1").model_dump(), "end_date": date(2023, 1, 1)})
+
+
+# --- reports ----------------------------------------------------------------
+
+
+def _report(claim_id: str, event_id: str, *, status: str = "approved", confidence: float = 0.95) -> ReportRow:
+    return ReportRow(
+        claim_id=claim_id,
+        region="EU",
+        event_id=event_id,
+        status=status,
+        confidence=confidence,
+        policy_number="POL-1",
+        incident_date=date(2024, 5, 17),
+        damage_description="Storm damage to the roof",
+        report={"decision": status, "rules": [{"id": "in_period", "passed": True}], "scores": [[0.1, 0.2]]},
+    )
+
+
+@pytest.fixture
+async def reports(postgres_dsn: str) -> AsyncIterator[ReportStore]:
+    async with ReportStore(postgres_dsn) as store:
+        yield store
+
+
+async def test_report_redelivery_changes_nothing(reports: ReportStore) -> None:
+    assert await reports.save([_report("C-1", "E-1")]) == 1
+    first = await reports.get("C-1")
+
+    assert await reports.save([_report("C-1", "E-1", status="rejected")]) == 0  # same event_id: a redelivery
+
+    again = await reports.get("C-1")
+    assert await reports.count() == 1
+    assert again == first
+    assert again is not None and again.revision == 1 and again.status == "approved"
+    assert again.report == _report("C-1", "E-1").report
+
+
+async def test_report_reassessment_bumps_the_revision(reports: ReportStore) -> None:
+    await reports.save([_report("C-1", "E-1")])
+
+    assert await reports.save([_report("C-1", "E-2", status="needs_review", confidence=0.5)]) == 1
+    assert await reports.save([_report("C-1", "E-1")]) == 0  # the older assessment replayed later
+
+    stored = await reports.get("C-1")
+    assert stored is not None
+    assert (stored.event_id, stored.status, stored.revision) == ("E-2", "needs_review", 2)
+    assert stored.confidence == 0.5
+    assert stored.updated_at >= stored.created_at
+
+
+async def test_save_with_revisions_reports_new_and_replayed_claims(reports: ReportStore) -> None:
+    """The reporter announces each claim's revision; a replayed assessment keeps the stored one."""
+    await reports.save([_report("C-1", "E-1")])
+    await reports.save([_report("C-1", "E-2")])
+
+    revisions = await reports.save_with_revisions([_report("C-1", "E-2"), _report("C-9", "E-1")])
+
+    assert revisions == {"C-1": 2, "C-9": 1}
+    assert await reports.save_with_revisions([_report("C-1", "E-3")]) == {"C-1": 3}
+
+
+async def test_report_batch_of_100(reports: ReportStore) -> None:
+    batch = [_report(f"C-{i:03d}", f"E-{i:03d}") for i in range(100)]
+
+    assert await reports.save(batch) == 100
+    assert await reports.save(batch) == 0
+
+    assert await reports.count() == 100
+    listed = await reports.list([r.claim_id for r in batch[:10]], limit=100)
+    assert sorted(r.claim_id for r in listed) == [f"C-{i:03d}" for i in range(10)]
+    assert len(await reports.list(limit=7)) == 7
+    assert await reports.get("C-999") is None
+
+
+async def test_report_batch_with_one_claim_twice_applies_both_in_order(reports: ReportStore) -> None:
+    batch = [_report("C-1", "E-1"), _report("C-2", "E-1"), _report("C-1", "E-2", status="rejected")]
+
+    assert await reports.save(batch) == 3
+
+    stored = await reports.get("C-1")
+    assert stored is not None and (stored.event_id, stored.status, stored.revision) == ("E-2", "rejected", 2)
+
+
+async def test_report_refused_by_postgres_is_permanent(reports: ReportStore) -> None:
+    bad = _report("C-1", "E-1").model_copy(update={"damage_description": "nul \x00 byte"})
+
+    with pytest.raises(ReportStoreError):
+        await reports.save([bad])
+    assert not reports._dep.is_open

@@ -1,0 +1,105 @@
+"""The operator CLI against the running pipeline: submit, report, tail, topics, audit verify."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import asyncpg
+import pytest
+
+from tests.fixtures.pipeline import Pipeline
+from tests.fixtures.waiting import NotYet, eventually
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def submitted(pipeline: Pipeline) -> tuple[str, dict]:
+    """One claim submitted through `claimflow submit`, with its report stored."""
+    row = pipeline.truth[2]
+    result = pipeline.cli(
+        "submit", str(pipeline.corpus.claims_dir / row["file"]), "--region", row["region"].lower()
+    )
+    claim_id = result.stdout.strip()
+    assert claim_id.startswith("CLM-")
+    pipeline.reports([claim_id])
+    return claim_id, row
+
+
+def test_submit_then_report_shows_the_assessment(pipeline: Pipeline, submitted):
+    claim_id, row = submitted
+    report = json.loads(pipeline.cli("report", claim_id, "--json").stdout)
+    assert report["claim_id"] == claim_id
+    assert report["policy_number"] == row["policy_number"]
+    assert report["report"]["fields"]["incident_date"]["value"] == row["incident_date"]
+    human = pipeline.cli("report", claim_id).stdout
+    assert row["policy_number"] in human and "policy_active" in human
+
+
+def test_submit_refuses_an_unknown_region(pipeline: Pipeline):
+    result = pipeline.cli(
+        "submit", str(pipeline.corpus.claims_dir / pipeline.truth[0]["file"]), "--region", "MARS", check=False
+    )
+    assert result.returncode != 0
+    assert "unknown region" in result.stdout + result.stderr
+
+
+def test_tail_prints_decoded_events_as_json_lines(pipeline: Pipeline, submitted):
+    claim_id, _ = submitted
+    topic = pipeline.topology.topic_for_schema("report_ready").name
+    lines = [json.loads(line) for line in pipeline.cli("tail", topic, "--from-beginning").stdout.splitlines()]
+    mine = [line for line in lines if line["key"] == claim_id]
+    assert mine and mine[0]["value"]["status"] in {"auto_approved", "needs_review"}
+    assert mine[0]["trace_id"] and mine[0]["topic"] == topic
+
+
+def test_topics_lists_every_declared_topic(pipeline: Pipeline):
+    out = pipeline.cli("topics").stdout
+    for name in pipeline.topology.topics:
+        assert name in out
+
+
+async def _audited(dsn: str, claim_id: str, topic: str) -> int:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return int(
+            await conn.fetchval(
+                "SELECT count(*) FROM audit_log WHERE claim_id = $1 AND topic = $2", claim_id, topic
+            )
+        )
+    finally:
+        await conn.close()
+
+
+async def _tamper(dsn: str, new_value: bytes | None) -> bytes:
+    """Overwrite one audited message's bytes behind the log's back; returns what was there."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        seq, old = await conn.fetchrow("SELECT seq, value FROM audit_log ORDER BY seq LIMIT 1 OFFSET 3")
+        await conn.execute("ALTER TABLE audit_log DISABLE TRIGGER ALL")
+        await conn.execute("UPDATE audit_log SET value = $1 WHERE seq = $2", new_value, seq)
+        await conn.execute("ALTER TABLE audit_log ENABLE TRIGGER ALL")
+        return bytes(old)
+    finally:
+        await conn.close()
+
+
+def test_audit_verify_passes_and_detects_one_altered_row(pipeline: Pipeline, submitted):
+    claim_id, _ = submitted
+    dsn = pipeline.settings.postgres_dsn
+    topic = pipeline.topology.topic_for_schema("report_ready").name
+
+    def report_audited() -> None:
+        if asyncio.run(_audited(dsn, claim_id, topic)) == 0:
+            raise NotYet("the auditor has not recorded the report yet")
+
+    eventually(report_audited, timeout_s=60)
+    assert "chain intact" in pipeline.cli("audit", "verify").stdout
+
+    original = asyncio.run(_tamper(dsn, b"forged"))
+    broken = pipeline.cli("audit", "verify", check=False)
+    assert broken.returncode == 1 and "broken" in broken.stdout
+
+    asyncio.run(_tamper(dsn, original))
+    assert pipeline.cli("audit", "verify").returncode == 0

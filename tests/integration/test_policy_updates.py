@@ -1,0 +1,161 @@
+"""Retrieval quality on a sample corpus, and a policy update reaching the running pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from agents.retrieval import focused_query, prose_lines
+from agents.stores import ClauseStore, ClauseVersion
+from agents.stores.policy_loader import LoadResult, load_policy_book
+from agents.tools.evals.retrieval import run
+from tests.fixtures.pipeline import Pipeline
+
+OCR_SPLIT_FORM = """ClaimFlow Insurance Company of America
+Policy number POL-US-2023-096954
+Policyholder <NAME_1>
+While reversing out of a parking space I collided with a concrete
+Description of loss bollard.
+Estimated cost USD 828.00
+Telephone <PHONE_1>"""
+
+
+def test_the_focused_query_keeps_the_sentence_that_ocr_split_from_its_label() -> None:
+    assert prose_lines(OCR_SPLIT_FORM) == (
+        "ClaimFlow Insurance Company of America "
+        "While reversing out of a parking space I collided with a concrete"
+    )
+    assert "collided with a concrete" in focused_query(OCR_SPLIT_FORM, "US")
+
+
+def test_eval_retrieval_reports_recall_per_kind_and_writes_json(tmp_path: Path) -> None:
+    evaluation = run(
+        Console(file=None, width=100, quiet=True),
+        claims=9,
+        seed=5,
+        scanned_share=0.0,
+        photo_share=0.0,
+        json_path=tmp_path / "eval.json",
+        corpus_dir=tmp_path / "corpus",
+    )
+    report = json.loads((tmp_path / "eval.json").read_text())
+    assert report["claims"] == 9 and report["index"] == "flat"
+    for strategy in ("retriever", "focused"):
+        overall = evaluation.scores[strategy]["all"]
+        assert overall.documents == 9
+        assert 0.0 <= overall.recall_at_1 <= overall.recall_at_5 <= 1.0
+        assert report["scores"][strategy]["digital"]["documents"] == 9
+    assert evaluation.scores["focused"]["all"].recall_at_5 >= 0.9
+
+
+def _load(pipeline: Pipeline, path: Path) -> LoadResult:
+    """Load a policy book and wait until every live FAISS worker has applied it."""
+
+    async def load_and_wait() -> LoadResult:
+        result = await load_policy_book(pipeline.settings, path)
+        version = ClauseVersion(pipeline.settings.redis_url)
+        try:
+            await version.wait_until_applied(result.clause_version, timeout_s=20)
+        finally:
+            await version.close()
+        return result
+
+    return asyncio.run(load_and_wait())
+
+
+def _amend(source: Path, target: Path, clause_id: str, addition: str) -> str:
+    """Copy the policy book with `addition` appended to one clause (in every policy that has it)."""
+    lines, amended = [], ""
+    for line in source.read_text().splitlines():
+        policy = json.loads(line)
+        for clause in policy["clauses"]:
+            if clause["clause_id"] == clause_id:
+                clause["text"] = amended = f"{clause['text']} {addition}"
+        lines.append(json.dumps(policy))
+    target.write_text("\n".join(lines) + "\n")
+    assert amended, f"{clause_id} is in no policy"
+    return amended
+
+
+@pytest.mark.integration
+def test_a_changed_clause_is_retrieved_after_the_update_without_a_restart(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    row = next(r for r in pipeline.truth if r["kind"] == "digital")
+    clause_id, region = row["governing_clause_id"], row["region"]
+    addition = f"Amendment {uuid.uuid4().hex[:8]}: this cover also applies while the insured is abroad."
+    amended_text = _amend(pipeline.corpus.policies_file, tmp_path / "amended.jsonl", clause_id, addition)
+    try:
+        result = _load(pipeline, tmp_path / "amended.jsonl")
+
+        _, event = pipeline.wait_for_message(
+            "policy_updated", lambda r: r["version"] == result.clause_version and r["region"] == region
+        )
+        assert event["clause_ids"] == [clause_id], "only the amended clause changed"
+        assert set(event["regions"]) == set(pipeline.topology.regions)
+
+        claim = pipeline.submit([pipeline.corpus.claims_dir / row["file"]], region=region)
+        _, retrieved = pipeline.wait_for_message(
+            "clauses_retrieved", lambda r: r["claim_id"] == claim.claim_id, timeout_s=120
+        )
+        texts = {c["clause_id"]: c["text"] for c in retrieved["clauses"]}
+        assert texts.get(clause_id) == amended_text
+        assert all(cid.startswith(f"{region}-") for cid in texts), "region stays a hard filter"
+    finally:
+        # Other tests of the session expect the sample wording.
+        _load(pipeline, pipeline.corpus.policies_file)
+
+
+def _drop(source: Path, target: Path, clause_id: str) -> None:
+    """Copy the policy book without one clause (in every policy that has it)."""
+    lines, dropped = [], 0
+    for line in source.read_text().splitlines():
+        policy = json.loads(line)
+        kept = [c for c in policy["clauses"] if c["clause_id"] != clause_id]
+        dropped += len(policy["clauses"]) - len(kept)
+        lines.append(json.dumps({**policy, "clauses": kept}))
+    target.write_text("\n".join(lines) + "\n")
+    assert dropped, f"{clause_id} is in no policy"
+
+
+def _stored_clause_ids(pipeline: Pipeline, region: str) -> set[str]:
+    async def load() -> set[str]:
+        store = ClauseStore(pipeline.settings.milvus_uri)
+        try:
+            return {r.clause_id for r in await store.load([region])}
+        finally:
+            await store.close()
+
+    return asyncio.run(load())
+
+
+@pytest.mark.integration
+def test_a_clause_dropped_from_the_book_is_never_retrieved_after_the_load(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    row = next(r for r in pipeline.truth if r["kind"] == "digital")
+    clause_id, region = row["governing_clause_id"], row["region"]
+    _drop(pipeline.corpus.policies_file, tmp_path / "dropped.jsonl", clause_id)
+    assert clause_id in _stored_clause_ids(pipeline, region)
+    try:
+        done = pipeline.cli("policies", "load", str(tmp_path / "dropped.jsonl"), "--wait", "30", check=False)
+        assert done.returncode == 0 and "1 deleted" in done.stdout, done.stdout + done.stderr[-3000:]
+        assert clause_id not in _stored_clause_ids(pipeline, region), "gone from Milvus"
+        assert _stored_clause_ids(pipeline, region), "the region's other clauses stay"
+
+        claim = pipeline.submit([pipeline.corpus.claims_dir / row["file"]], region=region)
+        _, retrieved = pipeline.wait_for_message(
+            "clauses_retrieved", lambda r: r["claim_id"] == claim.claim_id, timeout_s=120
+        )
+        found = [c["clause_id"] for c in retrieved["clauses"]]
+        assert found, "the claim still gets its region's other clauses"
+        assert clause_id not in found, "gone from every FAISS worker's index"
+    finally:
+        # Other tests of the session expect the full sample book; re-linking restores the clause.
+        _load(pipeline, pipeline.corpus.policies_file)
+    assert clause_id in _stored_clause_ids(pipeline, region)

@@ -1,0 +1,125 @@
+"""Avro codec: round trips, and refusal of anything that is not a record of the schema."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.events import (
+    ClaimFields,
+    ClaimIngested,
+    ClaimValidated,
+    DocumentRef,
+    ExtractedField,
+    ExtractorProvenance,
+    ReportReady,
+    RuleOutcome,
+)
+from streams.codec import AvroCodec, get_codec, load_codecs
+from streams.errors import DecodeError, EncodeError, SchemaError
+from streams.events import Producer
+from tests.fixtures.paths import SCHEMAS
+
+BY = Producer("test", "1")
+
+
+def ingested() -> ClaimIngested:
+    doc = DocumentRef(uri="file:///x/claim.pdf", filename="claim.pdf", size_bytes=10, sha256="ab" * 32)
+    return ClaimIngested.new(claim_id="CLM-1", region="EU", by=BY, documents=[doc], submitted_by="cli")
+
+
+def validated() -> ClaimValidated:
+    field = ExtractedField(
+        value="POL-EU-2024-000001", confidence=0.97, evidence="Policy No: POL-EU-2024-000001"
+    )
+    return ingested().follow(
+        ClaimValidated,
+        by=BY,
+        fields=ClaimFields(
+            policy_number=field.model_copy(update={"page": 2, "candidates": ["POL-EU-2024-000002"]}),
+            incident_date=ExtractedField(),
+            damage_description=field,
+            damage_type=ExtractedField(value="water", confidence=0.95, evidence="a pipe burst"),
+            claimed_amount=ExtractedField(value="4850.00", confidence=0.97, evidence="EUR 4,850.00"),
+            currency=ExtractedField(value="EUR", confidence=0.97, evidence="EUR 4,850.00"),
+        ),
+        clauses=[],
+        extractor=ExtractorProvenance(kind="rules", version="1"),
+        rules=[RuleOutcome(rule_id="r", description="d", passed=True, severity="minor")],
+        confidence=0.5,
+    )
+
+
+def ready() -> ReportReady:
+    return validated().follow(
+        ReportReady,
+        by=BY,
+        status="auto_approved",
+        confidence=0.95,
+        damage_type="water",
+        claimed_amount="4850.00",
+        currency="EUR",
+    )
+
+
+@pytest.mark.parametrize("event", [ingested(), validated(), ready()], ids=["ingested", "validated", "ready"])
+def test_round_trip_gives_back_the_same_event(event):
+    codec = get_codec(SCHEMAS, event.avro_schema)
+    decoded = codec.decode(codec.encode(event.to_record()))
+    assert type(event).model_validate(decoded) == event
+
+
+def test_garbage_bytes_are_a_decode_error():
+    with pytest.raises(DecodeError, match="claim_ingested"):
+        get_codec(SCHEMAS, "claim_ingested").decode(b"\x00\xff not avro at all")
+
+
+def test_a_record_of_another_schema_is_refused():
+    report = ingested().follow(ReportReady, by=BY, status="needs_review", confidence=0.1)
+    data = get_codec(SCHEMAS, "report_ready").encode(report.to_record())
+    with pytest.raises(DecodeError):
+        get_codec(SCHEMAS, "claim_ingested").decode(data)
+
+
+def test_trailing_bytes_are_refused():
+    codec = get_codec(SCHEMAS, "claim_ingested")
+    with pytest.raises(DecodeError, match="trailing"):
+        codec.decode(codec.encode(ingested().to_record()) + b"\x00")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [({"status": "maybe"}, "maybe"), ({"confidence": "high"}, "float"), ({"extra": 1}, "extra")],
+)
+def test_invalid_records_are_refused_on_encode(change, message):
+    record = {
+        **ingested().follow(ReportReady, by=BY, status="needs_review", confidence=0.1).to_record(),
+        **change,
+    }
+    with pytest.raises(EncodeError, match=message):
+        get_codec(SCHEMAS, "report_ready").encode(record)
+
+
+def test_unknown_schema_names_the_ones_that_exist():
+    with pytest.raises(SchemaError, match="claim_ingested"):
+        get_codec(SCHEMAS, "no_such_schema")
+
+
+def test_an_invalid_schema_is_a_schema_error():
+    with pytest.raises(SchemaError):
+        AvroCodec("broken", {"type": "record", "name": "X", "fields": [{"name": "a", "type": "nope"}]})
+
+
+def test_every_event_model_matches_its_schema_fields():
+    """The pydantic models and the .avsc contracts must not drift apart."""
+    from agents import events as domain
+    from streams.dead_letter import DeadLetter
+    from streams.events import Event
+
+    models = [
+        m for m in vars(domain).values() if isinstance(m, type) and issubclass(m, Event) and m is not Event
+    ]
+    models.append(DeadLetter)
+    codecs = load_codecs(SCHEMAS)
+    assert {m.avro_schema for m in models} == set(codecs)
+    for model in models:
+        assert set(model.model_fields) == codecs[model.avro_schema].field_names, model.__name__

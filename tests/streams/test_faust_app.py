@@ -1,0 +1,96 @@
+"""The agents' Faust consumers wait for records only as long as settings say (Faust alone waits 1.5 s).
+
+While idle they back off to a longer wait, so idle agents stop costing the broker CPU.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from uuid import uuid4
+
+import faust
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from streams.faust_app import AdaptiveFetchWait, ClaimFlowApp, adapt_fetch_wait
+from streams.settings import Settings
+from tests.fixtures.pipeline import Pipeline
+from tests.fixtures.waiting import NotYet, eventually_async
+
+
+def _worker_consumer_wait(app: faust.App) -> int:
+    consumer = app.consumer._thread._create_worker_consumer(app.transport)  # type: ignore[attr-defined]
+    return int(consumer._fetch_max_wait_ms)
+
+
+async def test_fetch_wait_comes_from_settings() -> None:
+    settings = Settings(kafka_fetch_max_wait_ms=40)
+    app = ClaimFlowApp(
+        "claimflow-test",
+        broker="kafka://127.0.0.1:9",
+        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+        web_enabled=False,
+    )
+    assert _worker_consumer_wait(app) == 40
+
+
+async def test_plain_faust_would_wait_longer() -> None:
+    """Guards the reason for ClaimFlowApp: if Faust ever honours a setting, this tells us to drop it."""
+    app = faust.App("claimflow-test-plain", broker="kafka://127.0.0.1:9", web_enabled=False)
+    assert _worker_consumer_wait(app) > 500
+
+
+def test_wait_doubles_while_idle_and_drops_back_when_records_come() -> None:
+    wait = AdaptiveFetchWait(busy_ms=25, idle_ms=400)
+    idle = [wait.after_fetch(got_records=False) for _ in range(6)]
+    assert idle == [50, 100, 200, 400, 400, 400]
+    assert wait.after_fetch(got_records=True) == 25
+    assert AdaptiveFetchWait(busy_ms=100, idle_ms=10).after_fetch(got_records=False) == 100
+
+
+class _RecordedWait(AdaptiveFetchWait):
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.seen: list[tuple[bool, int]] = []
+
+    def after_fetch(self, got_records: bool) -> int:
+        waited = super().after_fetch(got_records)
+        self.seen.append((got_records, waited))
+        return waited
+
+
+@pytest.mark.integration
+async def test_real_fetcher_backs_off_while_idle_and_answers_the_first_record(pipeline: Pipeline) -> None:
+    """Against the embedded broker: an idle consumer's fetches grow to the idle wait, a record resets it."""
+    bootstrap = pipeline.settings.kafka_bootstrap
+    topic = f"test-fetch-wait-{uuid4().hex[:8]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
+    finally:
+        await admin.close()
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await consumer.start()
+    await producer.start()
+    try:
+        wait = _RecordedWait(busy_ms=25, idle_ms=400)
+        adapt_fetch_wait(consumer._fetcher, wait)
+
+        async def backed_off() -> None:
+            if wait.current_ms != 400 or consumer._fetcher._fetch_max_wait_ms != 400:
+                raise NotYet(f"fetch wait still {wait.current_ms} ms")
+
+        await eventually_async(backed_off, timeout_s=30)
+        assert [ms for got, ms in wait.seen[:4]] == [50, 100, 200, 400]
+        assert not any(got for got, _ in wait.seen)
+
+        await producer.send_and_wait(topic, b"claim")
+        record = await asyncio.wait_for(consumer.getone(), timeout=10)
+        assert record.value == b"claim"
+        assert (True, 25) in wait.seen
+    finally:
+        await producer.stop()
+        await consumer.stop()

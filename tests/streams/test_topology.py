@@ -1,0 +1,74 @@
+"""topology.yaml validation: readable errors for inconsistent topologies."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.errors import TopologyError
+from streams.topology import load_topology, parse_topology
+from tests.fixtures.paths import ROOT
+
+
+def test_the_shipped_topology_is_valid_and_derives_dead_letter_topics():
+    topology = load_topology(ROOT / "topology.yaml")
+    for topic in topology.pipeline_topics:
+        dlq = topology.dead_letter_for(topic.name)
+        assert dlq.is_dead_letter and dlq.schema_name == "dead_letter"
+    auditor = topology.agent("auditor")
+    assert set(auditor.consumes) == set(topology.topics)
+    for schema in ("claim_ingested", "report_ready"):
+        assert topology.topic_for_schema(schema).schema_name == schema
+
+
+def test_every_agent_chain_link_is_consumed_by_someone():
+    topology = load_topology(ROOT / "topology.yaml")
+    emitted = {t for a in topology.agents.values() for t in a.emits}
+    consumed = {t for a in topology.agents.values() if not a.raw for t in a.consumes}
+    entry = topology.topic_for_schema("claim_ingested").name
+    final = topology.topic_for_schema("report_ready").name
+    assert emitted - consumed == {final}
+    assert consumed - emitted == {entry}
+
+
+BASE = """
+regions: [EU]
+defaults: {partitions: 1, retention_ms: 1000, replication_factor: 1}
+topics:
+  a: {schema: claim_ingested, key: claim_id}
+agents:
+"""
+
+
+def test_an_agent_consuming_an_undeclared_topic_is_refused():
+    with pytest.raises(TopologyError, match="undeclared topic 'b'"):
+        parse_topology(BASE + "  x: {handler: 'm:C', consumes: [b]}\n")
+
+
+def test_a_bad_handler_reference_is_refused():
+    with pytest.raises(TopologyError, match="handler"):
+        parse_topology(BASE + "  x: {handler: 'not a path', consumes: [a]}\n")
+
+
+def test_zero_partitions_is_refused():
+    with pytest.raises(TopologyError, match="partitions"):
+        parse_topology(
+            BASE.replace("partitions: 1", "partitions: 0") + "  x: {handler: 'm:C', consumes: [a]}\n"
+        )
+
+
+def test_unknown_keys_are_refused():
+    with pytest.raises(TopologyError, match="colour"):
+        parse_topology(BASE + "  x: {handler: 'm:C', consumes: [a], colour: red}\n")
+
+
+def test_not_yaml_is_a_topology_error():
+    with pytest.raises(TopologyError, match="YAML"):
+        parse_topology("regions: [EU\n")
+
+
+def test_unknown_agent_and_topic_lookups_name_what_exists():
+    topology = load_topology(ROOT / "topology.yaml")
+    with pytest.raises(TopologyError, match="retriever"):
+        topology.agent("nope")
+    with pytest.raises(TopologyError, match="not declared"):
+        topology.topic("nope")

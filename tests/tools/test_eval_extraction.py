@@ -1,0 +1,161 @@
+"""`claimflow eval extraction`: scoring without infrastructure, and one tiny real run (no accuracy bars)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from agents.tools.evals.extraction import EvalConfig, run_extraction_eval
+from agents.tools.evals.extraction.output import CALIBRATION_PLOT, plot_calibration
+from agents.tools.evals.extraction.scoring import (
+    FIELDS,
+    Outcome,
+    calibration,
+    field_correct,
+    score,
+    segment,
+    summarise,
+)
+from tests.fixtures.pipeline import Pipeline
+
+TRUTH: dict[str, Any] = {
+    "file": "claim-0001.pdf",
+    "kind": "digital",
+    "region": "EU",
+    "policy_number": "POL-EU-2024-004417",
+    "incident_date": "2024-03-17",
+    "damage_description": "A pipe burst under the kitchen sink.",
+    "damage_type": "water",
+    "claimed_amount": "4850.00",
+    "currency": "EUR",
+    "reported_on": "2024-03-20",
+    "hard": None,
+    "clean": True,
+    "expected_failed_rules": [],
+    "should_pass": True,
+    "documents": [{"file": "claim-0001.pdf", "type": "claim_form", "pii": []}],
+}
+
+
+def outcome(status: str = "auto_approved", confidence: float = 0.95, **values: str | None) -> Outcome:
+    return Outcome(
+        values={name: values.get(name, TRUTH[name]) for name in FIELDS},
+        confidences=dict.fromkeys(FIELDS, confidence),
+        failed_rules=(),
+        confidence=confidence,
+        status=status,
+    )
+
+
+# --------------------------------------------------------------------------- scoring (unit)
+
+
+@pytest.mark.parametrize(
+    ("name", "got", "want", "right"),
+    [
+        ("claimed_amount", "4850", "4850.00", True),
+        ("claimed_amount", "4850.01", "4850.00", False),
+        (
+            "damage_description",
+            "A pipe burst under the kitchen  sink",
+            "A pipe burst under the kitchen sink.",
+            True,
+        ),
+        (
+            "damage_description",
+            "A pipe burst under the kitchen sink. My neighbour saw it all.",
+            "A pipe burst.",
+            False,
+        ),
+        ("policy_number", None, "POL-EU-2024-004417", False),
+        ("incident_date", "2024-03-17", "2024-03-17", True),
+    ],
+)
+def test_field_correct(name: str, got: str | None, want: str, right: bool) -> None:
+    assert field_correct(name, got, want) is right
+
+
+def test_segments() -> None:
+    assert segment(TRUTH) == "clean digital"
+    assert segment({**TRUTH, "hard": "locale_dates", "clean": False}) == "hard digital"
+    assert segment({**TRUTH, "documents": [{}, {}]}) == "multi-document"
+    assert segment({**TRUTH, "kind": "photo"}) == "photo"
+
+
+def test_auto_approve_precision_counts_only_approved_claims_with_every_field_right() -> None:
+    scored = [
+        score(TRUTH, outcome()),
+        score(TRUTH, outcome(incident_date="2024-03-18")),  # approved, one field wrong
+        score(TRUTH, outcome("needs_review", 0.85, damage_type="fire")),
+        score({**TRUTH, "clean": False, "hard": "late_report", "expected_failed_rules": ["reported_in_time"],
+               "should_pass": False}, outcome("needs_review", 0.8)),
+    ]  # fmt: skip
+    summary = summarise(scored, 0.9)
+    assert summary["claims"] == 4
+    assert summary["auto_approve_precision"] == 0.5
+    assert summary["review_share"]["overall"] == 0.5
+    assert summary["review_share"]["clean_digital"] == pytest.approx(1 / 3, abs=1e-4)
+    assert summary["review_share"]["should_be_flagged"] == 1.0
+    assert summary["overall"]["field_accuracy"]["incident_date"] == 0.75
+    assert summary["rule_confusion"]["reported_in_time"] == {"missed_failure": 1}
+    assert sum(b["claims"] for b in summary["calibration"]) == 4
+
+
+def test_calibration_bins_cover_zero_to_one_inclusive() -> None:
+    bins = calibration([score(TRUTH, outcome(confidence=c)) for c in (0.0, 0.3, 0.899, 0.9, 1.0)])
+    by_low = {b["low"]: b["claims"] for b in bins}
+    assert (
+        by_low[0.0] == 1 and by_low[0.3] == 1 and by_low[0.85] == 1 and by_low[0.9] == 1 and by_low[0.95] == 1
+    )
+
+
+def test_calibration_plot_is_drawn_from_the_result_alone(tmp_path: Path) -> None:
+    scored = [score(TRUTH, outcome(confidence=c)) for c in (0.5, 0.92, 0.97)]
+    result = {"config": {"review_threshold": 0.9, "mode": "in-process"}, "summary": summarise(scored, 0.9)}
+    plot_calibration(result, tmp_path / CALIBRATION_PLOT)
+    assert (tmp_path / CALIBRATION_PLOT).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# --------------------------------------------------------------------------- smoke (integration)
+
+SMOKE_CLAIMS = 12
+
+
+@pytest.mark.integration
+@pytest.mark.timeout(420)
+def test_eval_extraction_smoke_run_on_the_pipeline_writes_a_well_formed_result(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    config = EvalConfig(
+        claims=SMOKE_CLAIMS,
+        # The session corpus's seed: the eval loads its policy book into the shared stack, and the
+        # same seed gives the same book, so no other test sees policies it did not load.
+        seed=11,
+        scanned_share=0.1,
+        photo_share=0.05,
+        hard_share=0.5,
+        multi_document_share=0.2,
+        timeout_s=300,
+    )
+    out = tmp_path / "eval"
+    run_extraction_eval(config, out, Console(file=io.StringIO()), settings=pipeline.settings)
+
+    assert (out / "corpus" / "policies.jsonl").read_bytes() == pipeline.corpus.policies_file.read_bytes()
+    data = json.loads((out / "result.json").read_text())
+    summary = data["summary"]
+    assert data["config"]["claims"] == SMOKE_CLAIMS and data["config"]["mode"] == "pipeline"
+    assert summary["claims"] == SMOKE_CLAIMS == len(data["claims"])
+    assert sum(group["claims"] for group in summary["by_kind"].values()) == SMOKE_CLAIMS
+    assert sum(b["claims"] for b in summary["calibration"]) == SMOKE_CLAIMS
+    assert summary["should_pass"]["claims"] + summary["should_be_flagged"]["claims"] == SMOKE_CLAIMS
+    approved = sum(c["status"] == "auto_approved" for c in data["claims"])
+    assert summary["overall"]["auto_approved"] == approved
+    assert set(summary["overall"]["field_accuracy"]) == set(FIELDS)
+    assert all(0.0 <= v <= 1.0 for v in summary["overall"]["field_accuracy"].values())
+    assert {c["status"] for c in data["claims"]} <= {"auto_approved", "needs_review"}
+    assert (out / CALIBRATION_PLOT).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
