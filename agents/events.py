@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -112,11 +112,22 @@ class RuleOutcome(_Part):
 
 
 class ClaimIngested(Event):
-    """A claim was submitted; its documents wait in the object store."""
+    """A claim was submitted; its documents wait in the object store.
+
+    `received_at` is when the insurer received the claim, as whoever submits it says (the
+    report date falls back to it); events written against version 1 of the schema have none,
+    and their event time stands in.
+    """
 
     avro_schema = "claim_ingested"
     documents: list[DocumentRef]
     submitted_by: str = ""
+    received_at: datetime | None = None
+
+    @property
+    def received(self) -> datetime:
+        """When the claim was received: `received_at`, else the submission's event time."""
+        return self.received_at or self.event_time
 
 
 class RetrievalRequest(Event):

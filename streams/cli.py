@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from streams import agent_processes
@@ -73,8 +74,16 @@ def _print_agents(processes: list[agent_processes.AgentProcess]) -> None:
 
 
 def _load_plugins() -> None:
+    """Add the commands other packages register; one that cannot load never takes the platform's down."""
     for entry in entry_points(group="claimflow.cli"):
-        entry.load()(app)
+        try:
+            entry.load()(app)
+        except ImportError as exc:
+            logging.getLogger(__name__).warning(
+                "claimflow: the %r commands are unavailable: %s (install the extra they need)",
+                entry.name,
+                exc,
+            )
 
 
 def main() -> None:
@@ -85,4 +94,14 @@ def main() -> None:
         app()
     except ClaimFlowError as exc:
         console.print(f"[red]error:[/red] {type(exc).__name__}: {exc}")
+        raise SystemExit(2) from exc
+    except ImportError as exc:
+        hint = (
+            "`pip install 'claimflow[tools]'` for sample, demo, eval and bench, `'claimflow[dev]'` for the "
+            "embedded stack, `'claimflow[cpu]'` or `'claimflow[gpu]'` for FAISS"
+        )
+        console.print(
+            f"[red]error:[/red] this command needs {escape(str(exc.name or exc))}, which is not installed: "
+            + escape(hint)
+        )
         raise SystemExit(2) from exc

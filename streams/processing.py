@@ -199,7 +199,7 @@ class Processor:
                 async for attempt in AsyncRetrying(
                     stop=stop_after_attempt(self.ctx.settings.processing_attempts),
                     wait=wait_exponential_jitter(
-                        initial=min(0.2, self.retry_backoff_max_s), max=self.retry_backoff_max_s
+                        multiplier=0.2, max=self.retry_backoff_max_s, jitter=self.retry_backoff_max_s / 5
                     ),
                     retry=retry_if_exception(_is_retryable),
                     before=count,

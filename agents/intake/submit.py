@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from agents.events import ClaimIngested, DocumentRef
@@ -15,6 +16,7 @@ from streams import (
     get_codec,
     load_topology,
     publish_events,
+    utc_now,
 )
 
 SUBMITTER = Producer("claimflow-submit", "0.1.0")
@@ -39,8 +41,13 @@ def build_claim(
     region: str,
     claim_id: str | None = None,
     submitted_by: str = "cli",
+    received_at: datetime | None = None,
 ) -> ClaimIngested:
-    """Store `files` as the documents of one claim and return its claim.ingested event (not yet published)."""
+    """Store `files` as the documents of one claim and return its claim.ingested event (not yet published).
+
+    `received_at` is when the insurer received the claim (default: now, the submission);
+    a naive datetime is taken as UTC.
+    """
     store = FileObjectStore(settings.object_store_root)
     claim_id = claim_id or new_claim_id()
     documents = []
@@ -55,8 +62,14 @@ def build_claim(
                 sha256=stored.sha256,
             )
         )
+    received = received_at or utc_now()
     return ClaimIngested.new(
-        claim_id=claim_id, region=region, by=SUBMITTER, documents=documents, submitted_by=submitted_by
+        claim_id=claim_id,
+        region=region,
+        by=SUBMITTER,
+        documents=documents,
+        submitted_by=submitted_by,
+        received_at=received if received.tzinfo else received.replace(tzinfo=UTC),
     )
 
 

@@ -1,8 +1,14 @@
-"""Domain commands of `claimflow`: submit, policies, report, sample, audit, demo."""
+"""Domain commands of `claimflow`: submit, policies, report, audit; sample, demo, eval, bench.
+
+The operator commands (submit, policies, report, audit) need only a worker's install; the
+tooling commands import their modules when they run, so a missing `tools` or `dev` extra
+is one clear error for that command, never a CLI that cannot start.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +21,6 @@ from rich.table import Table
 from agents.intake import build_claim, check_region, publish_claims
 from agents.stores import ClauseVersion, ReportStore, StoredReport
 from agents.stores.policy_loader import load_policy_book
-from agents.tools import samples
 from agents.tools.bench.cli import bench_app
 from streams import AuditLog, get_settings
 from streams.jsonout import dumps
@@ -36,12 +41,23 @@ def submit(
     claim_id: Annotated[
         str | None, typer.Option(help="Submit all files as the documents of this one claim.")
     ] = None,
+    received_at: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"],
+            help="When the insurer received the claim (UTC unless an offset is given); the report "
+            "date falls back to it when the documents carry none. Default: now.",
+        ),
+    ] = None,
 ) -> None:
     """Store each document and publish claim.ingested; prints the claim ids."""
     settings = get_settings()
     region = check_region(settings, region)
     groups = [files] if claim_id else [[f] for f in files]
-    claims = [build_claim(settings, group, region=region, claim_id=claim_id) for group in groups]
+    claims = [
+        build_claim(settings, group, region=region, claim_id=claim_id, received_at=received_at)
+        for group in groups
+    ]
     publish_claims(settings, claims)
     for claim in claims:
         typer.echo(claim.claim_id)
@@ -149,7 +165,7 @@ def sample(
     photo_share: Annotated[float, typer.Option(help="Share of claims as PNG/JPEG photos of the form.")] = 0.0,
     short_policy_share: Annotated[
         float, typer.Option(help="Share printing short policy numbers (`88 4417 22`, `Pol.-Nr. 884417/22`).")
-    ] = samples.SHORT_POLICY_SHARE,
+    ] = 0.25,
     hard_share: Annotated[
         float, typer.Option(help="Share of hard cases (foreign dates, locale amounts, OCR-like confusions…).")
     ] = 0.0,
@@ -158,6 +174,8 @@ def sample(
     ] = 0.0,
 ) -> None:
     """Generate a synthetic policy book, claim documents (digital, scanned, photos) and their ground truth."""
+    from agents.tools import samples
+
     corpus = samples.generate(
         out,
         claims=claims,
@@ -221,7 +239,7 @@ def eval_extraction(
     seed: Annotated[int, typer.Option()] = 2026,
     scanned_share: Annotated[float, typer.Option(help="Scanned PDFs (OCR ~1.4 s a page).")] = 0.08,
     photo_share: Annotated[float, typer.Option(help="Photos (OCR ~2.3 s each).")] = 0.05,
-    hard_share: Annotated[float, typer.Option(help="Hard cases (see agents/samples/hard.py).")] = 0.3,
+    hard_share: Annotated[float, typer.Option(help="Hard cases (see agents/tools/samples/hard.py).")] = 0.3,
     multi_document_share: Annotated[
         float, typer.Option(help="Claims with a repair estimate (and police report) attached.")
     ] = 0.08,

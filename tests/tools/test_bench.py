@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from agents.events import ClaimIngested
-from agents.tools.bench import run_bench
+from agents.tools.bench.runner import run_bench
 from agents.tools.bench.metrics import (
     Hop,
     LogEvent,

@@ -3,9 +3,7 @@
 `runner` runs the stack and the measurement, `observe` watches the log and the
 processes, `metrics` turns events into figures, `limit` measures the stage functions
 without Kafka, `result` and `output` write result.json, the plots and the tables.
+
+Nothing is imported here: `claimflow --help` loads `bench.cli`, which must not pull in
+the sample renderer and plotting that the measurement itself needs.
 """
-
-from agents.tools.bench.result import BenchResult
-from agents.tools.bench.runner import BenchConfig, BenchError, run_bench, run_matrix
-
-__all__ = ["BenchConfig", "BenchError", "BenchResult", "run_bench", "run_matrix"]

@@ -1,0 +1,116 @@
+"""The validator agent through the broker-free harness: policy resolution, rules, dead letters."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from agents.assessment import AssessmentSettings
+from agents.events import ClaimFields, ExtractedField, ExtractorProvenance, FieldsExtracted
+from agents.stores import Clause, MemoryPolicyBook, Policy
+from agents.validator import Validator
+from streams import AgentContext, Producer, get_settings
+from streams.testing import AgentHarness
+
+POLICY = Policy(
+    policy_number="HX-442-0197",
+    region="EU",
+    holder_name="A. Holder",
+    start_date=date(2024, 1, 1),
+    end_date=date(2024, 12, 31),
+    product="home",
+    coverages=["water", "fire"],
+    limit=50000,
+    currency="EUR",
+    clauses=[Clause(clause_id="3.1", title="Escape of water", text="We pay for water escaping.")],
+)
+SUBMITTER = Producer("test", "1")
+
+
+class _Reports:
+    """The report store's duplicate lookup, over claims already 'reported'."""
+
+    def __init__(self, *earlier: tuple[str, str, date, str]) -> None:
+        self.earlier = earlier
+
+    async def find_duplicates(self, **query: Any) -> list[str]:
+        key = (query["policy_number"], query["incident_date"], query["damage_type"])
+        return [
+            claim
+            for claim, *rest in self.earlier
+            if tuple(rest) == key and claim != query["exclude_claim_id"]
+        ]
+
+
+def _validator(reports: _Reports) -> Any:
+    def factory(ctx: AgentContext) -> Validator:
+        agent = Validator(ctx)
+        agent.policies = MemoryPolicyBook([POLICY])  # type: ignore[assignment]  # the book's lookup, in memory
+        agent.reports = reports  # type: ignore[assignment]  # only find_duplicates is asked
+        agent.rule_settings = AssessmentSettings().rule_settings()
+        return agent
+
+    return factory
+
+
+def _field(value: str, confidence: float = 0.97) -> ExtractedField:
+    return ExtractedField(value=value, confidence=confidence, evidence=value)
+
+
+def _extracted(
+    number: str, *, region: str = "EU", claim_id: str = "CLM-1", amount: str = "800.00"
+) -> FieldsExtracted:
+    fields = ClaimFields(
+        policy_number=_field(number),
+        incident_date=_field("2024-03-17"),
+        damage_description=_field("A pipe burst under the sink and flooded the kitchen."),
+        damage_type=_field("water"),
+        claimed_amount=_field("800.00"),
+        currency=_field("EUR"),
+        reported_on=_field("2024-03-20"),
+    )
+    return FieldsExtracted.new(
+        claim_id=claim_id,
+        region=region,
+        by=SUBMITTER,
+        fields=fields,
+        clauses=[],
+        extractor=ExtractorProvenance(kind="rules", version="test"),
+    )
+
+
+def _harness(reports: _Reports | None = None) -> AgentHarness:
+    return AgentHarness("validator", settings=get_settings(), factory=_validator(reports or _Reports()))
+
+
+async def test_a_claim_under_a_policy_of_the_book_passes_every_rule_and_scores_its_weakest_field() -> None:
+    h = _harness()
+    await h.deliver(_extracted("HX-442-0197"))
+    [validated] = h.emitted("claim_validated")
+    assert all(rule["passed"] for rule in validated["rules"])
+    assert validated["confidence"] == 0.97
+
+
+async def test_a_number_the_book_does_not_hold_fails_policy_exists_and_is_capped_below_review() -> None:
+    h = _harness()
+    await h.deliver(_extracted("HX-442-0198"))
+    [validated] = h.emitted("claim_validated")
+    failed = [rule["rule_id"] for rule in validated["rules"] if not rule["passed"]]
+    assert failed[0] == "policy_exists"
+    assert validated["confidence"] <= 0.3
+
+
+async def test_an_earlier_claim_for_the_same_loss_fails_no_duplicate() -> None:
+    h = _harness(_Reports(("CLM-0", "HX-442-0197", date(2024, 3, 17), "water")))
+    await h.deliver(_extracted("HX-442-0197", claim_id="CLM-1"))
+    [validated] = h.emitted("claim_validated")
+    assert [r["rule_id"] for r in validated["rules"] if not r["passed"]] == ["no_duplicate"]
+
+
+async def test_a_claim_of_a_region_not_served_is_dead_lettered() -> None:
+    settings = get_settings().model_copy(update={"regions": ["US"]})
+    h = AgentHarness("validator", settings=settings, factory=_validator(_Reports()))
+    await h.deliver(_extracted("HX-442-0197", region="EU"))
+    assert h.emitted("claim_validated") == []
+    [letter] = h.dead_letters()
+    assert letter.error_type == "RegionNotServed" and letter.claim_id == "CLM-1"
