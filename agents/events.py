@@ -25,12 +25,38 @@ class DocumentRef(_Part):
 
 
 class RetrievedClause(_Part):
-    """A policy clause and how close it is to the claim (cosine similarity)."""
+    """A clause of the claim's policy and how close it is to the claim (cosine similarity).
+
+    `clause_id` is the clause's number in the policy; `clause_key` names its wording.
+    """
 
     clause_id: str
     title: str
     text: str
     score: float
+    clause_key: str = ""
+
+
+class ClauseLink(_Part):
+    """One clause of a policy: its number in the policy and the key of its wording."""
+
+    clause_key: str
+    clause_id: str
+
+
+class LayoutLine(_Part):
+    """One run of words on one visual line of a page, with its box (fractions of the page, y down).
+
+    `document` is the claim document (0-based), `page` the page over all of them (1-based).
+    """
+
+    document: int = 0
+    page: int
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
 
 
 class ClauseRef(_Part):
@@ -131,7 +157,11 @@ class ClaimIngested(Event):
 
 
 class RetrievalRequest(Event):
-    """The claim's redacted text and embedding, on its way to the FAISS worker owning its region."""
+    """The claim's redacted text, its resolved policy and embedding, on its way to the FAISS worker.
+
+    `policy_clauses` are the only clauses the claim may cite: those of the policy the
+    region's book resolved from the documents (`policy_number`); empty when none resolved.
+    """
 
     avro_schema = "retrieval_request"
     text: str
@@ -141,11 +171,14 @@ class RetrievalRequest(Event):
     redactions: dict[str, int] = {}
     embedding: list[float]
     top_k: int
-    product: str | None = None
+    received_at: datetime | None = None
+    policy_number: ExtractedField = ExtractedField()
+    policy_clauses: list[ClauseLink] = []
+    lines: list[LayoutLine] = []
 
 
 class ClausesRetrieved(Event):
-    """The claim's redacted text with the most relevant clauses of its region."""
+    """The claim's redacted text with its resolved policy and that policy's most relevant clauses."""
 
     avro_schema = "clauses_retrieved"
     text: str
@@ -154,6 +187,9 @@ class ClausesRetrieved(Event):
     min_confidence: float = 1.0
     redactions: dict[str, int] = {}
     clauses: list[RetrievedClause]
+    received_at: datetime | None = None
+    policy_number: ExtractedField = ExtractedField()
+    lines: list[LayoutLine] = []
 
 
 class FieldsExtracted(Event):

@@ -13,20 +13,35 @@ from typing import ClassVar, Generic, TypeVar
 
 from streams.events import Event, Producer
 from streams.resilience import Dependency
-from streams.settings import Settings
+from streams.settings import Settings, SettingsSection
 from streams.topology import AgentSpec, Topology
 
 In = TypeVar("In", bound=Event)
 
 
+S = TypeVar("S", bound=SettingsSection)
+
+
 @dataclass(frozen=True)
 class AgentContext:
-    """What an agent gets at start: who it is, the settings and the topology."""
+    """What an agent gets at start: who it is, the settings and the topology.
+
+    `sections` overrides settings sections for this agent (tests and tools pass them);
+    `section(cls)` gives the override, else the process's own instance of the section.
+    """
 
     spec: AgentSpec
     settings: Settings
     topology: Topology
+    sections: tuple[SettingsSection, ...] = ()
     _dependencies: dict[str, Dependency] = field(default_factory=dict, repr=False)
+
+    def section(self, cls: type[S]) -> S:
+        """The settings section `cls` this agent runs with."""
+        for given in self.sections:
+            if isinstance(given, cls):
+                return given
+        return cls.current()
 
     def dependency(self, name: str) -> Dependency:
         """The one `Dependency` (timeouts, retries, breaker) for external system `name` in this process."""

@@ -25,7 +25,7 @@ from streams.errors import DependencyUnavailable
 from streams.events import Event
 from streams.processing import Inbound, Processor
 from streams.runner import load_agent_class, served_regions
-from streams.settings import Settings, get_settings
+from streams.settings import Settings, SettingsSection, get_settings
 from streams.topology import Topology, load_topology
 
 AgentFactory = Callable[[AgentContext], StreamAgent[Any] | RawAgent]
@@ -70,6 +70,7 @@ class AgentHarness:
         topology: Default: the settings' topology file.
         factory: Builds the agent from its context (default: the topology's handler class); tests
             pass a factory to inject fakes.
+        sections: Settings sections the agent runs with instead of the process's own.
     """
 
     def __init__(
@@ -79,11 +80,12 @@ class AgentHarness:
         settings: Settings | None = None,
         topology: Topology | None = None,
         factory: AgentFactory | None = None,
+        sections: Sequence[SettingsSection] = (),
     ) -> None:
         self.settings = settings or get_settings()
         self.topology = topology or load_topology(self.settings.topology_file)
         spec = self.topology.agent(agent)
-        self.ctx = AgentContext(spec, self.settings, self.topology)
+        self.ctx = AgentContext(spec, self.settings, self.topology, tuple(sections))
         self.agent = (factory or load_agent_class(spec.handler))(self.ctx)
         self.codecs = load_codecs(self.settings.schemas_dir)
         self.outbox = MemoryOutbox()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -49,9 +49,6 @@ class ClaimFacts:
         fields: The extracted fields (policy number already resolved against the book).
         region: The claim's data-residency region.
         policy: The policy found in the region's book, or None.
-        processed_at: When the claim was processed; stands in for the report date when the
-            document has none. It is never earlier than the real submission, so a claim on time
-            by it was on time when submitted.
         duplicates: Ids of other claims already reported for the same policy, date and damage type.
         settings: Rule thresholds.
     """
@@ -59,7 +56,6 @@ class ClaimFacts:
     fields: ClaimFields
     region: str
     policy: Policy | None
-    processed_at: datetime | None = None
     duplicates: tuple[str, ...] = ()
     settings: RuleSettings = field(default_factory=RuleSettings)
 
@@ -103,10 +99,6 @@ def _policy_exists(facts: ClaimFacts) -> tuple[bool, str]:
 
 
 def _region_matches(facts: ClaimFacts) -> tuple[bool, str]:
-    number = facts.fields.policy_number.value or ""
-    printed = number.split("-")[1] if number.startswith("POL-") and number.count("-") >= 3 else None
-    if printed and printed != facts.region:
-        return False, f"policy {number} was issued in {printed}, the claim was filed in {facts.region}"
     if facts.policy is None:
         return False, "no policy to check"
     if facts.policy.region != facts.region:
@@ -157,9 +149,9 @@ def _reported_in_time(facts: ClaimFacts) -> tuple[bool, str]:
     when = facts.incident_date
     if when is None:
         return False, "no incident date found in the claim"
+    # The extractor gives every claim a report date: the documents' own, else the day it was
+    # received. The processing time never stands in: a backlog must not make a claim late.
     reported, source = facts.reported_on, "reported"
-    if reported is None and facts.processed_at is not None:
-        reported, source = facts.processed_at.date(), "no report date in the claim; processed"
     if reported is None:
         return False, "no report date found in the claim"
     window = facts.settings.reporting_window_days
@@ -220,8 +212,8 @@ def evaluate(facts: ClaimFacts, rules: Sequence[Rule] = RULES) -> list[RuleOutco
     return outcomes
 
 
-# The fields an automatic decision rests on. The report date counts only when read from the
-# document: without one, the reporting-window rule falls back to the (later) processing time.
+# The fields an automatic decision rests on; the report date counts when there is one (read from
+# the documents, or the day the claim was received).
 DECISIVE_FIELDS = (
     "policy_number",
     "incident_date",

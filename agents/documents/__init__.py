@@ -1,6 +1,6 @@
 """Reading claim documents: PDF text layers, scanned pages and photos through OCR, within limits."""
 
-from agents.documents.claim_text import ClaimText, read_claim_text
+from agents.documents.claim_text import ClaimText, RawClaimText, read_claim, read_claim_text
 from agents.documents.ocr import OcrEngine, OcrError, shared_engine
 from agents.documents.reader import (
     PAGE_SEPARATOR,
@@ -37,7 +37,9 @@ __all__ = [
     "OcrFailed",
     "OcrTimeLimitExceeded",
     "PageText",
+    "RawClaimText",
     "UnsupportedDocument",
+    "read_claim",
     "read_claim_text",
     "read_document",
     "shared_engine",

@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,9 @@ class OcrResult:
     lines: list[str]
     scores: list[float]
     seconds: float
+    # (text, x0, y0, x1, y1, start, end): each detected box, its place as fractions of the page
+    # and its offsets in `text`.
+    boxes: list[tuple[str, float, float, float, float, int, int]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -122,8 +125,8 @@ class _Helper:
             raise OcrError(f"OCR helper process died ({type(exc).__name__}: {exc})") from exc
         if status != "ok":
             raise OcrError(f"OCR failed: {payload}")
-        lines, scores = payload
-        return OcrResult(lines=lines, scores=scores, seconds=time.perf_counter() - started)
+        lines, scores, boxes = payload
+        return OcrResult(lines=lines, scores=scores, seconds=time.perf_counter() - started, boxes=boxes)
 
     def stop(self) -> None:
         if self._conn is not None:
@@ -238,9 +241,12 @@ def serve(fd: int, threads: int = -1) -> None:
             output = engine(image)
             # Anything but a full result means detection found no text on the page.
             if isinstance(output, RapidOCROutput) and output.boxes is not None:
-                found = _reading_order(output.boxes.tolist(), list(output.txts or ()), output.scores)
+                height, width = image.shape[:2]
+                found = _reading_order(
+                    output.boxes.tolist(), list(output.txts or ()), output.scores, (width, height)
+                )
             else:
-                found = ([], [])
+                found = ([], [], [])
             reply: tuple[str, Any] = ("ok", found)
         except Exception as exc:  # reported to the caller, who decides; the helper stays up
             reply = ("error", f"{type(exc).__name__}: {exc}")
@@ -248,8 +254,8 @@ def serve(fd: int, threads: int = -1) -> None:
 
 
 def _reading_order(
-    boxes: list[list[list[float]]], texts: list[str], scores: Any
-) -> tuple[list[str], list[float]]:
+    boxes: list[list[list[float]]], texts: list[str], scores: Any, size: tuple[int, int] = (1, 1)
+) -> tuple[list[str], list[float], list[tuple[str, float, float, float, float, int, int]]]:
     """Join boxes that sit on one row into one line, rows top to bottom, boxes left to right.
 
     A form's label and its value are detected as separate boxes; keeping them on one line is
@@ -261,7 +267,10 @@ def _reading_order(
     for box, text, score in zip(boxes, texts, list(scores or ()), strict=True):
         (x0, y0), (x1, y1), (x2, y2), (x3, y3) = box
         height = max((abs(y3 - y0) + abs(y2 - y1)) / 2, 1.0)
-        items.append(_Box((y0 + y1 + y2 + y3) / 4, height, min(x0, x3), max(x1, x2), text, float(score)))
+        top, bottom = min(y0, y1, y2, y3), max(y0, y1, y2, y3)
+        items.append(
+            _Box((y0 + y1 + y2 + y3) / 4, height, min(x0, x3), max(x1, x2), text, float(score), top, bottom)
+        )
     items.sort(key=lambda item: item.y)
     rows: list[list[_Box]] = []
     for item in items:
@@ -270,8 +279,29 @@ def _reading_order(
             row.append(item)
         else:
             rows.append([item])
-    lines = [" ".join(item.text for item in sorted(row, key=lambda item: item.left)) for row in rows]
-    return lines, [item.score for item in items]
+    lines: list[str] = []
+    placed: list[tuple[str, float, float, float, float, int, int]] = []
+    offset = 0
+    width, height = max(1, size[0]), max(1, size[1])
+    for row in rows:
+        parts: list[str] = []
+        for item in sorted(row, key=lambda item: item.left):
+            start = offset + sum(len(p) + 1 for p in parts)
+            parts.append(item.text)
+            placed.append(
+                (
+                    item.text,
+                    round(item.left / width, 4),
+                    round(item.top / height, 4),
+                    round(item.right / width, 4),
+                    round(item.bottom / height, 4),
+                    start,
+                    start + len(item.text),
+                )
+            )
+        lines.append(" ".join(parts))
+        offset += len(lines[-1]) + 1
+    return lines, [item.score for item in items], placed
 
 
 @dataclass(frozen=True)
@@ -282,6 +312,8 @@ class _Box:
     right: float
     text: str
     score: float
+    top: float = 0.0
+    bottom: float = 0.0
 
     def same_row(self, row: list[_Box]) -> bool:
         last = row[-1]

@@ -22,6 +22,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageOps
 from pypdf.errors import FileNotDecryptedError, PyPdfError
 
+from agents.documents.layout import Segment, locate, pdfium_segments
 from agents.documents.ocr import MAX_SIDE, OcrEngine, OcrError, OcrTimeout, shared_engine
 from streams import PermanentError
 
@@ -60,6 +61,7 @@ class PageText:
     text: str
     method: Method = "text"
     confidence: float = TEXT_LAYER_CONFIDENCE
+    segments: tuple[Segment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -231,7 +233,8 @@ def _ocr_page(image: np.ndarray, limits: _Limits, index: int) -> PageText:
         ) from exc
     except OcrError as exc:
         raise OcrFailed(f"{limits.name}: OCR of page {index + 1} failed: {exc}") from exc
-    return PageText(result.text, "ocr", round(result.confidence, 4))
+    segments = tuple(Segment(*box) for box in result.boxes)
+    return PageText(result.text, "ocr", round(result.confidence, 4), segments)
 
 
 # --- PDF ----------------------------------------------------------------------------------------
@@ -248,33 +251,37 @@ def _read_with_pdfium(data: bytes, limits: _Limits) -> list[PageText]:
         pages = []
         for index in range(count):
             with _PDFIUM_LOCK:
-                text, image = _pdfium_page(pdf, index, limits)
-            page = PageText(text) if image is None else _ocr_page(image, limits, index)
+                text, image, segments = _pdfium_page(pdf, index, limits)
+            layer = PageText(text, segments=locate(segments, text))
+            page = layer if image is None else _ocr_page(image, limits, index)
             # A stamp or page number in a thin text layer beats an OCR pass that found nothing.
-            pages.append(page if page.text.strip() or not text.strip() else PageText(text))
+            pages.append(page if page.text.strip() or not text.strip() else layer)
         return pages
     finally:
         with _PDFIUM_LOCK:
             pdf.close()
 
 
-def _pdfium_page(pdf: pdfium.PdfDocument, index: int, limits: _Limits) -> tuple[str, np.ndarray | None]:
-    """The page's text layer, and a rendering of it when that layer is too thin to be the page's text."""
+def _pdfium_page(
+    pdf: pdfium.PdfDocument, index: int, limits: _Limits
+) -> tuple[str, np.ndarray | None, list[Segment]]:
+    """The page's text layer with its segments, and a rendering when that layer is too thin to be its text."""
     page = pdf[index]
     try:
+        width, height = page.get_size()
         textpage = page.get_textpage()
         try:
             text = _normalise(textpage.get_text_bounded())
+            segments = pdfium_segments(textpage, width, height) if text.strip() else []
         finally:
             textpage.close()
         if len(text.strip()) >= MIN_TEXT_CHARS:
-            return text, None
-        width, height = page.get_size()
+            return text, None, segments
         # A poster-sized page is rendered at a lower resolution rather than refused.
         scale = min(limits.ocr_dpi / 72, MAX_SIDE / max(width, height, 1.0))
         bitmap = page.render(scale=scale, grayscale=True)
         try:
-            return text, bitmap.to_numpy().copy()
+            return text, bitmap.to_numpy().copy(), segments
         finally:
             bitmap.close()
     finally:

@@ -329,7 +329,7 @@ DAMAGE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
     "fire": {
         "en": ("fire", "fires", "fire damage*", "blaze*", "flame*", "smoke*", "smouldering", "smoldering",
                "burn*", "scorch*", "explosion*", "explod*", "lightning*", "short circuit*", "arson", "soot*",
-               "firefight*"),
+               "firefight*", "alight", "ablaze", "torched", "set on fire", "caught fire"),
         "de": ("brand", "~brand", "brände", "bränden", "~brände", "~bränden", "brandes", "brandschad*",
                "~brandschad*", "brandstift*", "brandursache*", "brandherd*", "feuer*", "~feuer", "rauch*",
                "ruß*", "verrußt*", "explosion*", "explodiert*", "blitz", "blitzschlag*", "blitzeinschlag*",

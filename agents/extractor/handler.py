@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from agents.assessment import AssessmentSettings
 from agents.events import (
@@ -23,8 +25,9 @@ from agents.events import (
     ExtractedField,
     ExtractorProvenance,
     FieldsExtracted,
+    LayoutLine,
 )
-from agents.extraction import extract_fields
+from agents.extraction.reading import read_claim_fields
 from agents.extractor.llm import LLM_EXTRACTOR_VERSION, LlmExtractor, LlmOutcome
 from agents.extractor.merge import merge
 from agents.extractor.settings import LlmSettings
@@ -47,13 +50,62 @@ def weighted_by_reading(found: ClaimFields, reading_confidence: float) -> ClaimF
     )
 
 
-def read_fields(text: str, region: str, reading_confidence: float) -> ClaimFields:
-    """The rules' fields of a claim's text, each weighed by how well the text was read.
+# The insurer's own intake time is a fact, not a reading; it stands for the report date only
+# when the documents carry none (the processing time never does).
+RECEIVED_CONFIDENCE = 0.99
 
-    The stage itself, with no Kafka and no LLM: the agent calls it first for every claim, and
-    the evaluation and the benchmark's in-process limit call the very same function.
+
+def received_on(received_at: datetime) -> ExtractedField:
+    """The report date a claim without a dated document gets: the day it was received (UTC)."""
+    when = received_at.astimezone(UTC)
+    return ExtractedField(
+        value=when.date().isoformat(),
+        confidence=RECEIVED_CONFIDENCE,
+        evidence=f"received {when:%Y-%m-%d %H:%M} UTC; no date of the claim on its documents",
+    )
+
+
+def settle(
+    found: ClaimFields,
+    *,
+    reading_confidence: float,
+    policy_number: ExtractedField | None = None,
+    received_at: datetime | None = None,
+) -> ClaimFields:
+    """The fields as the extractor emits them.
+
+    The policy number the retriever resolved against the book replaces the one read here;
+    every value read off the documents is weighed by how well they were read; a claim with
+    no report date on its documents takes the day it was received.
     """
-    return weighted_by_reading(extract_fields(text, region), reading_confidence)
+    if policy_number is not None and policy_number.value:
+        found = found.model_copy(update={"policy_number": policy_number})
+    fields = weighted_by_reading(found, reading_confidence)
+    if not fields.reported_on.value and received_at is not None:
+        fields = fields.model_copy(update={"reported_on": received_on(received_at)})
+    return fields
+
+
+def read_fields(
+    text: str,
+    region: str,
+    reading_confidence: float,
+    *,
+    lines: Sequence[LayoutLine] = (),
+    policy_number: ExtractedField | None = None,
+    received_at: datetime | None = None,
+) -> ClaimFields:
+    """The rules' fields of a claim's text, settled as the extractor agent settles them.
+
+    The stage itself, with no Kafka and no LLM: the agent runs the same two steps for every
+    claim, and the evaluation and the benchmark's in-process limit call this very function.
+    """
+    return settle(
+        read_claim_fields(text, lines, region),
+        reading_confidence=reading_confidence,
+        policy_number=policy_number,
+        received_at=received_at,
+    )
 
 
 def _llm_provenance(outcome: LlmOutcome, kind: str, agreement: dict[str, str]) -> ExtractorProvenance:
@@ -81,8 +133,8 @@ class Extractor(StreamAgent[ClausesRetrieved]):
     llm: LlmExtractor | None = None
 
     async def start(self) -> None:
-        settings = LlmSettings.current()
-        self.review_threshold = AssessmentSettings.current().review_threshold
+        settings = self.ctx.section(LlmSettings)
+        self.review_threshold = self.ctx.section(AssessmentSettings).review_threshold
         if settings.llm_base_url:
             self.llm = LlmExtractor.from_settings(settings, self.ctx.settings, self.ctx.dependency("redis"))
             log.info("extractor: LLM %s at %s, rules as fallback", settings.llm_model, settings.llm_base_url)
@@ -92,9 +144,14 @@ class Extractor(StreamAgent[ClausesRetrieved]):
             await self.llm.close()
 
     async def handle(self, event: ClausesRetrieved) -> FieldsExtracted:
-        found = await asyncio.to_thread(extract_fields, event.text, event.region)
+        found = await asyncio.to_thread(read_claim_fields, event.text, event.lines, event.region)
         found, provenance = await self._with_llm(event, found)
-        fields = weighted_by_reading(found, event.min_confidence)
+        fields = settle(
+            found,
+            reading_confidence=event.min_confidence,
+            policy_number=event.policy_number,
+            received_at=event.received_at,
+        )
         return event.follow(
             FieldsExtracted,
             by=self.ctx.producer,

@@ -14,7 +14,6 @@ import logging
 import os
 import socket
 import time
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 import faiss
@@ -42,7 +41,7 @@ class FaissWorker(StreamAgent[RetrievalRequest]):
         self.worker_id = f"{self.ctx.spec.name}@{socket.gethostname()}:{os.getpid()}"
         self.store = ClauseStore(settings.milvus_uri, dependency=self.ctx.dependency("milvus"))
         self.version = ClauseVersion(settings.redis_url, self.ctx.dependency("redis"))
-        retrieval = RetrievalSettings.current()
+        retrieval = self.ctx.section(RetrievalSettings)
         self.index = ClauseIndex(spec=IndexSpec.from_settings(retrieval))
         faiss.omp_set_num_threads(retrieval.faiss_threads)
         topic = topology.topic_for_schema(PolicyUpdated.avro_schema)
@@ -123,22 +122,30 @@ class FaissWorker(StreamAgent[RetrievalRequest]):
                 )
                 await asyncio.sleep(min(RETRY_MAX_S, 0.5 * 2 ** min(failures, 6)))
 
+    def clauses_for(self, request: RetrievalRequest) -> list[RetrievedClause]:
+        """The most relevant clauses of the request's own policy, numbered as that policy numbers them.
+
+        No resolved policy, no clauses: a claim never cites another policyholder's wording.
+        """
+        if not request.policy_clauses:
+            return []
+        number_of: dict[str, str] = {}
+        for link in request.policy_clauses:
+            number_of.setdefault(link.clause_key, link.clause_id)
+        query = np.asarray(request.embedding, dtype=np.float32)
+        hits = self.index.search_within(request.region, query, list(number_of), request.top_k)
+        return [
+            RetrievedClause(
+                clause_id=number_of[h.clause_key],
+                clause_key=h.clause_key,
+                title=h.title,
+                text=h.text,
+                score=float(h.score),
+            )
+            for h in hits
+        ]
+
     async def handle_batch(self, events: Sequence[RetrievalRequest]) -> list[Event]:
-        # One batched search per region and product: the region is a hard filter, the product
-        # (when the retriever found the policy) narrows the search to that product's clauses.
-        groups: dict[tuple[str, str | None], list[int]] = defaultdict(list)
-        for i, request in enumerate(events):
-            groups[(request.region, request.product)].append(i)
-        hits: dict[int, list[RetrievedClause]] = {}
-        for (region, product), positions in groups.items():
-            queries = np.asarray([events[i].embedding for i in positions], dtype=np.float32)
-            k = max(events[i].top_k for i in positions)
-            found_all = self.index.search(region, queries, k, product=product)
-            for i, found in zip(positions, found_all, strict=True):
-                hits[i] = [
-                    RetrievedClause(clause_id=h.clause_id, title=h.title, text=h.text, score=float(h.score))
-                    for h in found[: events[i].top_k]
-                ]
         return [
             request.follow(
                 ClausesRetrieved,
@@ -148,7 +155,10 @@ class FaissWorker(StreamAgent[RetrievalRequest]):
                 ocr_pages=request.ocr_pages,
                 min_confidence=request.min_confidence,
                 redactions=request.redactions,
-                clauses=hits[i],
+                clauses=self.clauses_for(request),
+                received_at=request.received_at,
+                policy_number=request.policy_number,
+                lines=request.lines,
             )
-            for i, request in enumerate(events)
+            for request in events
         ]

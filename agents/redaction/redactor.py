@@ -20,7 +20,7 @@ import functools
 import importlib
 import pkgutil
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -117,7 +117,7 @@ class _Finding:
     key: str  # normalised value: decides placeholder numbering, never leaves this module
 
 
-def redact(text: str, region: str | None = None) -> Redaction:
+def redact(text: str, region: str | None = None, *, keep: Sequence[tuple[int, int]] = ()) -> Redaction:
     """Replace personal data in `text` with numbered, typed placeholders.
 
     Args:
@@ -125,8 +125,10 @@ def redact(text: str, region: str | None = None) -> Redaction:
             and letter layout are read line by line).
         region: The claim's region (EU, US, APAC); picks which national phone formats are
             tried for numbers written without a country code. None tries every region's.
+        keep: Spans that must stay as they are, e.g. where the policy book recognised one of
+            its numbers (a policy number is not personal data, and the claim needs it).
     """
-    protected = _protected_spans(text)
+    protected = [*_protected_spans(text), *keep]
     findings = _resolve(
         finding
         for finder in _FINDERS

@@ -46,7 +46,7 @@ class Reporter(StreamAgent[ClaimValidated]):
         await self.reports.close()
 
     async def handle_batch(self, events: Sequence[ClaimValidated]) -> list[Event]:
-        threshold = AssessmentSettings.current().review_threshold
+        threshold = self.ctx.section(AssessmentSettings).review_threshold  # cached per process
         rows = [
             ReportRow(
                 claim_id=e.claim_id,

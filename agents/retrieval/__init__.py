@@ -2,7 +2,7 @@
 
 from agents.retrieval.clause_index import ClauseHit, ClauseIndex, IndexSpec
 from agents.retrieval.embedder import MINILM_DIMENSION, Embedder, MiniLMEmbedder
-from agents.retrieval.query import claim_product, focused_query, head_query, prose_lines
+from agents.retrieval.query import focused_query, head_query, prose_lines
 from agents.retrieval.settings import RetrievalSettings
 
 __all__ = [
@@ -13,7 +13,6 @@ __all__ = [
     "IndexSpec",
     "MiniLMEmbedder",
     "RetrievalSettings",
-    "claim_product",
     "focused_query",
     "head_query",
     "prose_lines",

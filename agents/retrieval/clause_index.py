@@ -1,9 +1,15 @@
 """The in-memory FAISS index a retrieval worker searches for every claim.
 
-Milvus is the store of record; a worker loads its regions' clauses from there and
-holds them here for sub-millisecond batched search. There is one index per region
-because data residency is a hard filter, not a ranking preference: a query for one
-region physically cannot reach another region's vectors.
+Milvus is the store of record; a worker loads its regions' clause wordings from there and
+holds them here for sub-millisecond search. There is one index per region because data
+residency is a hard filter, not a ranking preference: a query for one region physically
+cannot reach another region's vectors.
+
+A claim cites only clauses of its own policy: `search_within` ranks the wordings the
+claim's policy links (a handful to a few hundred rows) with FAISS's exact k-NN over just
+those rows, on the GPU when FAISS has one, so no other policyholder's clause can ever be
+returned and the cost does not grow with the region. `search` ranks a whole region (the
+retrieval evaluation's baselines and `claimflow bench faiss`).
 """
 
 from __future__ import annotations
@@ -32,9 +38,9 @@ BLAS_THRESHOLD = 20
 
 @dataclass(frozen=True)
 class ClauseHit:
-    """One retrieved clause; `score` is the cosine similarity to the query (higher is closer)."""
+    """One retrieved wording; `score` is the cosine similarity to the query (higher is closer)."""
 
-    clause_id: str
+    clause_key: str
     region: str
     title: str
     text: str
@@ -106,38 +112,16 @@ class IndexSpec:
 
 @dataclass(frozen=True)
 class _RegionShard:
-    """One region's index and the clause metadata in index-row order.
-
-    Rows are grouped by product, so one product's clauses are one contiguous row range
-    (`products`) that a product-filtered search selects with a FAISS `IDSelectorRange`.
-    """
+    """One region's index, its vectors (for policy-scoped search) and the wordings in row order."""
 
     index: Any  # faiss.Index; faiss ships no type information
     kind: IndexKind
-    clause_ids: tuple[str, ...]
+    vectors: np.ndarray
+    clause_keys: tuple[str, ...]
     titles: tuple[str, ...]
     texts: tuple[str, ...]
-    products: dict[str, tuple[int, int]]
+    row_of: dict[str, int]
     on_gpu: bool = False
-
-
-# A GPU index takes no ID selector: a product-filtered GPU search over-fetches this many times
-# k (at most FAISS's GPU limit of 2,048) and keeps the product's rows.
-_GPU_FILTER_OVERFETCH = 8
-_GPU_MAX_K = 2_048
-
-
-def _filtered_params(shard: _RegionShard, rows: tuple[int, int]) -> Any:
-    """Search parameters restricting `shard`'s CPU index to the row range `rows`, keeping its knobs."""
-    # faiss's type stubs lack the keyword arguments its Python wrapper accepts (and with which
-    # it keeps the selector alive for as long as the parameters).
-    api: Any = faiss
-    selector = api.IDSelectorRange(*rows)
-    if shard.kind == "ivf":
-        return api.SearchParametersIVF(sel=selector, nprobe=shard.index.nprobe)
-    if shard.kind == "hnsw":
-        return api.SearchParametersHNSW(sel=selector, efSearch=shard.index.hnsw.efSearch)
-    return api.SearchParameters(sel=selector)
 
 
 def build_index(
@@ -233,10 +217,10 @@ class ClauseIndex:
         return shard.kind if shard else None
 
     def rebuild(self, records: Sequence[ClauseRecord], *, regions: Iterable[str] | None = None) -> None:
-        """Replace regions' clauses atomically: a search sees a region's old set or its new one.
+        """Replace regions' wordings atomically: a search sees a region's old set or its new one.
 
         Args:
-            records: The clauses to hold; every record's region must be in `regions` when given.
+            records: The wordings to hold; every record's region must be in `regions` when given.
             regions: Replace only these regions (a region without records is dropped) and keep
                 the others; None replaces the whole index. A refresh after a `PolicyUpdated`
                 event rebuilds only the regions it names.
@@ -248,116 +232,99 @@ class ClauseIndex:
         grouped: dict[str, list[ClauseRecord]] = defaultdict(list)
         for record in records:
             if record.vector is None:
-                raise PermanentError(f"clause {record.clause_id!r} has no vector; load it with its embedding")
+                raise PermanentError(
+                    f"clause {record.clause_key!r} has no vector; load it with its embedding"
+                )
             if scope is not None and record.region not in scope:
                 raise PermanentError(
-                    f"clause {record.clause_id!r} is in {record.region}, outside {sorted(scope)}"
+                    f"clause {record.clause_key!r} is in {record.region}, outside {sorted(scope)}"
                 )
             grouped[record.region].append(record)
 
         built: dict[str, _RegionShard] = {}
         with self._rebuild_lock:
-            for region, unordered in grouped.items():
-                # Stable sort: within a product, rows keep the order the records came in.
-                members = sorted(unordered, key=lambda r: r.product)
+            for region, members in grouped.items():
                 vectors = np.stack([np.asarray(r.vector, dtype=np.float32).reshape(-1) for r in members])
                 if vectors.shape[1] != self.dimension:
                     raise PermanentError(
                         f"region {region}: vectors have dimension {vectors.shape[1]}, "
                         f"index expects {self.dimension}"
                     )
+                vectors = np.ascontiguousarray(vectors)
+                keys = tuple(r.clause_key for r in members)
                 built[region] = _RegionShard(
-                    index=build_index(self.spec, np.ascontiguousarray(vectors), self._gpu_resources, region),
+                    index=build_index(self.spec, vectors, self._gpu_resources, region),
                     kind=self.spec.kind_for(len(members)),
-                    clause_ids=tuple(r.clause_id for r in members),
+                    vectors=vectors,
+                    clause_keys=keys,
                     titles=tuple(r.title for r in members),
                     texts=tuple(r.text for r in members),
-                    products=_product_ranges([r.product for r in members]),
+                    row_of={key: row for row, key in enumerate(keys)},
                     on_gpu=self._gpu_resources is not None and self.spec.kind_for(len(members)) != "hnsw",
                 )
             kept = {} if scope is None else {r: s for r, s in self._shards.items() if r not in scope}
             # One reference swap: searches running concurrently hold the previous dict.
             self._shards = {**kept, **built}
         log.info(
-            "clause index rebuilt: %s; %d clauses in %d regions (%s)",
-            ", ".join(f"{r} {len(s.clause_ids)} {s.kind}" for r, s in sorted(built.items())) or "nothing",
+            "clause index rebuilt: %s; %d wordings in %d regions (%s)",
+            ", ".join(f"{r} {len(s.clause_keys)} {s.kind}" for r, s in sorted(built.items())) or "nothing",
             self.size,
             len(self._shards),
             "gpu" if self.use_gpu else "cpu",
         )
 
-    def products_of(self, region: str) -> frozenset[str]:
-        """Products with clauses in `region` (empty if the region is not held)."""
-        shard = self._shards.get(region)
-        return frozenset(shard.products) if shard else frozenset()
-
-    def search(
-        self, region: str, queries: np.ndarray, k: int, *, product: str | None = None
-    ) -> list[list[ClauseHit]]:
-        """Top-`k` clauses of `region` for each query row, best first; one list per query.
-
-        A region this index does not hold yields empty lists rather than an error: the
-        caller decides whether "no clauses" is acceptable for that claim.
-
-        Args:
-            region: Hard filter: only this region's shard is searched.
-            queries: One unit vector per row.
-            k: Clauses per query.
-            product: Only this product's clauses, when the region has any; a product the
-                region has no clauses for searches the whole region (the filter narrows,
-                it never empties an answer the region can give).
-        """
+    def _queries(self, queries: np.ndarray) -> np.ndarray:
         batch = np.ascontiguousarray(np.atleast_2d(np.asarray(queries, dtype=np.float32)))
         if batch.ndim != 2 or batch.shape[1] != self.dimension:
             raise PermanentError(f"queries must have shape (n, {self.dimension}), got {np.shape(queries)}")
+        return batch
+
+    def _hits(self, shard: _RegionShard, region: str, scores: Any, rows: Any) -> list[ClauseHit]:
+        return [
+            ClauseHit(
+                clause_key=shard.clause_keys[row],
+                region=region,
+                title=shard.titles[row],
+                text=shard.texts[row],
+                score=float(score),
+            )
+            for score, row in zip(scores, rows, strict=True)
+            if row >= 0
+        ]
+
+    def search(self, region: str, queries: np.ndarray, k: int) -> list[list[ClauseHit]]:
+        """Top-`k` wordings of the whole `region` for each query row, best first; one list per query.
+
+        A region this index does not hold yields empty lists rather than an error: the
+        caller decides whether "no clauses" is acceptable for that claim.
+        """
+        batch = self._queries(queries)
         shard = self._shards.get(region)  # one read: a concurrent rebuild cannot mix two versions
         if shard is None or k <= 0 or shard.index.ntotal == 0:
             return [[] for _ in range(batch.shape[0])]
-        rows_of_product = shard.products.get(product) if product is not None else None
-        if rows_of_product is None:
-            scores, rows = shard.index.search(batch, min(k, shard.index.ntotal))
-        elif shard.on_gpu:
-            scores, rows = _gpu_filtered_search(shard.index, batch, k, rows_of_product)
-        else:
-            lo, hi = rows_of_product
-            scores, rows = shard.index.search(
-                batch, min(k, hi - lo), params=_filtered_params(shard, rows_of_product)
+        scores, rows = shard.index.search(batch, min(k, shard.index.ntotal))
+        return [self._hits(shard, region, s, r) for s, r in zip(scores, rows, strict=True)]
+
+    def search_within(
+        self, region: str, query: np.ndarray, clause_keys: Sequence[str], k: int
+    ) -> list[ClauseHit]:
+        """Top-`k` of the given wordings of `region` for one query (a claim's own policy's clauses).
+
+        Keys the region does not hold are skipped (a policy loaded after this shard was
+        built); no key held gives an empty answer, never another policy's clause.
+        """
+        batch = self._queries(query)[:1]
+        shard = self._shards.get(region)
+        rows = sorted({shard.row_of[key] for key in clause_keys if key in shard.row_of}) if shard else []
+        if shard is None or k <= 0 or not rows:
+            return []
+        candidates = np.ascontiguousarray(shard.vectors[rows])
+        take = min(k, len(rows))
+        if self._gpu_resources is not None:
+            scores, found = faiss.knn_gpu(
+                self._gpu_resources, batch, candidates, take, metric=faiss.METRIC_INNER_PRODUCT
             )
-        return [
-            [
-                ClauseHit(
-                    clause_id=shard.clause_ids[row],
-                    region=region,
-                    title=shard.titles[row],
-                    text=shard.texts[row],
-                    score=float(score),
-                )
-                for score, row in zip(query_scores, query_rows, strict=True)
-                if row >= 0
-            ]
-            for query_scores, query_rows in zip(scores, rows, strict=True)
-        ]
-
-
-def _product_ranges(products: Sequence[str]) -> dict[str, tuple[int, int]]:
-    """Each product's [first, end) row range in a product-sorted list."""
-    ranges: dict[str, tuple[int, int]] = {}
-    for row, product in enumerate(products):
-        first = ranges[product][0] if product in ranges else row
-        ranges[product] = (first, row + 1)
-    return ranges
-
-
-def _gpu_filtered_search(index: Any, batch: np.ndarray, k: int, rows: tuple[int, int]) -> tuple[Any, Any]:
-    """Product-filtered search on a GPU index: over-fetch, keep the product's rows, pad with -1."""
-    lo, hi = rows
-    fetched = min(index.ntotal, _GPU_MAX_K, max(k, k * _GPU_FILTER_OVERFETCH))
-    scores, found = index.search(batch, fetched)
-    keep = (found >= lo) & (found < hi)
-    out_scores = np.full((batch.shape[0], k), -np.inf, dtype=np.float32)
-    out_rows = np.full((batch.shape[0], k), -1, dtype=np.int64)
-    for i in range(batch.shape[0]):
-        chosen = np.flatnonzero(keep[i])[:k]
-        out_scores[i, : len(chosen)] = scores[i, chosen]
-        out_rows[i, : len(chosen)] = found[i, chosen]
-    return out_scores, out_rows
+        else:
+            scores, found = faiss.knn(batch, candidates, take, metric=faiss.METRIC_INNER_PRODUCT)
+        picked = [rows[int(i)] if i >= 0 else -1 for i in found[0]]
+        return self._hits(shard, region, scores[0], picked)

@@ -1,4 +1,4 @@
-"""What the retriever asks for: the words that say what happened, and the policy's product.
+"""What the retriever asks for: the words that say what happened.
 
 Forms spend most of their words on labels, names, dates and boilerplate that say nothing
 about which peril applies. Embedding the damage description (or, failing that, the lines
@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 
-from agents.events import ClaimFields, ExtractedField
+from agents.events import ClaimFields
 from agents.extraction import extract_fields
-from agents.stores import PolicyLookup, resolve_policy
 
 # MiniLM reads at most 256 word pieces; the head of a document never needs more than this.
 EMBEDDED_CHARS = 2000
@@ -54,18 +53,3 @@ def focused_query(text: str, region: str, found: ClaimFields | None = None) -> s
     if described and len(described.split()) >= _MIN_DESCRIPTION_WORDS:
         return described
     return prose_lines(text) or head_query(text, region)
-
-
-async def claim_product(
-    text: str, region: str, book: PolicyLookup, found: ClaimFields | None = None
-) -> str | None:
-    """The product of the claim's policy, found by the policy number read from the text; None if unknown.
-
-    Home and motor clauses share words (water, theft, fire, storm) and so compete in the
-    embedding space; the policy says which product the claim is under, which no wording
-    can. The number is resolved as the validator resolves it (the document's reading, then
-    its other readings), in the claim's region only.
-    """
-    number = (found or extract_fields(text, region)).policy_number
-    policy, _ = await resolve_policy(book, ExtractedField.model_validate(number.model_dump()), region)
-    return policy.product or None if policy is not None else None

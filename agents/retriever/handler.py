@@ -1,7 +1,11 @@
-"""Retriever: reads a claim's documents (text layer or OCR), redacts PII, embeds, asks for clauses.
+"""Retriever: reads a claim's documents, finds its policy in the book, redacts PII, embeds, asks for clauses.
 
-Redaction happens here, at the edge: the text that travels on Kafka (and so into
-replays, the audit log and any LLM prompt) carries typed placeholders, never the
+Reading happens once, here: the text layer or OCR of every document. The policy is found
+here too, because it decides which clauses the claim may cite: every span of the text the
+region's book recognises as one of its numbers (`PolicyIndex.find`, whatever the insurer's
+format, case, separators or OCR slips), decided between by `choose_policy`. Those spans are
+kept through redaction, which happens here, at the edge: the text that travels on Kafka (and
+so into replays, the audit log and any LLM prompt) carries typed placeholders, never the
 policyholder's name, contact details, account or national id numbers.
 """
 
@@ -11,16 +15,19 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
 
 from cachetools import LRUCache
 
-from agents.documents import ClaimText, DocumentSettings, read_claim_text, shared_engine
-from agents.events import ClaimFields, ClaimIngested, RetrievalRequest
+from agents.documents import ClaimText, DocumentSettings, RawClaimText, read_claim, shared_engine
+from agents.events import ClaimIngested, ClauseLink, ExtractedField, RetrievalRequest
 from agents.extraction import extract_fields
+from agents.extraction.lexicon import label_pattern
+from agents.extraction.policy_match import choose_policy
 from agents.redaction import warm as warm_redaction
-from agents.retrieval import MiniLMEmbedder, RetrievalSettings, claim_product, focused_query
-from agents.stores import PolicyBook
-from streams import AgentContext, DependencyUnavailable, Event, FileObjectStore, StreamAgent
+from agents.retrieval import MiniLMEmbedder, RetrievalSettings, focused_query
+from agents.stores import Policy, PolicyBook, PolicyIndex, PolicyLookup, PolicyMatch
+from streams import AgentContext, Event, FileObjectStore, StreamAgent
 
 log = logging.getLogger(__name__)
 
@@ -28,16 +35,37 @@ log = logging.getLogger(__name__)
 READINGS_KEPT = 256
 
 
+class PolicyFinder(Protocol):
+    """What the policy stage needs of the index: `PolicyIndex` on PostgreSQL, or `MemoryPolicyIndex`."""
+
+    async def find(self, text: str, region: str) -> list[PolicyMatch]: ...
+
+
+async def find_policy(
+    raw: RawClaimText, region: str, index: PolicyFinder, book: PolicyLookup
+) -> tuple[Policy | None, ExtractedField, list[PolicyMatch]]:
+    """The retriever's policy stage: the claim's policy, its number field and the book's matches.
+
+    The field is empty when no number of the book is in the claim (the extractor then reads a
+    labelled number as written, and the claim fails `policy_exists`). The evaluation and the
+    benchmark's in-process limit call this very function.
+    """
+    matches = await index.find(raw.text, region)
+    number = choose_policy(matches, raw.text, raw.pages())
+    policy = await book.get(number.value, region) if number.value else None
+    return policy, (number if policy is not None else ExtractedField()), matches
+
+
 class Retriever(StreamAgent[ClaimIngested]):
-    """Ingested claim → retrieval request for the FAISS worker owning its region."""
+    """Ingested claim → retrieval request (its policy and that policy's clauses) for the FAISS worker."""
 
     input_model = ClaimIngested
 
     def __init__(self, ctx: AgentContext) -> None:
         super().__init__(ctx)
-        self.documents = DocumentSettings.current()
-        self.retrieval = RetrievalSettings.current()
-        self.readings: LRUCache[str, ClaimText] = LRUCache(maxsize=READINGS_KEPT)
+        self.documents = self.ctx.section(DocumentSettings)
+        self.retrieval = self.ctx.section(RetrievalSettings)
+        self.readings: LRUCache[str, RawClaimText] = LRUCache(maxsize=READINGS_KEPT)
         # Reading threads mostly wait for an OCR helper; their own pool keeps them from taking
         # the threads the embedder and the event loop's other work need.
         self.readers = ThreadPoolExecutor(
@@ -50,36 +78,28 @@ class Retriever(StreamAgent[ClaimIngested]):
             threads=self.retrieval.embedding_threads, backend=self.retrieval.embedding_backend
         )
         self.ocr = shared_engine(self.documents.ocr_threads, self.documents.ocr_pool_size)
-        self.policies = PolicyBook(self.ctx.settings.postgres_dsn, self.ctx.dependency("postgres"))
+        dependency = self.ctx.dependency("postgres")
+        self.policies = PolicyBook(self.ctx.settings.postgres_dsn, dependency)
+        self.index = PolicyIndex(self.ctx.settings.postgres_dsn, dependency)
         await self.policies.open()
+        await self.index.open()
         # Models and name lists load once per worker here, so the first claim (scanned or not) is not slow.
         await asyncio.gather(
             asyncio.to_thread(self.embedder.warm),
             asyncio.to_thread(self.ocr.warm),
             asyncio.to_thread(warm_redaction),
+            asyncio.to_thread(label_pattern, "policy_number"),
         )
 
     async def stop(self) -> None:
-        """Stop the OCR helper process with the worker and close the policy book."""
+        """Stop the OCR helper process with the worker and close the policy book and index."""
         await asyncio.to_thread(self.ocr.close)
         self.readers.shutdown(wait=False, cancel_futures=True)
+        await self.index.close()
         await self.policies.close()
 
-    async def product_of(self, claim: ClaimIngested, text: str, found: ClaimFields) -> str | None:
-        """The claim's product, to filter its clauses; None (search the whole region) if unknown.
-
-        The filter only sharpens ranking, so a policy book that cannot be reached does not
-        hold the claim up: the claim is searched unfiltered and the validator, which needs
-        the policy, retries on its own.
-        """
-        try:
-            return await claim_product(text, claim.region, self.policies, found)
-        except DependencyUnavailable as exc:
-            log.warning("claim %s: policy book unavailable (%s); searching all products", claim.claim_id, exc)
-            return None
-
-    async def read_claim(self, claim: ClaimIngested) -> ClaimText:
-        """Every document's text in submission order, with the weakest page's reading confidence."""
+    async def read_claim(self, claim: ClaimIngested) -> RawClaimText:
+        """Every document's text in submission order, page by page with how it was read."""
         documents = [
             (
                 await self.ctx.dependency("object_store").call(
@@ -90,18 +110,19 @@ class Retriever(StreamAgent[ClaimIngested]):
             for doc in claim.documents
         ]
         result = await asyncio.get_running_loop().run_in_executor(
-            self.readers, read_claim_text, documents, claim.region, self.documents, self.ocr
+            self.readers, read_claim, documents, self.documents, self.ocr
         )
-        if result.ocr_pages:
+        ocr_pages = sum(d.ocr_pages for d in result.documents)
+        if ocr_pages:
             log.info(
                 "claim %s: %d page(s) read by OCR, lowest page confidence %.3f",
                 claim.claim_id,
-                result.ocr_pages,
-                result.min_confidence,
+                ocr_pages,
+                min(d.min_confidence for d in result.documents),
             )
         return result
 
-    async def read_claims(self, claims: Sequence[ClaimIngested]) -> list[ClaimText]:
+    async def read_claims(self, claims: Sequence[ClaimIngested]) -> list[RawClaimText]:
         """The claims read concurrently, so a batch's scanned pages go to the OCR helpers side by side.
 
         Readings are kept a while: when a batch fails, the runner retries each of its claims
@@ -111,28 +132,34 @@ class Retriever(StreamAgent[ClaimIngested]):
         for result in results:
             if isinstance(result, BaseException):
                 raise result
-        return [r for r in results if isinstance(r, ClaimText)]
+        return [r for r in results if isinstance(r, RawClaimText)]
 
-    async def _read_once(self, claim: ClaimIngested) -> ClaimText:
+    async def _read_once(self, claim: ClaimIngested) -> RawClaimText:
         reading = self.readings.get(claim.event_id)
         if reading is None:
             reading = self.readings[claim.event_id] = await self.read_claim(claim)
         return reading
 
+    async def _redacted(self, raw: RawClaimText, region: str, matches: Sequence[PolicyMatch]) -> ClaimText:
+        keep = [(m.start, m.end) for m in matches]
+        return await asyncio.get_running_loop().run_in_executor(self.readers, raw.redacted, region, keep)
+
     async def handle_batch(self, events: Sequence[ClaimIngested]) -> list[Event]:
-        read = await self.read_claims(events)
-        # One reading per claim serves both the query and the policy lookup.
-        found = [extract_fields(r.text, claim.region) for r, claim in zip(read, events, strict=True)]
-        queries = [
-            focused_query(r.text, claim.region, f) for r, claim, f in zip(read, events, found, strict=True)
-        ]
-        # The policy-book lookups run while the embedder works (it releases the GIL).
-        vectors, products = await asyncio.gather(
-            self.embedder.embed_async(queries),
-            asyncio.gather(
-                *(self.product_of(c, r.text, f) for c, r, f in zip(events, read, found, strict=True))
-            ),
+        raws = await self.read_claims(events)
+        found = await asyncio.gather(
+            *(
+                find_policy(raw, claim.region, self.index, self.policies)
+                for raw, claim in zip(raws, events, strict=True)
+            )
         )
+        read = await asyncio.gather(
+            *(self._redacted(raw, c.region, f[2]) for raw, c, f in zip(raws, events, found, strict=True))
+        )
+        queries = [
+            focused_query(r.text, c.region, extract_fields(r.text, c.region))
+            for r, c in zip(read, events, strict=True)
+        ]
+        vectors = await self.embedder.embed_async(queries)
         top_k = self.retrieval.retrieval_top_k
         return [
             claim.follow(
@@ -145,7 +172,13 @@ class Retriever(StreamAgent[ClaimIngested]):
                 redactions=dict(r.redactions),
                 embedding=vector.tolist(),
                 top_k=top_k,
-                product=product,
+                received_at=claim.received,
+                lines=r.lines,
+                policy_number=number,
+                policy_clauses=[
+                    ClauseLink(clause_key=key, clause_id=clause_id)
+                    for clause_id, key in (policy.clause_keys.items() if policy is not None else ())
+                ],
             )
-            for claim, r, vector, product in zip(events, read, vectors, products, strict=True)
+            for claim, r, vector, (policy, number, _) in zip(events, read, vectors, found, strict=True)
         ]

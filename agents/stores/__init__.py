@@ -9,7 +9,9 @@ from agents.stores.policy_book import (
     PolicyBookError,
     PolicyFileError,
     read_policies,
+    wording_key,
 )
+from agents.stores.policy_index import MemoryPolicyIndex, PolicyIndex, PolicyMatch
 from agents.stores.policy_resolution import MemoryPolicyBook, PolicyLookup, resolve_policy
 from agents.stores.report_store import ReportRow, ReportStore, ReportStoreError, StoredReport
 
@@ -19,11 +21,14 @@ __all__ = [
     "ClauseStore",
     "ClauseVersion",
     "MemoryPolicyBook",
+    "MemoryPolicyIndex",
     "Policy",
     "PolicyBook",
     "PolicyBookError",
     "PolicyFileError",
+    "PolicyIndex",
     "PolicyLookup",
+    "PolicyMatch",
     "PolicyUpdateFollower",
     "ReportRow",
     "ReportStore",
@@ -32,4 +37,5 @@ __all__ = [
     "read_policies",
     "regions_to_refresh",
     "resolve_policy",
+    "wording_key",
 ]

@@ -1,7 +1,8 @@
-"""Milvus as the store of record for policy clauses and their embeddings.
+"""Milvus as the store of record for clause wordings and their embeddings.
 
-The knowledge-base loader writes clauses here; every retrieval worker reads its
-regions' clauses back to build its FAISS hot index. The same code talks to a
+The knowledge-base loader writes each region's distinct clause texts here, keyed by their
+content key (`agents.stores.policy_book.wording_key`); every retrieval worker reads its
+regions' wordings back to build its FAISS hot index. The same code talks to a
 `milvus-lite server` on the embedded stack and to Milvus standalone in production.
 
 Client choice, verified against milvus-lite 3.2 / pymilvus 3.0: the collection is
@@ -28,9 +29,9 @@ from streams import ConfigurationError, Dependency, DependencyUnavailable, Perma
 log = logging.getLogger(__name__)
 
 # VARCHAR limits are in bytes of UTF-8; 65,535 is Milvus's maximum.
-_MAX_LEN = {"clause_id": 256, "region": 32, "product": 128, "title": 1024, "text": 65_535}
+_MAX_LEN = {"clause_key": 128, "region": 32, "title": 1024, "text": 65_535}
 _VECTOR_FIELD = "embedding"
-_FIELDS = ("clause_id", "region", "product", "title", "text")
+_FIELDS = ("clause_key", "region", "title", "text")
 # Rows per upsert request: keeps one gRPC message far below Milvus's 64 MB limit.
 _UPSERT_BATCH = 500
 # Rows per page when loading; Milvus caps one query's offset + limit at 16,384.
@@ -47,24 +48,23 @@ def _literal(value: str | list[str]) -> str:
 
 @dataclass(frozen=True)
 class ClauseRecord:
-    """One policy clause; `vector` is its L2-normalised embedding (required to upsert)."""
+    """One clause wording of a region; `vector` is its L2-normalised embedding (required to upsert)."""
 
-    clause_id: str
+    clause_key: str
     region: str
-    product: str
     title: str
     text: str
     vector: np.ndarray | None = None
 
 
 class ClauseStore:
-    """Clauses in a Milvus collection keyed by `clause_id`, so every write is idempotent."""
+    """Clause wordings in a Milvus collection keyed by their content key, so every write is idempotent."""
 
     def __init__(
         self,
         uri: str,
         *,
-        collection: str = "policy_clauses",
+        collection: str = "clause_wordings",
         dimension: int = 384,
         dependency: Dependency | None = None,
     ) -> None:
@@ -89,7 +89,7 @@ class ClauseStore:
 
     def _schema(self) -> Any:
         schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
-        schema.add_field("clause_id", DataType.VARCHAR, is_primary=True, max_length=_MAX_LEN["clause_id"])
+        schema.add_field("clause_key", DataType.VARCHAR, is_primary=True, max_length=_MAX_LEN["clause_key"])
         for name in _FIELDS[1:]:
             schema.add_field(name, DataType.VARCHAR, max_length=_MAX_LEN[name])
         schema.add_field(_VECTOR_FIELD, DataType.FLOAT_VECTOR, dim=self.dimension)
@@ -183,22 +183,22 @@ class ClauseStore:
 
     def _row(self, record: ClauseRecord) -> dict[str, Any]:
         if record.vector is None:
-            raise PermanentError(f"clause {record.clause_id!r} has no vector; embed it before upserting")
+            raise PermanentError(f"clause {record.clause_key!r} has no vector; embed it before upserting")
         vector = np.asarray(record.vector, dtype=np.float32).reshape(-1)
         if vector.shape[0] != self.dimension:
             raise PermanentError(
-                f"clause {record.clause_id!r}: vector has dimension {vector.shape[0]}, "
+                f"clause {record.clause_key!r}: vector has dimension {vector.shape[0]}, "
                 f"expected {self.dimension}"
             )
         row: dict[str, Any] = {name: getattr(record, name) for name in _FIELDS}
         for name, value in row.items():
             if len(value.encode()) > _MAX_LEN[name]:
-                raise PermanentError(f"clause {record.clause_id!r}: {name} exceeds {_MAX_LEN[name]} bytes")
+                raise PermanentError(f"clause {record.clause_key!r}: {name} exceeds {_MAX_LEN[name]} bytes")
         row[_VECTOR_FIELD] = vector
         return row
 
     async def upsert(self, records: Sequence[ClauseRecord]) -> int:
-        """Insert or replace clauses by `clause_id`, so a replayed load never duplicates one.
+        """Insert or replace wordings by content key, so a replayed load never duplicates one.
 
         Returns:
             The number of records written.
@@ -215,8 +215,8 @@ class ClauseStore:
             written += int(result.get("upsert_count", len(batch)))
         return written
 
-    async def delete(self, clause_ids: Sequence[str]) -> int:
-        """Remove clauses by `clause_id` (unknown ids are ignored), so deleting twice is harmless.
+    async def delete(self, clause_keys: Sequence[str]) -> int:
+        """Remove wordings by content key (unknown keys are ignored), so deleting twice is harmless.
 
         Returns:
             The number of ids Milvus reports deleted.
@@ -225,11 +225,11 @@ class ClauseStore:
             DependencyUnavailable: Milvus failed after retries.
         """
         deleted = 0
-        ordered = sorted(set(clause_ids))
+        ordered = sorted(set(clause_keys))
         for start in range(0, len(ordered), _UPSERT_BATCH):
             batch = ordered[start : start + _UPSERT_BATCH]
             result = await self._call(
-                "delete", "delete", self.collection, filter=f"clause_id in {_literal(batch)}"
+                "delete", "delete", self.collection, filter=f"clause_key in {_literal(batch)}"
             )
             # The client answers with the deleted keys when the server lists them, else with a count.
             deleted += len(result) if isinstance(result, list) else int(result.get("delete_count", 0))
@@ -248,9 +248,9 @@ class ClauseStore:
         records: list[ClauseRecord] = []
         cursor: str | None = None
         while True:
-            expr = base or 'clause_id != ""'
+            expr = base or 'clause_key != ""'
             if cursor is not None:
-                expr = f"clause_id > {_literal(cursor)} and ({expr})"
+                expr = f"clause_key > {_literal(cursor)} and ({expr})"
             page = await self._call(
                 "load",
                 "query",
@@ -262,7 +262,7 @@ class ClauseStore:
             )
             if not page:
                 return records
-            rows = sorted(page, key=lambda row: row["clause_id"])
+            rows = sorted(page, key=lambda row: row["clause_key"])
             records.extend(
                 ClauseRecord(
                     **{name: row[name] for name in _FIELDS},
@@ -271,9 +271,9 @@ class ClauseStore:
                 for row in rows
             )
             # Only an empty page ends the scan: a short page does not prove the server has no more.
-            cursor = rows[-1]["clause_id"]
+            cursor = rows[-1]["clause_key"]
 
     async def count(self) -> int:
-        """Clauses in the collection (each `clause_id` once, however often it was upserted)."""
+        """Wordings in the collection (each key once, however often it was upserted)."""
         result = await self._call("count", "query", self.collection, filter="", output_fields=["count(*)"])
         return int(result[0]["count(*)"])

@@ -1,12 +1,19 @@
 """The policy book: which policies exist, where, what they cover and under which clauses.
 
-Loaded from JSONL by an operator, read per claim by the validator. Clauses are shared by
-every policy of a product, so they are stored once by `clause_id` and linked to policies.
-Region is part of every lookup: a deployment never sees another region's policy.
+Loaded from JSONL by an operator, read per claim by the retriever and the validator.
+
+A clause is identified within its policy: each insurer numbers its own wordings (`3.1`,
+`§ 7`, `Art. 3`), so two policies' `Art. 3` may be different texts, and the same text may be
+`Art. 3` in one policy and `§ 3` in another. The text itself is stored once per region under
+a content key (`wording_key`: a hash of region, title and text): a product wording shared by
+a million policies is one row, one vector in Milvus and one row of the FAISS shard, and each
+policy links its own clause ids to those keys. Region is part of every lookup and of every
+key: a deployment never sees another region's policy or wording.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from datetime import date
@@ -23,10 +30,11 @@ from streams import ConfigurationError, Dependency, PermanentError, PostgresStor
 _UPSERT_CHUNK = 2000
 
 _DDL = """
-CREATE TABLE IF NOT EXISTS policy_clause (
-    clause_id text PRIMARY KEY,
-    title     text NOT NULL,
-    text      text NOT NULL
+CREATE TABLE IF NOT EXISTS clause_wording (
+    clause_key text PRIMARY KEY,
+    region     text NOT NULL,
+    title      text NOT NULL,
+    text       text NOT NULL
 );
 CREATE TABLE IF NOT EXISTS policy (
     policy_number text        PRIMARY KEY,
@@ -41,20 +49,21 @@ CREATE TABLE IF NOT EXISTS policy (
     updated_at    timestamptz NOT NULL DEFAULT now(),
     CHECK (end_date >= start_date)
 );
-CREATE TABLE IF NOT EXISTS policy_clause_link (
+CREATE TABLE IF NOT EXISTS policy_clause_ref (
     policy_number text    NOT NULL REFERENCES policy ON DELETE CASCADE,
-    clause_id     text    NOT NULL REFERENCES policy_clause,
+    clause_id     text    NOT NULL,
+    clause_key    text    NOT NULL REFERENCES clause_wording,
     position      integer NOT NULL,
     PRIMARY KEY (policy_number, clause_id)
 );
-CREATE INDEX IF NOT EXISTS policy_clause_link_clause ON policy_clause_link (clause_id);
+CREATE INDEX IF NOT EXISTS policy_clause_ref_key ON policy_clause_ref (clause_key);
 """
 
-_UPSERT_CLAUSES = """
-INSERT INTO policy_clause (clause_id, title, text)
-SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-ON CONFLICT (clause_id) DO UPDATE SET title = excluded.title, text = excluded.text
-WHERE (policy_clause.title, policy_clause.text) IS DISTINCT FROM (excluded.title, excluded.text)
+# Content-addressed: a key names one text for good, so a stored row never changes.
+_UPSERT_WORDINGS = """
+INSERT INTO clause_wording (clause_key, region, title, text)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+ON CONFLICT (clause_key) DO NOTHING
 """
 
 # Coverages travel as JSON text: asyncpg would read a list of lists as a two-dimensional array.
@@ -77,32 +86,33 @@ WHERE (p.region, p.holder_name, p.start_date, p.end_date, p.product, p.coverages
 RETURNING policy_number
 """
 
-_DROP_STALE_LINKS = """
-DELETE FROM policy_clause_link l
-WHERE l.policy_number = ANY($1::text[])
+_DROP_STALE_REFS = """
+DELETE FROM policy_clause_ref r
+WHERE r.policy_number = ANY($1::text[])
   AND NOT EXISTS (
       SELECT 1 FROM unnest($2::text[], $3::text[]) AS n(policy_number, clause_id)
-      WHERE n.policy_number = l.policy_number AND n.clause_id = l.clause_id
+      WHERE n.policy_number = r.policy_number AND n.clause_id = r.clause_id
   )
-RETURNING l.policy_number
+RETURNING r.policy_number
 """
 
-_UPSERT_LINKS = """
-INSERT INTO policy_clause_link AS l (policy_number, clause_id, position)
-SELECT * FROM unnest($1::text[], $2::text[], $3::integer[])
-ON CONFLICT (policy_number, clause_id) DO UPDATE SET position = excluded.position
-WHERE l.position <> excluded.position
-RETURNING l.policy_number
+_UPSERT_REFS = """
+INSERT INTO policy_clause_ref AS r (policy_number, clause_id, clause_key, position)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[])
+ON CONFLICT (policy_number, clause_id) DO UPDATE
+SET clause_key = excluded.clause_key, position = excluded.position
+WHERE (r.clause_key, r.position) IS DISTINCT FROM (excluded.clause_key, excluded.position)
+RETURNING r.policy_number
 """
 
 _GET = """
 SELECT p.policy_number, p.region, p.holder_name, p.start_date, p.end_date, p.product, p.coverages, p."limit",
        p.currency,
        coalesce(
-           (SELECT json_agg(json_build_object('clause_id', c.clause_id, 'title', c.title, 'text', c.text)
-                            ORDER BY l.position)
-            FROM policy_clause_link l JOIN policy_clause c USING (clause_id)
-            WHERE l.policy_number = p.policy_number),
+           (SELECT json_agg(json_build_object('clause_id', r.clause_id, 'title', w.title, 'text', w.text)
+                            ORDER BY r.position)
+            FROM policy_clause_ref r JOIN clause_wording w USING (clause_key)
+            WHERE r.policy_number = p.policy_number),
            '[]'::json
        ) AS clauses
 FROM policy p
@@ -110,18 +120,24 @@ WHERE p.policy_number = $1 AND p.region = $2
 """
 
 
-# A clause no policy links any more has left the book: drop its row and report it, so the
-# loader can remove it from Milvus (and so from every FAISS shard). Ids without a row are
+# A wording no policy links any more has left the book: drop its row and report it, so the
+# loader can remove it from Milvus (and so from every FAISS shard). Keys without a row are
 # reported too: a load that crashed between this and the Milvus delete is repaired by a re-run.
-_DROP_UNLINKED_CLAUSES = """
+_DROP_UNLINKED_WORDINGS = """
 WITH unlinked AS (
-    SELECT c.clause_id FROM unnest($1::text[]) AS c(clause_id)
-    WHERE NOT EXISTS (SELECT 1 FROM policy_clause_link l WHERE l.clause_id = c.clause_id)
+    SELECT c.clause_key FROM unnest($1::text[]) AS c(clause_key)
+    WHERE NOT EXISTS (SELECT 1 FROM policy_clause_ref r WHERE r.clause_key = c.clause_key)
 ), dropped AS (
-    DELETE FROM policy_clause p USING unlinked u WHERE p.clause_id = u.clause_id
+    DELETE FROM clause_wording w USING unlinked u WHERE w.clause_key = u.clause_key
 )
-SELECT clause_id FROM unlinked
+SELECT clause_key FROM unlinked
 """
+
+
+def wording_key(region: str, title: str, text: str) -> str:
+    """The content key of a clause text in a region: equal texts share it, a changed text gets a new one."""
+    digest = hashlib.sha256("\x1f".join((region, title, text)).encode()).hexdigest()
+    return f"{region}-{digest[:24]}"
 
 
 class PolicyBookError(PermanentError):
@@ -138,7 +154,7 @@ class PolicyFileError(ConfigurationError):
 
 
 class Clause(BaseModel):
-    """A policy clause; its text is what retrieval and the assessment cite."""
+    """A policy clause, numbered as its policy numbers it; its text is what retrieval and reports cite."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -162,6 +178,11 @@ class Policy(BaseModel):
     limit: float = Field(ge=0)
     currency: str = "EUR"
     clauses: list[Clause]
+
+    @property
+    def clause_keys(self) -> dict[str, str]:
+        """Each clause id of this policy → the content key of its text in the policy's region."""
+        return {c.clause_id: wording_key(self.region, c.title, c.text) for c in self.clauses}
 
     @field_validator("region")
     @classmethod
@@ -200,18 +221,13 @@ def read_policies(path: Path) -> list[Policy]:
     return policies
 
 
-def _unique_clauses(policies: Sequence[Policy]) -> list[Clause]:
-    """Each clause once, sorted by id (a stable lock order); two different texts for one id is an error."""
-    clauses: dict[str, Clause] = {}
-    for policy in policies:
-        for clause in policy.clauses:
-            known = clauses.setdefault(clause.clause_id, clause)
-            if known != clause:
-                raise PolicyBookError(
-                    f"clause {clause.clause_id!r} has two different definitions in one load "
-                    f"(seen again on policy {policy.policy_number})"
-                )
-    return [clauses[k] for k in sorted(clauses)]
+def _wordings(policies: Sequence[Policy]) -> dict[str, tuple[str, str, str]]:
+    """Every clause text of `policies` once, by content key: key → (region, title, text)."""
+    return {
+        wording_key(p.region, c.title, c.text): (p.region, c.title, c.text)
+        for p in policies
+        for c in p.clauses
+    }
 
 
 def _policy_of(row: asyncpg.Record) -> Policy:
@@ -255,7 +271,6 @@ class PolicyBook(PostgresStore):
         """
         latest = {p.policy_number: p for p in policies}
         ordered = [latest[k] for k in sorted(latest)]  # one lock order for every writer
-        _unique_clauses(ordered)  # reject conflicting clause texts before anything is written
         changed = 0
         try:
             for start in range(0, len(ordered), _UPSERT_CHUNK):
@@ -265,16 +280,22 @@ class PolicyBook(PostgresStore):
         return changed
 
     async def _upsert_chunk(self, policies: Sequence[Policy]) -> int:
-        clauses = _unique_clauses(policies)
-        links = [(p.policy_number, c.clause_id, pos) for p in policies for pos, c in enumerate(p.clauses)]
+        wordings = _wordings(policies)
+        keys = sorted(wordings)
+        refs = [
+            (p.policy_number, clause_id, key, pos)
+            for p in policies
+            for pos, (clause_id, key) in enumerate(p.clause_keys.items())
+        ]
         numbers = [p.policy_number for p in policies]
         try:
             async with self.pool.acquire() as conn, conn.transaction():
                 await conn.execute(
-                    _UPSERT_CLAUSES,
-                    [c.clause_id for c in clauses],
-                    [c.title for c in clauses],
-                    [c.text for c in clauses],
+                    _UPSERT_WORDINGS,
+                    keys,
+                    [wordings[k][0] for k in keys],
+                    [wordings[k][1] for k in keys],
+                    [wordings[k][2] for k in keys],
                 )
                 changed = {
                     r["policy_number"]
@@ -291,28 +312,28 @@ class PolicyBook(PostgresStore):
                         [p.currency for p in policies],
                     )
                 }
-                link_numbers = [n for n, _, _ in links]
-                link_clauses = [c for _, c, _ in links]
+                ref_numbers = [r[0] for r in refs]
+                ref_ids = [r[1] for r in refs]
                 for query, args in (
-                    (_DROP_STALE_LINKS, (numbers, link_numbers, link_clauses)),
-                    (_UPSERT_LINKS, (link_numbers, link_clauses, [pos for _, _, pos in links])),
+                    (_DROP_STALE_REFS, (numbers, ref_numbers, ref_ids)),
+                    (_UPSERT_REFS, (ref_numbers, ref_ids, [r[2] for r in refs], [r[3] for r in refs])),
                 ):
                     changed.update(r["policy_number"] for r in await conn.fetch(query, *args))
         except (asyncpg.DataError, asyncpg.IntegrityConstraintViolationError) as exc:
             raise PolicyBookError(f"policy book refused {len(policies)} policies: {exc}") from exc
         return len(changed)
 
-    async def drop_unlinked_clauses(self, clause_ids: Sequence[str]) -> list[str]:
-        """Of `clause_ids`, those no policy links any more; their clause rows are deleted.
+    async def drop_unlinked_wordings(self, clause_keys: Sequence[str]) -> list[str]:
+        """Of `clause_keys`, those no policy links any more; their wording rows are deleted.
 
-        Clauses are linked to policies by `upsert`, which also drops the links a re-loaded
-        policy no longer lists; a clause every policy dropped is no longer in the book.
+        Policies link wordings through `upsert`, which also drops the links a re-loaded policy
+        no longer lists; a wording every policy dropped is no longer in the book.
         """
-        if not clause_ids:
+        if not clause_keys:
             return []
-        rows = await self._dep.call(self.pool.fetch, _DROP_UNLINKED_CLAUSES, sorted(set(clause_ids)))
+        rows = await self._dep.call(self.pool.fetch, _DROP_UNLINKED_WORDINGS, sorted(set(clause_keys)))
         self._cache.clear()
-        return sorted(r["clause_id"] for r in rows)
+        return sorted(r["clause_key"] for r in rows)
 
     async def get(self, policy_number: str, region: str) -> Policy | None:
         """The policy with this number in this region, or None: another region's policy is never returned."""

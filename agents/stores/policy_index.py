@@ -284,3 +284,26 @@ def _outermost(matches: list[PolicyMatch]) -> list[PolicyMatch]:
         ),
         key=lambda m: (m.start, m.end, m.policy_number),
     )
+
+
+class MemoryPolicyIndex:
+    """The same lookup over a book held in memory (the evaluations, the bench's limit, tests)."""
+
+    def __init__(self, policies: Sequence[NumberedPolicy]) -> None:
+        self._keys: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for policy in policies:
+            key = match_key(policy.policy_number)
+            if _findable(key, policy.policy_number):
+                self._keys[(policy.region.strip().upper(), key)].append(policy.policy_number)
+
+    async def find(self, text: str, region: str) -> list[PolicyMatch]:
+        """Every span of `text` that is a number of a policy of `region`, in text order."""
+        region = region.strip().upper()
+        matches = [
+            PolicyMatch(
+                number, start, end, text[start:end], strict_key(text[start:end]) == strict_key(number)
+            )
+            for start, end, key in spans(text, min_chars=_MIN_CHARS, max_chars=_MAX_CHARS)
+            for number in sorted(self._keys.get((region, key), ()))
+        ]
+        return _outermost(matches)

@@ -20,12 +20,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from agents.events import PolicyUpdated
 from agents.retrieval import MiniLMEmbedder
 from agents.stores.clause_store import ClauseRecord, ClauseStore
 from agents.stores.clause_version import ClauseVersion
-from agents.stores.policy_book import Clause, Policy, PolicyBook, read_policies
+from agents.stores.policy_book import Clause, Policy, PolicyBook, read_policies, wording_key
+from agents.stores.policy_index import PolicyIndex
 from streams import Producer, Settings, get_codec, load_topology, publish_events
 
 LOADER = Producer("policy-loader", "1")
@@ -48,72 +50,74 @@ class LoadResult:
     deleted_clauses: tuple[str, ...] = ()
 
 
-def _same(old: ClauseRecord, new: ClauseRecord) -> bool:
-    return (old.region, old.product, old.title, old.text) == (new.region, new.product, new.title, new.text)
-
-
 async def load_policy_book(
     settings: Settings, path: Path, *, on_progress: Callable[[str], None] = lambda _: None
 ) -> LoadResult:
-    """Upsert policies and clauses (idempotent), then publish one `PolicyUpdated` per region.
+    """Upsert policies and their clause wordings (idempotent), then publish one `PolicyUpdated` per region.
 
-    Every region of the book gets an event even when none of its clauses changed: a
+    Every region of the book gets an event even when none of its wordings changed: a
     load that crashed after the upsert but before publishing is repaired by running it
     again, which a "publish only what differs" rule would silently skip.
     """
     policies = read_policies(path)
     on_progress(f"read {len(policies)} policies")
-    clauses = {clause.clause_id: (policy, clause) for policy in policies for clause in policy.clauses}
-    embedder = MiniLMEmbedder()
-    texts = [clause_passage(clause) for _, clause in clauses.values()]
-    vectors = await asyncio.to_thread(embedder.embed, texts)
-    on_progress(f"embedded {len(texts)} clauses")
-    records = [
-        ClauseRecord(
-            clause_id=clause.clause_id,
-            region=policy.region,
-            product=policy.product,
-            title=clause.title,
-            text=clause.text,
-            vector=vector,
-        )
-        for (policy, clause), vector in zip(clauses.values(), vectors, strict=True)
-    ]
+    wordings: dict[str, tuple[Policy, Clause]] = {}
+    for policy in policies:
+        for clause in policy.clauses:
+            wordings.setdefault(wording_key(policy.region, clause.title, clause.text), (policy, clause))
     regions = sorted({policy.region for policy in policies})
     book = PolicyBook(settings.postgres_dsn)
     store = ClauseStore(settings.milvus_uri)
     await book.open()
     try:
         await book.upsert(policies)
-        on_progress("policies stored in PostgreSQL")
+        async with PolicyIndex(settings.postgres_dsn) as index:
+            await index.upsert(policies)
+        on_progress("policies stored and their numbers indexed in PostgreSQL")
         await store.prepare()
-        stored = {r.clause_id: r for r in await store.load(regions)}
-        changed = [r for r in records if r.clause_id not in stored or not _same(stored[r.clause_id], r)]
-        await store.upsert(records)
-        deleted = await _delete_dropped(book, store, [cid for cid in stored if cid not in clauses])
+        stored = {r.clause_key for r in await store.load(regions)}
+        # Content-addressed: a stored key already holds exactly this text and its vector.
+        new = [key for key in wordings if key not in stored]
+        passages = [clause_passage(wordings[k][1]) for k in new]
+        vectors: Any = await asyncio.to_thread(MiniLMEmbedder().embed, passages) if passages else []
+        on_progress(f"embedded {len(new)} new clause wordings ({len(wordings)} distinct in the file)")
+        await store.upsert(
+            [
+                ClauseRecord(
+                    clause_key=key,
+                    region=wordings[key][0].region,
+                    title=wordings[key][1].title,
+                    text=wordings[key][1].text,
+                    vector=vector,
+                )
+                for key, vector in zip(new, vectors, strict=True)
+            ]
+        )
+        deleted = await _delete_dropped(book, store, [key for key in stored if key not in wordings])
     finally:
         await store.close()
         await book.close()
     if deleted:
-        on_progress(f"deleted {len(deleted)} clause(s) no policy lists any more: {', '.join(deleted)}")
-    on_progress(f"clause embeddings upserted into Milvus ({len(changed)} new or changed)")
+        on_progress(f"deleted {len(deleted)} clause wording(s) no policy lists any more")
+    on_progress(f"clause embeddings upserted into Milvus ({len(new)} new)")
     version = ClauseVersion(settings.redis_url)
     try:
         new_version = await version.bump()
     finally:
         await version.close()
+    changed = [(wordings[key][0].region, key) for key in new]
     await asyncio.to_thread(_publish, settings, new_version, regions, policies, changed)
     on_progress(f"published policy update version {new_version} for {', '.join(regions)}")
-    return LoadResult(len(policies), len(records), new_version, len(changed), tuple(regions), tuple(deleted))
+    return LoadResult(len(policies), len(wordings), new_version, len(new), tuple(regions), tuple(deleted))
 
 
 async def _delete_dropped(book: PolicyBook, store: ClauseStore, candidates: list[str]) -> list[str]:
     """Delete from Milvus the candidates (stored, not in this file) that no policy links any more.
 
-    The policy book decides: a policy not in this file may still list a candidate. Runs
+    The policy book decides: a policy not in this file may still link a candidate. Runs
     before the load's event is published, so the workers' reload no longer sees them.
     """
-    unlinked = await book.drop_unlinked_clauses(candidates)
+    unlinked = await book.drop_unlinked_wordings(candidates)
     if unlinked:
         await store.delete(unlinked)
     return unlinked
@@ -124,14 +128,14 @@ def _publish(
     version: int,
     regions: list[str],
     policies: list[Policy],
-    changed: list[ClauseRecord],
+    changed: list[tuple[str, str]],
 ) -> None:
     """One `PolicyUpdated` per region, keyed by region so each region's updates stay in order."""
     topology = load_topology(settings.topology_file)
     topic = topology.topic_for_schema(PolicyUpdated.avro_schema)
     changed_by_region: dict[str, list[str]] = defaultdict(list)
-    for record in changed:
-        changed_by_region[record.region].append(record.clause_id)
+    for region, key in changed:
+        changed_by_region[region].append(key)
     numbers_by_region: dict[str, list[str]] = defaultdict(list)
     for policy in policies:
         numbers_by_region[policy.region].append(policy.policy_number)

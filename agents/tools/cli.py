@@ -172,8 +172,24 @@ def sample(
     multi_document_share: Annotated[
         float, typer.Option(help="Share filed with a repair estimate (and a police report for thefts).")
     ] = 0.0,
+    holdout: Annotated[
+        bool,
+        typer.Option(
+            "--holdout",
+            help="Write the independent hold-out corpus instead (agents/tools/holdout; the shares of "
+            "short policy numbers, hard cases and attachments do not apply: it draws its own).",
+        ),
+    ] = False,
 ) -> None:
-    """Generate a synthetic policy book, claim documents (digital, scanned, photos) and their ground truth."""
+    """Generate a labelled corpus: policy book, claim documents (digital, scanned, photos) and their truth."""
+    if holdout:
+        from agents.tools import holdout as holdout_corpus
+
+        made = holdout_corpus.generate(
+            out, claims=claims, seed=seed, scanned_share=scanned_share, photo_share=photo_share
+        )
+        console.print(f"policies: {made.policies_file}\ntruth:    {made.truth_file} ({made.claims} claims)")
+        return
     from agents.tools import samples
 
     corpus = samples.generate(
@@ -188,7 +204,7 @@ def sample(
     )
     console.print(
         f"policies: {corpus.policies_file}\nclaims:   {corpus.claims_dir} ({len(corpus.claim_files)})\n"
-        f"truth:    {corpus.ground_truth_file}"
+        f"truth:    {corpus.ground_truth_file.parent / 'truth.jsonl'} (and {corpus.ground_truth_file.name})"
     )
 
 
@@ -236,15 +252,40 @@ def demo(
 @eval_app.command("extraction")
 def eval_extraction(
     claims: Annotated[int, typer.Option(help="Labelled claims to generate and assess.")] = 500,
-    seed: Annotated[int, typer.Option()] = 2026,
-    scanned_share: Annotated[float, typer.Option(help="Scanned PDFs (OCR ~1.4 s a page).")] = 0.08,
-    photo_share: Annotated[float, typer.Option(help="Photos (OCR ~2.3 s each).")] = 0.05,
-    hard_share: Annotated[float, typer.Option(help="Hard cases (see agents/tools/samples/hard.py).")] = 0.3,
+    holdout: Annotated[
+        bool,
+        typer.Option(
+            "--holdout",
+            help="Measure on the independent hold-out corpus (agents/tools/holdout, never tuned on): "
+            "a new seed every run unless --seed is given.",
+        ),
+    ] = False,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            file_okay=False,
+            help="Measure on this labelled folder (policies.jsonl, truth.jsonl, documents; "
+            "docs/evaluation/corpus-format.md) instead of generating one.",
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Corpus seed (tuning default 2026; hold-out default: a new one).")
+    ] = None,
+    scanned_share: Annotated[
+        float | None, typer.Option(help="Scanned PDFs (OCR ~1.4 s a page); default 0.08, hold-out 0.2.")
+    ] = None,
+    photo_share: Annotated[
+        float | None, typer.Option(help="Photos (OCR ~2.3 s each); default 0.05, hold-out 0.1.")
+    ] = None,
+    hard_share: Annotated[
+        float, typer.Option(help="Tuning corpus: hard cases (see agents/tools/samples/hard.py).")
+    ] = 0.3,
     multi_document_share: Annotated[
-        float, typer.Option(help="Claims with a repair estimate (and police report) attached.")
+        float, typer.Option(help="Tuning corpus: claims with a repair estimate (and police report).")
     ] = 0.08,
     in_process: Annotated[
-        bool, typer.Option("--in-process", help="Run the stage functions without Kafka (quick iteration).")
+        bool, typer.Option("--in-process", help="Run the agents' stage functions without Kafka.")
     ] = False,
     out: Annotated[Path, typer.Option(help="Folder for result.json, calibration.png and the corpus.")] = Path(
         "results/eval"
@@ -259,17 +300,21 @@ def eval_extraction(
     Without --in-process it starts a fresh embedded stack with every agent (in --state-dir),
     submits every claim and scores the stored reports, then stops the stack.
     """
-    from agents.tools.evals.extraction import EvalConfig, run_extraction_eval
+    from agents.tools.evals.extraction import EvalConfig, new_holdout_seed, run_extraction_eval
 
+    source = "folder" if corpus else "holdout" if holdout else "tuning"
+    default_seed = new_holdout_seed() if source == "holdout" else 2026
     config = EvalConfig(
         claims=claims,
-        seed=seed,
-        scanned_share=scanned_share,
-        photo_share=photo_share,
+        seed=default_seed if seed is None else seed,
+        scanned_share=scanned_share if scanned_share is not None else (0.2 if holdout else 0.08),
+        photo_share=photo_share if photo_share is not None else (0.1 if holdout else 0.05),
         hard_share=hard_share,
         multi_document_share=multi_document_share,
         mode="in-process" if in_process else "pipeline",
         timeout_s=timeout,
+        source=source,
+        corpus=str(corpus) if corpus else None,
     )
     run_extraction_eval(config, out, console, state_dir=state_dir)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from agents.assessment import AssessmentSettings, ClaimFacts, RuleSettings, evaluate, overall_confidence
 from agents.events import ClaimFields, ClaimValidated, FieldsExtracted, RuleOutcome
@@ -16,6 +15,25 @@ from agents.stores import Policy, PolicyBook, PolicyLookup, ReportStore, resolve
 from streams import StreamAgent
 
 DuplicateFinder = Callable[[ClaimFields], Awaitable[tuple[str, ...]]]
+# A bare "$" on a claim is the policy's dollar when the policy pays in one (USD, SGD, AUD, NZD, HKD):
+# claimants write the currency they are insured in.
+DOLLAR_OF_THE_POLICY = 0.93
+
+
+def settle_currency(fields: ClaimFields, policy: Policy | None) -> ClaimFields:
+    """A currency the documents left open (a bare "$") taken from the policy when it is a candidate."""
+    currency = fields.currency
+    if policy is None or currency.value or policy.currency not in currency.candidates:
+        return fields
+    settled = currency.model_copy(
+        update={
+            "value": policy.currency,
+            "confidence": min(fields.claimed_amount.confidence, DOLLAR_OF_THE_POLICY),
+            "evidence": f"{currency.evidence} (a bare $ under a {policy.currency} policy)".strip(),
+            "candidates": [],
+        }
+    )
+    return fields.model_copy(update={"currency": settled})
 
 
 async def _no_duplicates(_: ClaimFields) -> tuple[str, ...]:
@@ -37,7 +55,6 @@ async def assess(
     region: str,
     book: PolicyLookup,
     *,
-    processed_at: datetime | None,
     rule_settings: RuleSettings,
     duplicates: DuplicateFinder = _no_duplicates,
 ) -> Assessment:
@@ -47,18 +64,16 @@ async def assess(
         fields: The extracted fields.
         region: The claim's region; only its book is searched.
         book: The policy book (or anything with its `get`).
-        processed_at: Stands in for the report date when the claim has none.
         rule_settings: The rules' thresholds.
         duplicates: Other claims with the same policy, date and damage type (asked only once the
             policy is known).
     """
     policy, number = await resolve_policy(book, fields.policy_number, region)
-    fields = fields.model_copy(update={"policy_number": number})
+    fields = settle_currency(fields.model_copy(update={"policy_number": number}), policy)
     facts = ClaimFacts(
         fields,
         region,
         policy,
-        processed_at=processed_at,
         duplicates=await duplicates(fields) if policy else (),
         settings=rule_settings,
     )
@@ -75,7 +90,7 @@ class Validator(StreamAgent[FieldsExtracted]):
         dependency = self.ctx.dependency("postgres")
         self.policies = PolicyBook(self.ctx.settings.postgres_dsn, dependency)
         self.reports = ReportStore(self.ctx.settings.postgres_dsn, dependency)
-        self.rule_settings = AssessmentSettings.current().rule_settings()
+        self.rule_settings = self.ctx.section(AssessmentSettings).rule_settings()
         await self.policies.open()
         await self.reports.open()
 
@@ -108,9 +123,6 @@ class Validator(StreamAgent[FieldsExtracted]):
             event.fields,
             event.region,
             self.policies,
-            # The ingest time is not carried down the chain; the extractor's event time is the
-            # closest later bound (see ClaimFacts.processed_at).
-            processed_at=event.event_time,
             rule_settings=self.rule_settings,
             duplicates=self._duplicates_of(event),
         )

@@ -123,3 +123,29 @@ def test_every_event_model_matches_its_schema_fields():
     assert {m.avro_schema for m in models} == set(codecs)
     for model in models:
         assert set(model.model_fields) == codecs[model.avro_schema].field_names, model.__name__
+
+
+def test_a_record_written_with_an_earlier_schema_version_still_decodes_with_defaults():
+    """A producer written against claim_ingested version 1 (no received_at) keeps working."""
+    import io
+    import json
+
+    import fastavro
+
+    old = fastavro.parse_schema(json.loads((SCHEMAS / "history" / "claim_ingested.1.avsc").read_text()))
+    record = {k: v for k, v in ingested().to_record().items() if k != "received_at"}
+    buffer = io.BytesIO()
+    fastavro.schemaless_writer(buffer, old, record)
+    decoded = get_codec(SCHEMAS, "claim_ingested").decode(buffer.getvalue())
+    assert decoded["received_at"] is None and decoded["claim_id"] == "CLM-1"
+    event = ClaimIngested.model_validate(decoded)
+    assert event.received == event.event_time  # no received time: the submission's own time stands in
+
+
+def test_every_earlier_schema_version_is_valid_avro_and_older_than_its_current_schema():
+    history = sorted((SCHEMAS / "history").glob("*.avsc"))
+    assert history
+    codecs = load_codecs(SCHEMAS)
+    for path in history:
+        name = path.name.split(".")[0]
+        assert name in codecs and codecs[name].earlier, path.name

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from agents.events import ClaimIngested
-from agents.tools.bench.runner import run_bench
 from agents.tools.bench.metrics import (
     Hop,
     LogEvent,
@@ -25,7 +24,7 @@ from agents.tools.bench.metrics import (
 )
 from agents.tools.bench.observe import Envelope
 from agents.tools.bench.output import PLOTS
-from agents.tools.bench.runner import BenchError, _fresh_state_dir, write_topology_variant
+from agents.tools.bench.runner import BenchError, _fresh_state_dir, run_bench, write_topology_variant
 from streams import agent_processes
 from streams.codec import get_codec
 from streams.events import Producer

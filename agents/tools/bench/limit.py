@@ -15,7 +15,6 @@ import multiprocessing as mp
 import os
 import queue
 import time
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,23 +69,25 @@ def _set_threads(threads: int) -> None:
     faiss.omp_set_num_threads(threads)
 
 
-def _build_index(embedder: Any, policies_file: Path) -> tuple[Any, Any]:
-    """The FAISS index and policy book a worker needs, built exactly as `policies load` builds them."""
+def _build_index(embedder: Any, policies_file: Path) -> tuple[Any, Any, Any]:
+    """The FAISS index, policy book and number index a worker needs, as `policies load` builds them."""
     from agents.retrieval import ClauseIndex
-    from agents.stores import ClauseRecord, MemoryPolicyBook, read_policies
+    from agents.stores import ClauseRecord, MemoryPolicyBook, MemoryPolicyIndex, read_policies
     from agents.stores.policy_loader import clause_passage
 
     policies = read_policies(policies_file)
-    clauses = {c.clause_id: (p, c) for p in policies for c in p.clauses}
-    vectors = embedder.embed([clause_passage(c) for _, c in clauses.values()])
+    wordings = {
+        key: (p, c) for p in policies for c, key in zip(p.clauses, p.clause_keys.values(), strict=True)
+    }
+    vectors = embedder.embed([clause_passage(c) for _, c in wordings.values()])
     index = ClauseIndex()
     index.rebuild(
         [
-            ClauseRecord(c.clause_id, p.region, p.product, c.title, c.text, vector=v)
-            for (p, c), v in zip(clauses.values(), vectors, strict=True)
+            ClauseRecord(key, p.region, c.title, c.text, vector=v)
+            for (key, (p, c)), v in zip(wordings.items(), vectors, strict=True)
         ]
     )
-    return index, MemoryPolicyBook(policies)
+    return index, MemoryPolicyBook(policies), MemoryPolicyIndex(policies)
 
 
 @dataclass
@@ -96,6 +97,7 @@ class _Stages:
     embedder: Any
     index: Any
     book: Any  # agents.stores.MemoryPolicyBook
+    policy_index: Any  # agents.stores.MemoryPolicyIndex
     ocr: Any  # agents.documents.OcrEngine, or None when every document has a text layer
     top_k: int
 
@@ -115,46 +117,41 @@ def _load_stages(policies_file: Path, *, threads: int, top_k: int, needs_ocr: bo
     ocr = OcrEngine(threads) if needs_ocr else None
     if ocr is not None:
         ocr.warm()
-    index, book = _build_index(embedder, policies_file)
-    return _Stages(embedder, index, book, ocr, top_k)
+    index, book, policy_index = _build_index(embedder, policies_file)
+    return _Stages(embedder, index, book, policy_index, ocr, top_k)
 
 
-def _read_claim(paths: Sequence[str], region: str, ocr: Any) -> Any:
-    """Every document of a claim, read exactly as the retriever reads it."""
-    from agents.documents import DocumentSettings, read_claim_text
+def _read_claim(paths: Sequence[str], ocr: Any) -> Any:
+    """Every document of a claim, read exactly as the retriever reads it (before redaction)."""
+    from agents.documents import DocumentSettings, read_claim
 
-    documents = [(Path(path).read_bytes(), Path(path).name) for path in paths]
-    return read_claim_text(documents, region, DocumentSettings.current(), ocr)
+    return read_claim([(Path(p).read_bytes(), Path(p).name) for p in paths], DocumentSettings.current(), ocr)
 
 
-async def _retrieval_queries(
-    texts: Sequence[str], regions: Sequence[str], book: Any
-) -> list[tuple[str, Any]]:
-    """Each claim's query and product, as the retriever builds them (one field reading serves both)."""
-    from agents.extraction import extract_fields
-    from agents.retrieval import claim_product, focused_query
+async def _find_policies(raws: Sequence[Any], regions: Sequence[str], stages: _Stages) -> list[Any]:
+    """The retriever's policy stage for every claim (the book's index, then the book)."""
+    from agents.retriever import find_policy
 
-    found = [extract_fields(text, region) for text, region in zip(texts, regions, strict=True)]
     return [
-        (focused_query(text, region, f), await claim_product(text, region, book, f))
-        for text, region, f in zip(texts, regions, found, strict=True)
+        await find_policy(raw, region, stages.policy_index, stages.book)
+        for raw, region in zip(raws, regions, strict=True)
     ]
 
 
 async def _assess_all(fields: Sequence[Any], regions: Sequence[str], book: Any) -> None:
-    """The validator's stage for every claim: policy resolution, rules, confidence."""
+    """The validator's stage for every claim: the policy, the rules, the confidence."""
     from agents.assessment import AssessmentSettings
     from agents.validator import assess
 
     rule_settings = AssessmentSettings.current().rule_settings()
     for f, region in zip(fields, regions, strict=True):
-        await assess(f, region, book, processed_at=None, rule_settings=rule_settings)
+        await assess(f, region, book, rule_settings=rule_settings)
 
 
 def _run_batch(batch: Sequence[tuple[list[str], str]], stages: _Stages, t: _Timings) -> None:
-    import numpy as np
-
+    from agents.extraction import extract_fields
     from agents.extractor import read_fields
+    from agents.retrieval import focused_query
 
     mark = time.perf_counter()
 
@@ -164,24 +161,32 @@ def _run_batch(batch: Sequence[tuple[list[str], str]], stages: _Stages, t: _Timi
         t.stage_s[stage] += now - mark
         mark = now
 
-    embedder, index, book, top_k = stages.embedder, stages.index, stages.book, stages.top_k
     regions = [region for _, region in batch]
-    # The same work as the retriever: read (OCR where there is no text layer), redact, embed.
-    read = [_read_claim(paths, region, stages.ocr) for paths, region in batch]
-    texts = [r.text for r in read]
+    # The same work as the retriever: read (OCR where there is no text layer), find the policy,
+    # redact (keeping the book's numbers), build the query and embed it.
+    raws = [_read_claim(paths, stages.ocr) for paths, _ in batch]
+    found = asyncio.run(_find_policies(raws, regions, stages))
+    read = [
+        raw.redacted(region, keep=[(m.start, m.end) for m in matches])
+        for raw, region, (_, _, matches) in zip(raws, regions, found, strict=True)
+    ]
     lap("read")
-    queries = asyncio.run(_retrieval_queries(texts, regions, book))
-    vectors = embedder.embed([query for query, _ in queries])
+    queries = [
+        focused_query(r.text, region, extract_fields(r.text, region))
+        for r, region in zip(read, regions, strict=True)
+    ]
+    vectors = stages.embedder.embed(queries)
     lap("embed")
-    by_region: dict[tuple[str, Any], list[int]] = defaultdict(list)
-    for i, (region, (_, product)) in enumerate(zip(regions, queries, strict=True)):
-        by_region[(region, product)].append(i)
-    for (region, product), rows in by_region.items():
-        index.search(region, np.ascontiguousarray(vectors[rows]), top_k, product=product)
+    for region, vector, (policy, _, _) in zip(regions, vectors, found, strict=True):
+        keys = list(policy.clause_keys.values()) if policy is not None else []
+        stages.index.search_within(region, vector, keys, stages.top_k)
     lap("search")
-    fields = [read_fields(r.text, region, r.min_confidence) for r, region in zip(read, regions, strict=True)]
+    fields = [
+        read_fields(r.text, region, r.min_confidence, lines=r.lines, policy_number=number)
+        for r, region, (_, number, _) in zip(read, regions, found, strict=True)
+    ]
     lap("extract")
-    asyncio.run(_assess_all(fields, regions, book))
+    asyncio.run(_assess_all(fields, regions, stages.book))
     lap("validate")
     t.claims += len(batch)
 

@@ -33,11 +33,10 @@ from agents.retrieval import (
     Embedder,
     IndexSpec,
     MiniLMEmbedder,
-    claim_product,
     focused_query,
     head_query,
 )
-from agents.stores import ClauseRecord, MemoryPolicyBook, read_policies
+from agents.stores import ClauseRecord, MemoryPolicyBook, Policy, read_policies, resolve_policy
 from agents.stores.policy_loader import clause_passage
 from agents.tools import samples
 
@@ -62,16 +61,21 @@ STRATEGIES: dict[str, QueryBuilder] = {
     "description": description_query,
     "focused": focused_query,
 }
-# Strategies also scored with the product filter the retriever adds (reported as "<name>+product").
-PRODUCT_FILTERED = ("focused",)
+# Strategies also scored as the pipeline searches: within the resolved policy's own clauses
+# (reported as "<name>+policy"); the others rank the whole region, as a baseline.
+POLICY_SCOPED = ("focused",)
 
 
-def claim_products(texts: Sequence[str], regions: Sequence[str], policies_file: Path) -> list[str | None]:
-    """Each claim's product as the retriever finds it: its policy number looked up in the book."""
-    book = MemoryPolicyBook(read_policies(policies_file))
+def claim_policies(
+    texts: Sequence[str], regions: Sequence[str], book: MemoryPolicyBook
+) -> list[Policy | None]:
+    """Each claim's policy as the retriever resolves it: the number read from the text, in the book."""
 
-    async def lookup() -> list[str | None]:
-        return [await claim_product(t, r, book) for t, r in zip(texts, regions, strict=True)]
+    async def lookup() -> list[Policy | None]:
+        return [
+            (await resolve_policy(book, extract_fields(t, r).policy_number, r))[0]
+            for t, r in zip(texts, regions, strict=True)
+        ]
 
     return asyncio.run(lookup())
 
@@ -113,7 +117,7 @@ class Evaluation:
     claims: int
     index: str
     seconds_reading: float
-    products_found: int = 0
+    policies_found: int = 0
     scores: dict[str, dict[str, KindScore]] = field(default_factory=dict)
     misses: list[Miss] = field(default_factory=list)
 
@@ -123,7 +127,7 @@ class Evaluation:
             "claims": self.claims,
             "index": self.index,
             "seconds_reading": round(self.seconds_reading, 1),
-            "products_found": self.products_found,
+            "policies_found": self.policies_found,
             "scores": {
                 strategy: {
                     kind: {**asdict(s), "recall_at_1": s.recall_at_1, "recall_at_5": s.recall_at_5}
@@ -135,19 +139,19 @@ class Evaluation:
         }
 
 
-def build_index(policies_file: Path, embedder: Embedder, spec: IndexSpec | None = None) -> ClauseIndex:
-    """A clause index of the policy book, with the passages the loader stores in Milvus."""
-    clauses = {
-        clause.clause_id: (policy, clause)
-        for policy in read_policies(policies_file)
-        for clause in policy.clauses
+def build_index(policies: Sequence[Policy], embedder: Embedder, spec: IndexSpec | None = None) -> ClauseIndex:
+    """An index of the book's distinct wordings, with the passages the loader stores in Milvus."""
+    wordings = {
+        key: (policy, clause)
+        for policy in policies
+        for clause, key in zip(policy.clauses, policy.clause_keys.values(), strict=True)
     }
-    vectors = embedder.embed([clause_passage(clause) for _, clause in clauses.values()])
+    vectors = embedder.embed([clause_passage(clause) for _, clause in wordings.values()])
     index = ClauseIndex(embedder.dimension, spec=spec, use_gpu=False)
     index.rebuild(
         [
-            ClauseRecord(c.clause_id, p.region, p.product, c.title, c.text, vector=v)
-            for (p, c), v in zip(clauses.values(), vectors, strict=True)
+            ClauseRecord(key, p.region, c.title, c.text, vector=v)
+            for (key, (p, c)), v in zip(wordings.items(), vectors, strict=True)
         ]
     )
     return index
@@ -177,7 +181,9 @@ def evaluate(
     """Score every strategy on every claim of `corpus`."""
     strategies = strategies or STRATEGIES
     truth = [json.loads(line) for line in corpus.ground_truth_file.read_text().splitlines()]
-    index = build_index(corpus.policies_file, embedder, spec)
+    policies = read_policies(corpus.policies_file)
+    by_number = {p.policy_number: p for p in policies}
+    index = build_index(policies, embedder, spec)
     started = time.perf_counter()
     texts = []
     for n, row in enumerate(truth, 1):
@@ -186,18 +192,22 @@ def evaluate(
     evaluation = Evaluation(
         claims=len(truth), index=index.spec.kind, seconds_reading=time.perf_counter() - started
     )
-    products = claim_products(texts, [row["region"] for row in truth], corpus.policies_file)
-    evaluation.products_found = sum(p is not None for p in products)
+    found = claim_policies(texts, [row["region"] for row in truth], MemoryPolicyBook(policies))
+    evaluation.policies_found = sum(p is not None for p in found)
     for name, build_query in strategies.items():
         queries = [build_query(text, row["region"]) for text, row in zip(texts, truth, strict=True)]
         vectors = embedder.embed(queries)
-        for filtered in (False, True) if name in PRODUCT_FILTERED else (False,):
-            label = f"{name}+product" if filtered else name
+        for scoped in (False, True) if name in POLICY_SCOPED else (False,):
+            label = f"{name}+policy" if scoped else name
             kinds: dict[str, KindScore] = {}
-            for row, vector, product in zip(truth, vectors, products, strict=True):
-                [hits] = index.search(row["region"], vector, TOP_K, product=product if filtered else None)
-                ranked = [hit.clause_id for hit in hits]
-                governing = row["governing_clause_id"]
+            for row, vector, policy in zip(truth, vectors, found, strict=True):
+                if scoped:
+                    keys = list(policy.clause_keys.values()) if policy else []
+                    hits = index.search_within(row["region"], vector, keys, TOP_K)
+                else:
+                    [hits] = index.search(row["region"], vector, TOP_K)
+                ranked = [hit.clause_key for hit in hits]
+                governing = by_number[row["policy_number"]].clause_keys[row["governing_clause_id"]]
                 for kind in (row["kind"], "all"):
                     score = kinds.setdefault(kind, KindScore())
                     score.documents += 1
@@ -213,8 +223,8 @@ def print_table(evaluation: Evaluation, console: Console) -> None:
     """One row per strategy and document kind."""
     table = Table(
         title=f"Governing-clause retrieval ({evaluation.claims} claims, {evaluation.index} index)",
-        caption=f"+product: searched within the policy's product, found for "
-        f"{evaluation.products_found}/{evaluation.claims} claims (others unfiltered)",
+        caption=f"+policy: ranked within the resolved policy's own clauses (what the pipeline does); "
+        f"policy resolved for {evaluation.policies_found}/{evaluation.claims} claims",
     )
     for column in ("query", "kind", "claims", "recall@1", "recall@5"):
         table.add_column(column, justify="left" if column in ("query", "kind") else "right")

@@ -22,13 +22,17 @@ from agents.tools.samples.model import (
     make_policy_book,
     policy_record,
 )
-from agents.tools.samples.truth import Document, holder_pii, truth_record, write_jsonl
+from agents.tools.samples.truth import Document, holder_pii, labelled_record, truth_record, write_jsonl
 from agents.tools.samples.vocabulary import POLICE_PERILS, REGIONS
 
 
 @dataclass(frozen=True)
 class SampleCorpus:
     """Where `generate` wrote the policy book, the claim documents and the ground truth.
+
+    `ground_truth.jsonl` has every detail the generator knows (layouts, hard cases, personal
+    values with their spans); `truth.jsonl` beside it is the same corpus in the documented
+    format every evaluation reads (`docs/evaluation/corpus-format.md`).
 
     `claim_files` holds each claim's first (or only) document, in ground-truth order;
     `claim_documents` every document of each claim, to submit under one claim id.
@@ -130,6 +134,13 @@ def generate(
         claim_documents.append(files)
     ground_truth_file = out_dir / "ground_truth.jsonl"
     write_jsonl(ground_truth_file, records)
+    write_jsonl(
+        out_dir / "truth.jsonl",
+        [
+            labelled_record(record, f"SMP-{seed}-{index + 1:05d}", [f"claims/{p.name}" for p in files])
+            for index, (record, files) in enumerate(zip(records, claim_documents, strict=True))
+        ],
+    )
     return SampleCorpus(
         policies_file, claims_dir, ground_truth_file, [files[0] for files in claim_documents], claim_documents
     )

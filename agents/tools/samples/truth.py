@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -101,3 +102,39 @@ def truth_record(claim: Claim, layout: str, documents: list[Document]) -> dict[s
 def write_jsonl(path: Path, records: list[dict[str, Any]]) -> None:
     lines = (json.dumps(record, ensure_ascii=False, sort_keys=False) for record in records)
     path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+
+
+def labelled_record(record: dict[str, Any], claim_id: str, documents: list[str]) -> dict[str, Any]:
+    """One line of `truth.jsonl` in the documented corpus format, from a `ground_truth.jsonl` line.
+
+    Every sample document prints the date it was reported; the insurer's intake is taken to be
+    the next morning (09:30 UTC), so `received_at` is realistic but never the report date.
+    """
+    reported = date.fromisoformat(record["reported_on"])
+    received = datetime.combine(reported + timedelta(days=1), time(9, 30), tzinfo=UTC)
+    return {
+        "claim_id": claim_id,
+        "region": record["region"],
+        "documents": documents,
+        "received_at": received.isoformat(),
+        "policy_number": record["policy_number"],
+        "policy_in_book": True,
+        "incident_date": record["incident_date"],
+        "report_date": record["reported_on"],
+        "report_date_source": "document",
+        "damage_type": record["damage_type"],
+        "claimed_amount": record["claimed_amount"],
+        "currency": record["currency"],
+        "expected_failed_rules": record["expected_failed_rules"],
+        "valid": record["should_pass"],
+        "damage_description": record["damage_description"],
+        "pii": [{"kind": p["kind"], "value": p["value"]} for d in record["documents"] for p in d["pii"]],
+        "tags": {
+            "kind": record["kind"],
+            "layout": record["layout"],
+            "date_format": record["date_format"],
+            "hard": record["hard"],
+            "clean": record["clean"],
+            "documents": len(record["documents"]),
+        },
+    }

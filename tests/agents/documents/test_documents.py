@@ -19,7 +19,6 @@ from agents.documents import (
     CorruptDocument,
     CorruptImage,
     DocumentError,
-    DocumentText,
     DocumentTooLarge,
     EmptyDocument,
     EncryptedDocument,
@@ -88,7 +87,12 @@ def test_reads_a_generated_claim(tmp_path: Path) -> None:
 
 def test_pages_are_kept_apart(pdf_factory: PdfFactory) -> None:
     document = read_document(pdf_factory("first page of text", "second page of text"))
-    assert document == DocumentText.from_text_layer(["first page of text", "second page of text"])
+    assert [(p.method, p.confidence) for p in document.page_texts] == [("text", 1.0), ("text", 1.0)]
+    first, second = (page.segments for page in document.page_texts)
+    assert [s.text for s in first] == ["first page of text"]
+    assert [s.text for s in second] == ["second page of text"]
+    assert (first[0].start, first[0].end) == (0, len("first page of text"))
+    assert 0 < first[0].x0 < first[0].x1 < 1 and 0 < first[0].y0 < first[0].y1 < 1
     assert document.pages == ["first page of text", "second page of text"]
     assert document.text == "first page of text\n\f\nsecond page of text"
     assert (document.min_confidence, document.ocr_pages) == (1.0, 0)
@@ -97,9 +101,9 @@ def test_pages_are_kept_apart(pdf_factory: PdfFactory) -> None:
 def test_page_without_text_layer_goes_to_ocr(pdf_factory: PdfFactory) -> None:
     ocr = StubOcr(["Policy number: POL-EU-2024-000001", "Date of loss: 01.02.2024"])
     document = read_document(pdf_factory("a page with a real text layer", None), ocr=ocr)
-    assert document.page_texts == [
-        PageText("a page with a real text layer", "text", 1.0),
-        PageText("Policy number: POL-EU-2024-000001\nDate of loss: 01.02.2024", "ocr", 0.8),
+    assert [(p.text, p.method, p.confidence) for p in document.page_texts] == [
+        ("a page with a real text layer", "text", 1.0),
+        ("Policy number: POL-EU-2024-000001\nDate of loss: 01.02.2024", "ocr", 0.8),
     ]
     assert (document.min_confidence, document.ocr_pages) == (0.8, 1)
     assert len(ocr.shapes) == 1 and max(ocr.shapes[0]) <= 2000

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import uuid4
 
 import pytest
 import redis.asyncio as aioredis
 
+from agents.assessment import AssessmentSettings
 from agents.events import ClaimValidated, ClausesRetrieved, FieldsExtracted, RetrievedClause
 from agents.extractor import RULES_EXTRACTOR_VERSION, Extractor
 from agents.extractor.llm import LlmAnswer
 from agents.extractor.prompt_cache import KEY_PREFIX
+from agents.extractor.settings import LlmSettings
 from agents.reporter.handler import build_report
 from agents.tools.cli import describe_extractor
 from streams.agent import AgentContext
@@ -65,7 +68,19 @@ def claim() -> ClausesRetrieved:
     )
 
 
-def settings_for(server: LlamaServer, redis: str, **overrides: Any) -> Settings:
+@dataclass(frozen=True)
+class Setup:
+    """The platform's settings and the sections the extractor reads, as one test's configuration."""
+
+    platform: Settings
+    llm: LlmSettings
+    assessment: AssessmentSettings
+
+    def without_llm(self) -> Setup:
+        return replace(self, llm=self.llm.model_copy(update={"llm_base_url": None}))
+
+
+def settings_for(server: LlamaServer, redis: str, **overrides: Any) -> Setup:
     values: dict[str, Any] = {
         "llm_base_url": server.base_url,
         "llm_model": server.model_name,
@@ -76,15 +91,28 @@ def settings_for(server: LlamaServer, redis: str, **overrides: Any) -> Settings:
         "breaker_reset_s": 1.0,
         "dependency_timeout_s": 2.0,
         "review_threshold": THRESHOLD,
-    }
-    return Settings(**(values | overrides))
+    } | overrides
+
+    def of(cls: Any) -> dict[str, Any]:
+        return {k: v for k, v in values.items() if k in cls.model_fields}
+
+    return Setup(
+        Settings(**of(Settings)), LlmSettings(**of(LlmSettings)), AssessmentSettings(**of(AssessmentSettings))
+    )
 
 
 @asynccontextmanager
-async def extractor(settings: Settings) -> AsyncIterator[Extractor]:
+async def extractor(setup: Setup) -> AsyncIterator[Extractor]:
     """The extractor agent as the runner starts it, with its own `llm` dependency and breaker."""
-    topology = load_topology(settings.topology_file)
-    agent = Extractor(AgentContext(spec=topology.agents["extractor"], settings=settings, topology=topology))
+    topology = load_topology(setup.platform.topology_file)
+    agent = Extractor(
+        AgentContext(
+            spec=topology.agents["extractor"],
+            settings=setup.platform,
+            topology=topology,
+            sections=(setup.llm, setup.assessment),
+        )
+    )
     await agent.start()
     try:
         yield agent
@@ -113,7 +141,7 @@ async def test_llm_answer_through_the_sdk_with_provenance_then_from_the_cache(
             offline = await agent.handle(event)
         finally:
             llama_server.start()
-    async with extractor(settings.model_copy(update={"llm_base_url": None})) as rules_only:
+    async with extractor(settings.without_llm()) as rules_only:
         baseline = await rules_only.handle(event)
 
     provenance = first.extractor
@@ -132,7 +160,7 @@ async def test_llm_answer_through_the_sdk_with_provenance_then_from_the_cache(
     assert baseline.extractor.kind == "rules" and baseline.extractor.model is None
 
     # The event is valid Avro, and the provenance reaches the stored report and its display.
-    codec = get_codec(settings.schemas_dir, "fields_extracted")
+    codec = get_codec(settings.platform.schemas_dir, "fields_extracted")
     assert FieldsExtracted.model_validate(codec.decode(codec.encode(first.to_record()))) == first
     validated = first.follow(
         ClaimValidated,

@@ -28,9 +28,8 @@ def records() -> list[ClauseRecord]:
     regions = ("EU", "US", "UK")
     return [
         ClauseRecord(
-            clause_id=f"{regions[i % 3]}-{i:04d}",
+            clause_key=f"{regions[i % 3]}-{i:04d}",
             region=regions[i % 3],
-            product="home",
             title=f"clause {i}",
             text=f"text of clause {i}",
             vector=vectors[i],
@@ -59,14 +58,14 @@ def test_region_filter_never_leaks(index: ClauseIndex, records: list[ClauseRecor
     for hits in results:
         assert len(hits) == 100  # k is capped at the region's size
         assert {hit.region for hit in hits} == {"EU"}
-        assert all(hit.clause_id.startswith("EU-") for hit in hits)
+        assert all(hit.clause_key.startswith("EU-") for hit in hits)
 
 
 def test_top1_of_stored_vector_is_that_clause(index: ClauseIndex, records: list[ClauseRecord]) -> None:
     for record in records[:30]:
         assert record.vector is not None
         [hits] = index.search(record.region, record.vector, k=3)
-        assert hits[0].clause_id == record.clause_id
+        assert hits[0].clause_key == record.clause_key
         assert hits[0].title == record.title and hits[0].text == record.text
         assert hits[0].score == pytest.approx(1.0, abs=1e-5)
         assert hits[0].score >= hits[1].score >= hits[2].score
@@ -110,7 +109,7 @@ def clustered() -> list[ClauseRecord]:
     rng = np.random.default_rng(11)
     vectors = _clustered(rng, 800)
     return [
-        ClauseRecord(f"{region}-{i:04d}", region, "home", f"t{i}", f"x{i}", vector=vectors[i])
+        ClauseRecord(f"{region}-{i:04d}", region, f"t{i}", f"x{i}", vector=vectors[i])
         for i in range(800)
         for region in ["EU" if i % 2 else "US"]
     ]
@@ -128,8 +127,8 @@ def test_approximate_indexes_agree_with_flat_on_top1(spec: IndexSpec, clustered:
         stored = np.stack([r.vector for r in clustered if r.region == region and r.vector is not None])
         queries = stored[:100] + 0.02 * rng.standard_normal((100, DIM)).astype(np.float32)
         queries /= np.linalg.norm(queries, axis=1, keepdims=True)
-        expected = [hits[0].clause_id for hits in flat.search(region, queries, k=5)]
-        got = [hits[0].clause_id for hits in approx.search(region, queries, k=5)]
+        expected = [hits[0].clause_key for hits in flat.search(region, queries, k=5)]
+        got = [hits[0].clause_key for hits in approx.search(region, queries, k=5)]
         assert got == expected
 
 
@@ -141,7 +140,7 @@ def test_region_filter_never_leaks_with_approximate_indexes(
     index.rebuild(clustered)
     us_vectors = np.stack([r.vector for r in clustered if r.region == "US" and r.vector is not None])
     for hits in index.search("EU", us_vectors, k=50):
-        assert hits and all(h.region == "EU" and h.clause_id.startswith("EU-") for h in hits)
+        assert hits and all(h.region == "EU" and h.clause_key.startswith("EU-") for h in hits)
 
 
 def test_ivf_falls_back_to_flat_below_the_training_threshold(
@@ -153,7 +152,7 @@ def test_ivf_falls_back_to_flat_below_the_training_threshold(
     assert {index.kind_of(r) for r in ("EU", "US", "UK")} == {"flat"}
     assert "too few to train IVF" in caplog.text
     [hits] = index.search("EU", records[0].vector, k=1)  # still answers, exactly
-    assert records[0].vector is not None and hits[0].clause_id == records[0].clause_id
+    assert records[0].vector is not None and hits[0].clause_key == records[0].clause_key
 
 
 def test_index_spec_comes_from_settings() -> None:
@@ -175,7 +174,7 @@ def test_an_unknown_index_kind_is_a_configuration_error() -> None:
 def test_rebuilding_some_regions_keeps_the_others(index: ClauseIndex, records: list[ClauseRecord]) -> None:
     eu_before = index.search("EU", records[1].vector, k=1)
     changed = [
-        ClauseRecord(r.clause_id, r.region, r.product, r.title, "amended text", vector=r.vector)
+        ClauseRecord(r.clause_key, r.region, r.title, "amended text", vector=r.vector)
         for r in records
         if r.region == "US"
     ]
@@ -214,14 +213,12 @@ def test_an_unreadable_update_refreshes_every_served_region() -> None:
     assert regions_to_refresh([_update(3, ["APAC"]), None], ["EU", "US"]) == {"EU", "US"}
 
 
-def _mixed_products(n: int = 600) -> list[ClauseRecord]:
-    """One region whose clauses alternate between two products, so rows must be regrouped."""
+def _one_region(n: int = 600) -> list[ClauseRecord]:
     vectors = _unit(np.random.default_rng(11), n)
     return [
         ClauseRecord(
-            clause_id=f"EU-{i:04d}",
+            clause_key=f"EU-{i:04d}",
             region="EU",
-            product=("home", "motor")[i % 2],
             title=f"clause {i}",
             text=f"text of clause {i}",
             vector=vectors[i],
@@ -231,28 +228,42 @@ def _mixed_products(n: int = 600) -> list[ClauseRecord]:
 
 
 @pytest.mark.parametrize("kind", ["flat", "ivf", "hnsw"])
-def test_product_filter_returns_only_that_products_clauses(kind: str) -> None:
-    records = _mixed_products()
+def test_a_policy_scoped_search_returns_only_that_policys_wordings(kind: str) -> None:
+    records = _one_region()
     spec = IndexSpec(kind=kind, nlist=8, nprobe=8, ivf_min_vectors=100)  # type: ignore[arg-type]
     index = ClauseIndex(DIM, spec=spec, use_gpu=False)
     index.rebuild(records)
-    assert index.products_of("EU") == frozenset({"home", "motor"})
-    motor = {r.clause_id for r in records if r.product == "motor"}
-    # Query with the exact vectors of home clauses: their best matches are home, yet only motor may return.
-    home_vectors = np.stack([r.vector for r in records[:40:2] if r.vector is not None])
-    for hits in index.search("EU", home_vectors, k=5, product="motor"):
-        assert hits and {h.clause_id for h in hits} <= motor
-    # Unfiltered, and with a product the region has no clauses for, the whole region answers.
-    for product in (None, "travel"):
-        [hits] = index.search("EU", records[0].vector, k=1, product=product)
-        assert hits[0].clause_id == records[0].clause_id
+    policy = [r.clause_key for r in records[1::50]]  # twelve wordings of one policy
+    # Query with the exact vector of a wording outside the policy: its best match is itself,
+    # yet only the policy's own wordings may come back, best first.
+    outsider = records[0].vector
+    assert outsider is not None
+    hits = index.search_within("EU", outsider, policy, 5)
+    assert len(hits) == 5 and {h.clause_key for h in hits} <= set(policy)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    exact = sorted(
+        (float(np.dot(outsider, r.vector)), r.clause_key) for r in records[1::50] if r.vector is not None
+    )
+    assert [h.clause_key for h in hits] == [key for _, key in reversed(exact[-5:])]
 
 
-def test_product_filter_keeps_every_clause_reachable() -> None:
-    records = _mixed_products(60)
+def test_a_policy_scoped_search_reaches_every_wording_of_the_policy() -> None:
+    records = _one_region(60)
     index = ClauseIndex(DIM, use_gpu=False)
     index.rebuild(records)
+    keys = [r.clause_key for r in records]
     for record in records:
-        [hits] = index.search("EU", record.vector, k=1, product=record.product)
-        assert hits[0].clause_id == record.clause_id
-        assert hits[0].score == pytest.approx(1.0, abs=1e-5)
+        assert record.vector is not None
+        [top] = index.search_within("EU", record.vector, keys, 1)
+        assert top.clause_key == record.clause_key and top.score == pytest.approx(1.0, abs=1e-5)
+
+
+def test_a_policy_scoped_search_never_crosses_regions_or_invents_clauses(
+    index: ClauseIndex, records: list[ClauseRecord]
+) -> None:
+    us_record = next(r for r in records if r.region == "US")
+    assert us_record.vector is not None
+    assert index.search_within("EU", us_record.vector, [us_record.clause_key], 5) == []
+    assert index.search_within("EU", us_record.vector, ["EU-unknown"], 5) == []
+    assert index.search_within("APAC", us_record.vector, [us_record.clause_key], 5) == []
+    assert index.search_within("US", us_record.vector, [], 5) == []

@@ -25,9 +25,8 @@ def _records(n: int, seed: int = 11) -> list[ClauseRecord]:
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     return [
         ClauseRecord(
-            clause_id=f"clause-{i:05d}",
+            clause_key=f"clause-{i:05d}",
             region=REGIONS[i % len(REGIONS)],
-            product="motor" if i % 2 else "home",
             title=f"Clause {i}",
             text=f'Wording of clause {i}: ünïcödé and "quotes" survive the round trip.',
             vector=vectors[i],
@@ -64,18 +63,13 @@ async def test_load_region_returns_only_that_region(store: ClauseStore) -> None:
 
 
 async def test_vectors_and_fields_round_trip(store: ClauseStore) -> None:
-    records = {r.clause_id: r for r in _records(200)}
+    records = {r.clause_key: r for r in _records(200)}
     await store.upsert(list(records.values()))
     loaded = await store.load()
-    assert {r.clause_id for r in loaded} == set(records)
+    assert {r.clause_key for r in loaded} == set(records)
     for got in loaded:
-        want = records[got.clause_id]
-        assert (got.region, got.product, got.title, got.text) == (
-            want.region,
-            want.product,
-            want.title,
-            want.text,
-        )
+        want = records[got.clause_key]
+        assert (got.region, got.title, got.text) == (want.region, want.title, want.text)
         assert got.vector is not None and want.vector is not None
         assert got.vector.dtype == np.float32
         np.testing.assert_allclose(got.vector, want.vector, rtol=1e-6, atol=1e-7)
@@ -86,7 +80,7 @@ async def test_load_pages_past_one_page(store: ClauseStore) -> None:
     await store.upsert(many)
     loaded = await store.load(["EU", "US", "UK", "APAC"])
     assert len(loaded) == 4_500
-    assert len({r.clause_id for r in loaded}) == 4_500
+    assert len({r.clause_key for r in loaded}) == 4_500
 
 
 def test_dimension_mismatch_is_a_configuration_error(store: ClauseStore) -> None:
@@ -96,7 +90,7 @@ def test_dimension_mismatch_is_a_configuration_error(store: ClauseStore) -> None
 
 async def test_upsert_without_vector_is_rejected_before_writing(store: ClauseStore) -> None:
     with pytest.raises(PermanentError):
-        await store.upsert([ClauseRecord("no-vector", "EU", "home", "t", "x")])
+        await store.upsert([ClauseRecord("no-vector", "EU", "t", "x")])
 
 
 async def test_delete_removes_clauses_by_id_and_ignores_unknown_ones(milvus_uri: str) -> None:
@@ -105,11 +99,11 @@ async def test_delete_removes_clauses_by_id_and_ignores_unknown_ones(milvus_uri:
     try:
         records = _records(40)
         await store.upsert(records)
-        gone = [r.clause_id for r in records[:3]]
+        gone = [r.clause_key for r in records[:3]]
         assert await store.delete([*gone, "never-stored"]) >= len(gone)
         assert await store.delete(gone) >= 0  # deleting again is harmless
-        left = {r.clause_id for r in await store.load()}
-        assert left == {r.clause_id for r in records[3:]}
+        left = {r.clause_key for r in await store.load()}
+        assert left == {r.clause_key for r in records[3:]}
         assert await store.count() == 37
     finally:
         await store.close()

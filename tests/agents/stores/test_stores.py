@@ -16,7 +16,6 @@ from agents.stores import (
     Clause,
     Policy,
     PolicyBook,
-    PolicyBookError,
     PolicyFileError,
     ReportRow,
     ReportStore,
@@ -260,7 +259,10 @@ async def test_policy_book_loads_a_jsonl_file_idempotently(
 
     conn = await asyncpg.connect(postgres_dsn)
     try:
-        assert await conn.fetchval("SELECT count(*) FROM policy_clause") == 4  # shared, stored once
+        assert await conn.fetchval("SELECT count(*) FROM clause_wording") == 4  # shared, stored once
+        assert (
+            await conn.fetchval("SELECT count(*) FROM policy_clause_ref") == 6
+        )  # each policy numbers its own
     finally:
         await conn.close()
 
@@ -287,15 +289,49 @@ async def test_policy_book_upsert_updates_and_refreshes_the_cache(book: PolicyBo
     assert [c.clause_id for c in got.clauses] == ["EU-home-FIRE"]
 
 
-async def test_policy_book_rejects_two_texts_for_one_clause(book: PolicyBook) -> None:
-    other = _policy("POL-2")
-    other = other.model_copy(
-        update={"clauses": [Clause(clause_id="EU-home-FIRE", title="Fire", text="Different.")]}
+async def test_each_policy_numbers_its_own_clauses_and_shares_identical_wordings(
+    book: PolicyBook, postgres_dsn: str
+) -> None:
+    """Two insurers' `Art. 3` are different texts; one text may be `Art. 3` here and `§ 3` there."""
+    water = ("Escape of water", "We pay for damage by water escaping from fixed pipes.")
+    fire = ("Fire", "We pay for damage by fire, smoke and lightning.")
+    first = _policy("HX-1").model_copy(
+        update={"clauses": [Clause(clause_id="Art. 3", title=water[0], text=water[1])]}
     )
+    second = _policy("P-0002").model_copy(
+        update={
+            "clauses": [
+                Clause(clause_id="Art. 3", title=fire[0], text=fire[1]),
+                Clause(clause_id="§ 3", title=water[0], text=water[1]),
+            ]
+        }
+    )
+    assert await book.upsert([first, second]) == 2
+    got_first, got_second = await book.get("HX-1", "EU"), await book.get("P-0002", "EU")
+    assert got_first is not None and got_second is not None
+    assert [(c.clause_id, c.title) for c in got_first.clauses] == [("Art. 3", "Escape of water")]
+    assert [(c.clause_id, c.title) for c in got_second.clauses] == [
+        ("Art. 3", "Fire"),
+        ("§ 3", "Escape of water"),
+    ]
+    assert (
+        got_first.clause_keys["Art. 3"] == got_second.clause_keys["§ 3"] != got_second.clause_keys["Art. 3"]
+    )
+    conn = await asyncpg.connect(postgres_dsn)
+    try:
+        assert await conn.fetchval("SELECT count(*) FROM clause_wording") == 2
+    finally:
+        await conn.close()
 
-    with pytest.raises(PolicyBookError, match="EU-home-FIRE"):
-        await book.upsert([_policy("POL-1"), other])
-    assert await book.count() == 0
+
+async def test_a_wording_no_policy_links_any_more_is_dropped(book: PolicyBook) -> None:
+    await book.upsert([_policy("POL-1"), _policy("POL-2")])
+    fire, storm = (_policy("POL-1").clause_keys[f"EU-home-{k}"] for k in ("FIRE", "STORM"))
+    only_fire = _policy("POL-1").clauses[:1]
+    await book.upsert([_policy("POL-1").model_copy(update={"clauses": only_fire})])
+    assert await book.drop_unlinked_wordings([storm]) == []  # POL-2 still lists storm
+    await book.upsert([_policy("POL-2").model_copy(update={"clauses": only_fire})])
+    assert await book.drop_unlinked_wordings([storm, fire]) == [storm]
 
 
 def test_read_policies_names_the_bad_line(tmp_path: Path) -> None:

@@ -114,3 +114,20 @@ async def test_a_claim_of_a_region_not_served_is_dead_lettered() -> None:
     assert h.emitted("claim_validated") == []
     [letter] = h.dead_letters()
     assert letter.error_type == "RegionNotServed" and letter.claim_id == "CLM-1"
+
+
+async def test_a_bare_dollar_is_the_policys_dollar() -> None:
+    from agents.validator import assess
+
+    sgd = POLICY.model_copy(update={"region": "APAC", "policy_number": "SGH.2231.778", "currency": "SGD"})
+    fields = _extracted("SGH.2231.778", region="APAC").fields.model_copy(
+        update={"currency": ExtractedField(evidence="$800", candidates=["USD", "SGD", "AUD", "NZD", "HKD"])}
+    )
+    done = await assess(
+        fields, "APAC", MemoryPolicyBook([sgd]), rule_settings=AssessmentSettings().rule_settings()
+    )
+    assert done.fields.currency.value == "SGD"
+    assert all(rule.passed for rule in done.rules if rule.rule_id == "amount_within_limit")
+    eur = await assess(fields, "APAC", MemoryPolicyBook([sgd.model_copy(update={"currency": "EUR"})]),
+                       rule_settings=AssessmentSettings().rule_settings())  # fmt: skip
+    assert eur.fields.currency.value is None  # a $ is never a euro

@@ -43,23 +43,40 @@ def print_tables(result: dict[str, Any], console: Console) -> None:
             style="bold" if name == "all" else None,
         )
     console.print(table)
-    hard = Table(title="Hard cases (digital, single document)", title_justify="left")
-    for name in ("case", "claims", "all fields right", "review", "rules as expected"):
-        hard.add_column(name, justify="left" if name == "case" else "right")
-    for name, group in summary["by_hard_case"].items():
-        hard.add_row(
+    for tag, values in summary["by_tag"].items():
+        if len(values) < 2:
+            continue
+        breakdown = Table(title=f"By {tag}", title_justify="left")
+        for name in (tag, "claims", "all fields right", "valid auto-approved", "approve prec."):
+            breakdown.add_column(name, justify="left" if name == tag else "right")
+        for value, group in values.items():
+            breakdown.add_row(
+                value,
+                str(group["claims"]),
+                _pct(group["all_fields_right"]),
+                _pct(group["valid_auto_approved"]),
+                _pct(group["auto_approve_precision"]),
+            )
+        console.print(breakdown)
+    targets = Table(
+        title="Targets (issue: measured on the independent hold-out corpus)", title_justify="left"
+    )
+    for name in ("figure", "target", "measured", "met"):
+        targets.add_column(name, justify="left" if name == "figure" else "right")
+    for name, row in result["targets"].items():
+        targets.add_row(
             name,
-            str(group["claims"]),
-            _pct(group["all_fields_right"]),
-            _pct(group["review_share"]),
-            _pct(group["rule_outcomes_as_expected"]),
+            _pct(row["target"]),
+            _pct(row["measured"]),
+            "[green]yes[/green]" if row["met"] else "[red]no[/red]",
         )
-    console.print(hard)
+    console.print(targets)
     review = summary["review_share"]
     console.print(
         f"auto-approve precision: [bold]{_pct(summary['auto_approve_precision'])}[/bold] "
         f"({summary['overall']['auto_approved']} auto-approved; "
-        f"{summary['overall']['auto_approved_but_should_be_flagged']} of them should have been flagged)\n"
+        f"{summary['overall']['auto_approved_but_should_be_flagged']} of them should have been flagged; "
+        f"precision counts an approval right when every field is right and the claim is valid)\n"
         f"sent to review: overall {_pct(review['overall'])}, "
         f"clean digital [bold]{_pct(review['clean_digital'])}[/bold] "
         f"(of those that should pass: {_pct(review['clean_digital_should_pass'])}); "
@@ -69,7 +86,11 @@ def print_tables(result: dict[str, Any], console: Console) -> None:
         f"{summary['pii']['leaked']} of {summary['pii']['values']} {summary['pii']['leaked_by_kind'] or ''}\n"
         f"rule outcomes as expected: {_pct(summary['rule_outcomes_as_expected'])}; "
         f"review causes: {', '.join(f'{k} {v}' for k, v in list(summary['review_causes'].items())[:6])}\n"
-        f"{result['config']['claims']} claims in {result['wall_s']:.0f} s ({result['config']['mode']})"
+        f"valid claims auto-approved: "
+        f"{', '.join(f'{k} {_pct(v)}' for k, v in summary['valid_auto_approved'].items())}\n"
+        f"{result['config']['claims']} claims ({result['config']['source']} corpus"
+        f"{', seed ' + str(result['config']['seed']) if result['config']['source'] != 'folder' else ''}) "
+        f"in {result['wall_s']:.0f} s ({result['config']['mode']})"
     )
 
 

@@ -1,11 +1,12 @@
-"""Scoring assessments against the sample ground truth: pure functions, no infrastructure.
+"""Scoring assessments against a labelled corpus: pure functions, no infrastructure.
 
 An `Outcome` is what the pipeline decided for one claim (fields with confidences, failed
-rules, overall confidence, status), whichever way it was produced. The figures are the
-ones the issue asks for: per-field accuracy per kind of claim, auto-approve precision
-(share of auto-approved claims with every field right), the share sent to review overall,
-for clean born-digital claims and for claims that should pass or should be flagged,
-rule-outcome accuracy, and a reliability table of confidence against correctness.
+rules, overall confidence, status), whichever way it was produced; a `LabelledClaim` is what
+a correct assessment says. The figures: per-field accuracy per kind of claim, auto-approve
+precision (share of auto-approved claims with every field right *and* the claim valid), the
+share of valid claims auto-approved per kind, the share sent to review, rule-outcome
+accuracy, breakdowns by the corpus's tags, and a reliability table of confidence against
+correctness.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
 from typing import Any
 
+from agents.tools.evals.corpus import TRUTH_KEY, LabelledClaim
+
 FIELDS = (
     "policy_number",
     "incident_date",
@@ -27,12 +30,15 @@ FIELDS = (
     "currency",
     "reported_on",
 )
+# Tags whose values get a breakdown of their own when a corpus carries them.
+TAG_BREAKDOWNS = ("language", "template", "layout", "insurer", "damage_shown_by", "has_cover_sheet", "hard")
 AUTO_APPROVED = "auto_approved"
 # A description read through OCR may differ by a character or two and still be the customer's
 # account; an extra or a missing sentence is not (one of three sentences moves the ratio < 0.85).
 DESCRIPTION_SIMILARITY = 0.9
 CALIBRATION_EDGES = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0)
 SEGMENTS = ("clean digital", "hard digital", "multi-document", "scanned", "photo")
+_SEPARATORS = re.compile(r"[^0-9A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -49,25 +55,20 @@ class Outcome:
     exposed_text: str = ""
 
 
-def pii_leaks(truth: dict[str, Any], exposed_text: str) -> list[dict[str, str]]:
-    """The claim's personal values (ground truth) that appear verbatim in `exposed_text`."""
+def pii_leaks(truth: LabelledClaim, exposed_text: str) -> list[dict[str, str]]:
+    """The claim's personal values (when the corpus lists them) that appear verbatim in `exposed_text`."""
     flat = " ".join(exposed_text.split())
-    found = {
-        (pii["kind"], pii["value"])
-        for document in truth.get("documents", ())
-        for pii in document["pii"]
-        if " ".join(pii["value"].split()) in flat
-    }
+    found = {(kind, value) for kind, value in truth.pii if " ".join(value.split()) in flat}
     return [{"kind": kind, "value": value} for kind, value in sorted(found)]
 
 
-def segment(truth: dict[str, Any]) -> str:
-    """Which kind of claim a ground-truth row is, for the per-kind tables."""
-    if truth["kind"] != "digital":
-        return str(truth["kind"])
-    if len(truth.get("documents", ())) > 1:
+def segment(truth: LabelledClaim) -> str:
+    """Which kind of claim a labelled claim is, for the per-kind tables."""
+    if truth.kind != "digital":
+        return truth.kind
+    if len(truth.documents) > 1:
         return "multi-document"
-    return "hard digital" if truth.get("hard") else "clean digital"
+    return "hard digital" if truth.tags.get("hard") else "clean digital"
 
 
 def _words(text: str) -> str:
@@ -85,6 +86,9 @@ def field_correct(name: str, got: str | None, want: str | None) -> bool:
             return False
     if name == "damage_description":
         return SequenceMatcher(None, _words(got), _words(want)).ratio() >= DESCRIPTION_SIMILARITY
+    if name == "policy_number":
+        # The book's number, or the number as written: case and separators are not the reading.
+        return _SEPARATORS.sub("", got).upper() == _SEPARATORS.sub("", want).upper()
     return got == want
 
 
@@ -92,7 +96,7 @@ def field_correct(name: str, got: str | None, want: str | None) -> bool:
 class Scored:
     """One claim with its truth, its outcome and which fields were right."""
 
-    truth: dict[str, Any]
+    truth: LabelledClaim
     outcome: Outcome
     correct: dict[str, bool]
 
@@ -106,11 +110,25 @@ class Scored:
 
     @property
     def rules_as_expected(self) -> bool:
-        return sorted(self.outcome.failed_rules) == sorted(self.truth["expected_failed_rules"])
+        """The failed rules are those expected; a policy the book lacks need only fail policy_exists."""
+        failed, expected = set(self.outcome.failed_rules), set(self.truth.expected_failed_rules)
+        if not self.truth.policy_in_book:
+            return "policy_exists" in failed and expected <= failed
+        return failed == expected
+
+    @property
+    def approved_right(self) -> bool:
+        """Auto-approved, every field right and the claim valid: the only approval that is correct."""
+        return self.approved and self.all_correct and self.truth.valid
 
 
-def score(truth: dict[str, Any], outcome: Outcome) -> Scored:
-    correct = {name: field_correct(name, outcome.values.get(name), truth[name]) for name in FIELDS}
+def score(truth: LabelledClaim, outcome: Outcome) -> Scored:
+    """Which fields of `outcome` are right; fields the truth does not label are not scored."""
+    correct = {
+        name: field_correct(name, outcome.values.get(name), truth.expected[TRUTH_KEY[name]])
+        for name in FIELDS
+        if TRUTH_KEY[name] in truth.expected
+    }
     return Scored(truth, outcome, correct)
 
 
@@ -123,31 +141,41 @@ class Group:
     """Counts over a set of claims."""
 
     claims: int = 0
+    fields_scored: Counter[str] = field(default_factory=Counter)
     fields_right: Counter[str] = field(default_factory=Counter)
     all_right: int = 0
     approved: int = 0
-    approved_all_right: int = 0
+    approved_right: int = 0
     approved_should_flag: int = 0
+    valid: int = 0
+    valid_approved: int = 0
     rules_as_expected: int = 0
 
     def add(self, s: Scored) -> None:
         self.claims += 1
+        self.fields_scored.update(s.correct.keys())
         self.fields_right.update(name for name, ok in s.correct.items() if ok)
         self.all_right += s.all_correct
         self.approved += s.approved
-        self.approved_all_right += s.approved and s.all_correct
-        self.approved_should_flag += s.approved and not s.truth["should_pass"]
+        self.approved_right += s.approved_right
+        self.approved_should_flag += s.approved and not s.truth.valid
+        self.valid += s.truth.valid
+        self.valid_approved += s.truth.valid and s.approved
         self.rules_as_expected += s.rules_as_expected
 
     def to_json(self) -> dict[str, Any]:
         return {
             "claims": self.claims,
-            "field_accuracy": {name: _share(self.fields_right[name], self.claims) for name in FIELDS},
+            "field_accuracy": {
+                name: _share(self.fields_right[name], self.fields_scored[name]) for name in FIELDS
+            },
             "all_fields_right": _share(self.all_right, self.claims),
             "auto_approved": self.approved,
             "review_share": _share(self.claims - self.approved, self.claims),
-            "auto_approve_precision": _share(self.approved_all_right, self.approved),
+            "auto_approve_precision": _share(self.approved_right, self.approved),
             "auto_approved_but_should_be_flagged": self.approved_should_flag,
+            "valid": self.valid,
+            "valid_auto_approved": _share(self.valid_approved, self.valid),
             "rule_outcomes_as_expected": _share(self.rules_as_expected, self.claims),
         }
 
@@ -178,7 +206,7 @@ def _rule_confusion(scored: Sequence[Scored]) -> dict[str, dict[str, int]]:
     """Per rule: failed as expected, failed unexpectedly, passed although expected to fail."""
     table: dict[str, Counter[str]] = defaultdict(Counter)
     for s in scored:
-        expected, failed = set(s.truth["expected_failed_rules"]), set(s.outcome.failed_rules)
+        expected, failed = set(s.truth.expected_failed_rules), set(s.outcome.failed_rules)
         for rule in expected | failed:
             key = (
                 "expected_and_failed"
@@ -207,37 +235,39 @@ def summarise(scored: Sequence[Scored], threshold: float) -> dict[str, Any]:
     """Every figure of the evaluation, as JSON-ready data."""
     overall = Group()
     by_segment: defaultdict[str, Group] = defaultdict(Group)
-    by_hard: defaultdict[str, Group] = defaultdict(Group)
+    by_delivery: defaultdict[str, Group] = defaultdict(Group)
+    by_tag: defaultdict[str, defaultdict[str, Group]] = defaultdict(lambda: defaultdict(Group))
     should_pass, should_flag = Group(), Group()
     clean_should_pass = Group()
     for s in scored:
         overall.add(s)
         by_segment[segment(s.truth)].add(s)
-        if s.truth.get("hard"):
-            by_hard[s.truth["hard"]].add(s)
-        (should_pass if s.truth["should_pass"] else should_flag).add(s)
-        if s.truth.get("clean") and s.truth["should_pass"]:
+        by_delivery[s.truth.kind].add(s)
+        for tag in TAG_BREAKDOWNS:
+            if s.truth.tags.get(tag) is not None:
+                by_tag[tag][str(s.truth.tags[tag])].add(s)
+        (should_pass if s.truth.valid else should_flag).add(s)
+        if s.truth.tags.get("clean") and s.truth.valid:
             clean_should_pass.add(s)
     clean = by_segment.get("clean digital", Group())
-    leaks = [(s.truth["file"], leak) for s in scored for leak in pii_leaks(s.truth, s.outcome.exposed_text)]
-    values = {
-        (s.truth["file"], p["kind"], p["value"])
-        for s in scored
-        for d in s.truth.get("documents", ())
-        for p in d["pii"]
-    }
+    leaks = [(s.truth.claim_id, leak) for s in scored for leak in pii_leaks(s.truth, s.outcome.exposed_text)]
+    values = {(s.truth.claim_id, kind, value) for s in scored for kind, value in s.truth.pii}
     return {
         "claims": overall.claims,
         "pii": {
             "values": len(values),
             "leaked": len(leaks),
             "leaked_by_kind": dict(Counter(leak["kind"] for _, leak in leaks)),
-            "examples": [{"file": f, **leak} for f, leak in leaks[:20]],
+            "examples": [{"claim_id": c, **leak} for c, leak in leaks[:20]],
         },
         "overall": overall.to_json(),
         "by_kind": {name: by_segment[name].to_json() for name in SEGMENTS if name in by_segment},
-        "by_hard_case": {name: group.to_json() for name, group in sorted(by_hard.items())},
-        "auto_approve_precision": _share(overall.approved_all_right, overall.approved),
+        "by_delivery": {name: group.to_json() for name, group in sorted(by_delivery.items())},
+        "by_tag": {
+            tag: {value: group.to_json() for value, group in sorted(values_.items())}
+            for tag, values_ in by_tag.items()
+        },
+        "auto_approve_precision": _share(overall.approved_right, overall.approved),
         "review_share": {
             "overall": _share(overall.claims - overall.approved, overall.claims),
             "clean_digital": _share(clean.claims - clean.approved, clean.claims),
@@ -246,6 +276,9 @@ def summarise(scored: Sequence[Scored], threshold: float) -> dict[str, Any]:
             ),
             "should_pass": _share(should_pass.claims - should_pass.approved, should_pass.claims),
             "should_be_flagged": _share(should_flag.claims - should_flag.approved, should_flag.claims),
+        },
+        "valid_auto_approved": {
+            kind: by_delivery[kind].to_json()["valid_auto_approved"] for kind in sorted(by_delivery)
         },
         "should_pass": should_pass.to_json(),
         "should_be_flagged": should_flag.to_json(),
@@ -260,18 +293,18 @@ def mismatches(scored: Sequence[Scored], limit: int = 300) -> list[dict[str, Any
     """Wrong fields, auto-approved ones first: what a reader of the results wants to look at."""
     rows = [
         {
-            "file": s.truth["file"],
+            "claim_id": s.truth.claim_id,
             "segment": segment(s.truth),
-            "hard": s.truth.get("hard"),
+            "tags": s.truth.tags,
             "status": s.outcome.status,
             "field": name,
             "got": s.outcome.values.get(name),
-            "want": s.truth[name],
+            "want": s.truth.expected[TRUTH_KEY[name]],
             "field_confidence": s.outcome.confidences.get(name),
         }
         for s in scored
         for name, ok in s.correct.items()
         if not ok
     ]
-    rows.sort(key=lambda r: (r["status"] != AUTO_APPROVED, r["segment"], r["file"]))
+    rows.sort(key=lambda r: (r["status"] != AUTO_APPROVED, r["segment"], r["claim_id"]))
     return rows[:limit]

@@ -15,30 +15,24 @@ import dataclasses
 import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from agents.assessment import AssessmentSettings, decide_status
-from agents.documents import DocumentSettings, OcrEngine, read_claim_text
+from agents.documents import DocumentSettings, OcrEngine, RawClaimText, read_claim
 from agents.events import ClaimFields
 from agents.extractor import read_fields
 from agents.intake import build_claim, publish_claims
-from agents.stores import MemoryPolicyBook, ReportStore, StoredReport, read_policies
+from agents.retriever import find_policy
+from agents.stores import MemoryPolicyBook, MemoryPolicyIndex, ReportStore, StoredReport, read_policies
+from agents.tools.evals.corpus import LabelledClaim
 from agents.tools.evals.extraction.scoring import FIELDS, Outcome
 from agents.tools.tracking import wait_for_reports
 from agents.validator import assess
-from streams import Settings
+from streams import PermanentError, Settings
 
-__all__ = ["Outcome", "documents_of", "in_process", "through_pipeline"]
+__all__ = ["Outcome", "in_process", "through_pipeline"]
 
 Progress = Callable[[int], None]
-
-
-def documents_of(claims_dir: Path, truth: dict[str, Any]) -> list[Path]:
-    """Every file of a claim in submission order (claim form first)."""
-    names = [d["file"] for d in truth.get("documents", ())] or [truth["file"]]
-    return [claims_dir / name for name in names]
 
 
 # --- through the pipeline -----------------------------------------------------------------------
@@ -60,16 +54,26 @@ def outcome_of_report(report: StoredReport) -> Outcome:
 
 def through_pipeline(
     settings: Settings,
-    claims_dir: Path,
-    truth: Sequence[dict[str, Any]],
+    claims: Sequence[LabelledClaim],
     *,
     timeout_s: float,
     on_progress: Progress,
 ) -> list[Outcome]:
-    """Submit every claim to the running pipeline and wait for all reports (`ReportsTimeout` if not)."""
+    """Submit every claim (its id, documents and received time) and wait for all reports.
+
+    Raises:
+        ReportsTimeout: Not every claim had a report within `timeout_s`.
+    """
     events = [
-        build_claim(settings, documents_of(claims_dir, row), region=row["region"], submitted_by="eval")
-        for row in truth
+        build_claim(
+            settings,
+            list(claim.documents),
+            region=claim.region,
+            claim_id=claim.claim_id,
+            submitted_by="eval",
+            received_at=claim.received_at,
+        )
+        for claim in claims
     ]
     publish_claims(settings, events)
 
@@ -90,11 +94,30 @@ def through_pipeline(
 # --- in process ---------------------------------------------------------------------------------
 
 
-def read_claim(paths: Sequence[Path], region: str, ocr: OcrEngine) -> tuple[str, float]:
-    """The claim's redacted text and its weakest page's reading confidence, as the retriever reads them."""
-    documents = [(path.read_bytes(), path.name) for path in paths]
-    read = read_claim_text(documents, region, DocumentSettings.current(), ocr)
-    return read.text, read.min_confidence
+# The evaluation measures what is read, not how fast: on a busy machine a photo's OCR can pass
+# the pipeline's 30 s page limit, which would take a readable claim out of the measurement.
+EVAL_OCR_SECONDS_PER_PAGE = 180.0
+DEAD_LETTERED = "dead_lettered"
+
+
+def read_raw(paths: Sequence[Path], ocr: OcrEngine) -> RawClaimText:
+    """The claim's documents read as the retriever reads them, before redaction."""
+    settings = DocumentSettings.current().model_copy(
+        update={"ocr_seconds_per_page": EVAL_OCR_SECONDS_PER_PAGE}
+    )
+    return read_claim([(path.read_bytes(), path.name) for path in paths], settings, ocr)
+
+
+def unreadable(error: Exception) -> Outcome:
+    """A claim the retriever could not read (dead-lettered): no field, no approval."""
+    return Outcome(
+        values={name: None for name in FIELDS},
+        confidences={name: 0.0 for name in FIELDS},
+        failed_rules=(),
+        confidence=0.0,
+        status=DEAD_LETTERED,
+        exposed_text=f"{type(error).__name__}: {error}",
+    )
 
 
 async def _assess(
@@ -121,7 +144,6 @@ async def _assess(
         fields,
         region,
         book,
-        processed_at=datetime.now(UTC),
         rule_settings=assessment.rule_settings(),
         duplicates=duplicates,
     )
@@ -136,23 +158,36 @@ async def _assess(
 
 
 def in_process(
-    settings: Settings,
     policies_file: Path,
-    claims_dir: Path,
-    truth: Sequence[dict[str, Any]],
+    claims: Sequence[LabelledClaim],
     *,
     ocr: OcrEngine,
     on_progress: Progress,
 ) -> list[Outcome]:
-    """Every claim through the stage functions, one after the other, in this process."""
-    book = MemoryPolicyBook(read_policies(policies_file))
+    """Every claim through the agents' stage functions, one after the other, in this process."""
+    policies = read_policies(policies_file)
+    book, index = MemoryPolicyBook(policies), MemoryPolicyIndex(policies)
     assessment = AssessmentSettings.current()
     seen: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     outcomes = []
-    for index, row in enumerate(truth):
-        text, reading = read_claim(documents_of(claims_dir, row), row["region"], ocr)
-        fields = read_fields(text, row["region"], reading)
-        assessed = asyncio.run(_assess(fields, row["region"], book, seen, row["file"], assessment))
-        outcomes.append(dataclasses.replace(assessed, exposed_text=text))
-        on_progress(index + 1)
+    for done, claim in enumerate(claims, start=1):
+        try:
+            raw = read_raw(list(claim.documents), ocr)
+        except PermanentError as exc:  # what the retriever would dead-letter: no report at all
+            outcomes.append(unreadable(exc))
+            on_progress(done)
+            continue
+        _, number, matches = asyncio.run(find_policy(raw, claim.region, index, book))
+        read = raw.redacted(claim.region, keep=[(m.start, m.end) for m in matches])
+        fields = read_fields(
+            read.text,
+            claim.region,
+            read.min_confidence,
+            lines=read.lines,
+            policy_number=number,
+            received_at=claim.received_at,
+        )
+        assessed = asyncio.run(_assess(fields, claim.region, book, seen, claim.claim_id, assessment))
+        outcomes.append(dataclasses.replace(assessed, exposed_text=read.text))
+        on_progress(done)
     return outcomes

@@ -1,0 +1,451 @@
+"""Claim fields read by layout: labels in four languages, paired with their values by position.
+
+Forms put a value right of its label, in the box below it, or in the column under a table
+header; letters and e-mails state the facts in sentences; a ticked box names the type of
+loss. This reader works on the claim's `LayoutLine`s (runs of words with their boxes), so it
+does not depend on any one insurer's template:
+
+- a label (`agents.extraction.lexicon`, English, German, French, Spanish) takes the value on
+  its own line after it, else the nearest run right of it on the same row, else the nearest
+  run below it that overlaps it horizontally (a boxed form, a table column);
+- values are parsed by kind: dates (`dates`, the region deciding an ambiguous day/month),
+  amounts (`amounts`, the currency from the sign, code or word), damage types (`lexicon`);
+- documents have roles: the claim (form, letter, e-mail), attachments (estimates, invoices,
+  police reports: their dates and totals are not the claim's), and broker cover sheets (their
+  date is the report date only when the claimant's own documents have none);
+- dates and amounts inside sentences count when the sentence says what they are (the loss
+  happened, the claimant claims); distractor labels (date of birth, policy period, excess,
+  VAT, sum insured …) mark values that are never the claim's.
+
+Every reading carries a confidence: a labelled value 0.95, a ticked box 0.96, a sentence
+0.9 to 0.92; two different values for one field are a conflict (0.6), sent to a person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TypeVar
+
+from agents.events import ExtractedField, LayoutLine
+from agents.extraction.amounts import AmountMention, find_amounts
+from agents.extraction.dates import DateMention, find_dates
+from agents.extraction.lexicon import damage_types_named, find_distractors, find_labels
+
+LABELLED = 0.95
+AMBIGUOUS_DATE = 0.93  # a numeric date whose day/month order only the region decides
+TICKED = 0.96
+PROSE = 0.92
+PROSE_DAMAGE = 0.9
+MIXED_DAMAGE = 0.75
+ATTACHMENT_TOTAL = 0.85  # only an estimate's or invoice's total says how much is claimed
+COVER_SHEET_DATE = 0.9
+CONFLICT = 0.6
+DOLLAR_IN_US = 0.92
+BELOW_LINES = 3.0  # how far below its label (in label heights) a boxed value may sit
+EVIDENCE_CHARS = 200
+
+_ATTACHMENT = re.compile(
+    r"\b(?:invoice|estimate|quotation|quote|repair\s+order|police\s+report|incident\s+report|photo\s+sheet|"
+    r"rechnung|kostenvoranschlag|angebot|polizei|anzeige|fotodokumentation|"
+    r"facture|devis|proc[eè]s-verbal|d[ée]p[oô]t\s+de\s+plainte|rapport\s+de\s+police|"
+    r"factura|presupuesto|atestado|denuncia|informe\s+policial)\b",
+    re.IGNORECASE,
+)
+_COVER = re.compile(
+    r"\b(?:transmittal|cover\s+(?:sheet|note|letter)|broker|enclosures?|"
+    r"makler|begleitschreiben|anlagen|courtier|bordereau|corredor|mediador|anexos)\b",
+    re.IGNORECASE,
+)
+_TICKED = re.compile(r"(?:\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|[☒☑✔✓■▣▪●✗✘])\s*([^\[\]☐☒☑□■▣▢○●✓✔(]{2,60})")
+_BOX_MARK = re.compile(r"[☐☒☑□■▣▢○●]|\[\s*[xX✓✔ ]?\s*\]")
+# A sentence ends at . ! or ? after a word, not after a number ("am 8. März", "le 1er", "No. 5").
+_SENTENCE = re.compile(r"(?<=[^\d\s][.!?])\s+(?=[\"'(]?[A-ZÄÖÜÀ-Ý¿¡])")
+_INCIDENT_CUE = re.compile(
+    r"\b(?:happened|occurred|took\s+place|noticed|discovered|found|came\s+home|returned|woke|broke|burst|"
+    r"stolen|struck|hit|collided|damaged|caught\s+fire|flooded|on\s+the\s+(?:night|morning|evening)|"
+    r"passiert|geschah|ereignete|bemerkt|festgestellt|entdeckt|gestohlen|eingebrochen|geplatzt|"
+    r"survenu|constat[ée]|d[ée]couvert|vol[ée]|cambriol|incendi|inond|"
+    r"ocurri[óo]|sucedi[óo]|descubr|rob(?:aron|o)|inund)",
+    re.IGNORECASE,
+)
+_CLAIM_CUE = re.compile(
+    r"\b(?:claim(?:ing|ed)?|total|amount|sum\s+of|cost|estimate[ds]?|reimburse|"
+    r"forder|geltend|beläuft|betr[äa]gt|gesamt|kosten|erstatt|"
+    r"r[ée]clam|montant|total|rembours|s'[ée]l[èe]ve|"
+    r"reclam|importe|asciende|total|reembols)",
+    re.IGNORECASE,
+)
+_NOT_THE_CLAIM = re.compile(
+    r"\b(?:excess|deductible|vat|gst|tax|sum\s+insured|limit|premium|new|value|previous|last\s+year|"
+    r"selbstbeteiligung|mwst|versicherungssumme|neuwert|pr[äa]mie|"
+    r"franchise|tva|valeur|capital\s+assur|prime|"
+    r"deducible|franquicia|iva|suma\s+asegurada|prima)\b",
+    re.IGNORECASE,
+)
+_DOLLAR_CURRENCIES = ("USD", "SGD", "AUD", "NZD", "HKD")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Cell:
+    index: int
+    line: LayoutLine
+
+    @property
+    def height(self) -> float:
+        return max(self.line.y1 - self.line.y0, 0.005)
+
+    def same_row(self, other: _Cell) -> bool:
+        overlap = min(self.line.y1, other.line.y1) - max(self.line.y0, other.line.y0)
+        return overlap > 0.5 * min(self.height, other.height)
+
+
+@dataclass
+class _Reading:
+    """Candidate values of one field, each with its confidence and evidence."""
+
+    found: list[tuple[str, float, str, int]] = field(
+        default_factory=list
+    )  # value, confidence, evidence, page
+
+    def add(self, value: str, confidence: float, evidence: str, page: int) -> None:
+        self.found.append((value, confidence, " ".join(evidence.split())[:EVIDENCE_CHARS], page))
+
+    def decide(self) -> ExtractedField:
+        if not self.found:
+            return ExtractedField()
+        values = list(dict.fromkeys(v for v, *_ in self.found))
+        best = max(self.found, key=lambda f: f[1])
+        if len(values) > 1:
+            others = [v for v in values if v != best[0]]
+            return ExtractedField(
+                value=best[0],
+                confidence=min(best[1], CONFLICT),
+                evidence=best[2],
+                page=best[3],
+                candidates=others,
+            )
+        return ExtractedField(value=best[0], confidence=best[1], evidence=best[2], page=best[3])
+
+
+@dataclass(frozen=True)
+class LayoutFields:
+    """What the layout reader found; a field it could not read is empty."""
+
+    incident_date: ExtractedField = field(default_factory=ExtractedField)
+    reported_on: ExtractedField = field(default_factory=ExtractedField)
+    report_date_source: str | None = None
+    claimed_amount: ExtractedField = field(default_factory=ExtractedField)
+    currency: ExtractedField = field(default_factory=ExtractedField)
+    damage_type: ExtractedField = field(default_factory=ExtractedField)
+    policy_number: ExtractedField = field(default_factory=ExtractedField)
+
+
+def _roles(cells: Sequence[_Cell]) -> dict[int, str]:
+    """Each document's role from its title lines: "cover", "attachment" or "claim"."""
+    heads: dict[int, list[str]] = {}
+    for cell in cells:
+        head = heads.setdefault(cell.line.document, [])
+        if len(head) < 4:
+            head.append(cell.line.text)
+    roles = {}
+    for document, head in heads.items():
+        text = " ".join(head)
+        if _COVER.search(text):
+            roles[document] = "cover"
+        elif _ATTACHMENT.search(text):
+            roles[document] = "attachment"
+        else:
+            roles[document] = "claim"
+    if "claim" not in roles.values():  # nothing reads as the claim itself: every non-cover document is
+        roles = {d: ("cover" if r == "cover" else "claim") for d, r in roles.items()}
+    return roles
+
+
+def _values_for(cells: Sequence[_Cell], cell: _Cell, value_start: int) -> Iterable[tuple[str, _Cell]]:
+    """Where a label's value may be, nearest first: after it, right of it, below it."""
+    inline = cell.line.text[value_start:].strip()
+    if inline:
+        yield inline, cell
+    page = [c for c in cells if c.line.page == cell.line.page and c.index != cell.index]
+    right = sorted(
+        (c for c in page if c.same_row(cell) and c.line.x0 >= cell.line.x1 - 0.01), key=lambda c: c.line.x0
+    )
+    if right:
+        yield right[0].line.text, right[0]
+    below = sorted(
+        (
+            c
+            for c in page
+            if c.line.y0 >= cell.line.y1 - 0.2 * cell.height
+            and c.line.y0 - cell.line.y1 <= BELOW_LINES * cell.height
+            and min(c.line.x1, cell.line.x1 + 0.15) - max(c.line.x0, cell.line.x0 - 0.02) > 0
+        ),
+        key=lambda c: (c.line.y0, abs(c.line.x0 - cell.line.x0)),
+    )
+    if below:
+        yield below[0].line.text, below[0]
+
+
+def _is_label_only(text: str) -> bool:
+    labels = find_labels(text)
+    return bool(labels) and labels[0].start == 0 and not text[labels[0].value_start :].strip()
+
+
+def _date_of(text: str, region: str) -> tuple[str, float] | None:
+    dates = find_dates(text, region)
+    if not dates:
+        return None
+    first = dates[0]
+    return first.value.isoformat(), AMBIGUOUS_DATE if first.ambiguous else LABELLED
+
+
+def _first_amount(text: str) -> AmountMention | None:
+    mentions = [m for m in find_amounts(text) if not m.negative]
+    return mentions[0] if mentions else None
+
+
+def _first_damage(text: str) -> str | None:
+    named = damage_types_named(text)
+    return named[0][0] if named else None
+
+
+def _number_token(text: str) -> str | None:
+    token = re.match(r"[A-Za-z0-9][A-Za-z0-9 ./\-]*[A-Za-z0-9]", text.strip())
+    return token.group() if token and sum(ch.isdigit() for ch in token.group()) >= 2 else None
+
+
+def _amount_text(mention: AmountMention) -> str:
+    return f"{mention.value.quantize(Decimal('0.01'))}"
+
+
+def _currency_of(mention: AmountMention, region: str) -> tuple[str | None, float, list[str]]:
+    if mention.currency:
+        return mention.currency, LABELLED, []
+    if mention.dollar:
+        if region == "US":
+            return "USD", DOLLAR_IN_US, []
+        return None, 0.0, list(_DOLLAR_CURRENCIES)
+    return None, 0.0, []
+
+
+class _Reader:
+    def __init__(self, lines: Sequence[LayoutLine], region: str) -> None:
+        self.region = region.upper()
+        self.cells = [_Cell(i, line) for i, line in enumerate(lines)]
+        self.roles = _roles(self.cells)
+        self.distracted: set[int] = set()  # cells whose value a distractor label owns
+        self.used_dates: set[tuple[int, str]] = set()
+        for cell in self.cells:
+            for _, _, end in find_distractors(cell.line.text):
+                self.distracted.add(cell.index)
+                if not cell.line.text[end:].strip():  # the value is right of or below this label
+                    for _, value_cell in _values_for(self.cells, cell, len(cell.line.text)):
+                        self.distracted.add(value_cell.index)
+
+    def role(self, cell: _Cell) -> str:
+        return self.roles.get(cell.line.document, "claim")
+
+    def date_of(self, text: str) -> tuple[str, float] | None:
+        return _date_of(text, self.region)
+
+    def labelled(self, name: str) -> Iterable[tuple[list[tuple[str, _Cell]], _Cell]]:
+        """For every label of field `name`: where its value may be (nearest first), and the label's cell.
+
+        The caller takes the first place whose text parses as the field's kind of value: a boxed
+        form's right neighbour is often the next label, its value being in the box below.
+        """
+        for cell in self.cells:
+            for label in find_labels(cell.line.text):
+                if label.field != name:
+                    continue
+                places = [
+                    (text, value_cell)
+                    for text, value_cell in _values_for(self.cells, cell, label.value_start)
+                    if value_cell is cell or not (value_cell.index in self.distracted or _is_label_only(text))
+                ]
+                if places:
+                    yield places, cell
+
+    def first(self, name: str, parse: Callable[[str], T | None]) -> Iterable[tuple[T, str, _Cell, _Cell]]:
+        """Each label of `name` with the first value place `parse` reads: (value, text, label, cell)."""
+        for places, label in self.labelled(name):
+            for text, value_cell in places:
+                parsed = parse(text)
+                if parsed is not None:
+                    yield parsed, text, label, value_cell
+                    break
+
+    # -- dates --------------------------------------------------------------------------------
+
+    def incident_date(self) -> ExtractedField:
+        reading = _Reading()
+        for (value, confidence), text, label, value_cell in self.first("incident_date", self.date_of):
+            if self.role(label) != "cover":
+                reading.add(value, confidence, f"{label.line.text} {text}", value_cell.line.page)
+        if not reading.found:
+            for sentence, page in self.sentences("claim"):
+                if not _INCIDENT_CUE.search(sentence):
+                    continue
+                for mention in find_dates(sentence, self.region):
+                    if not _distracted_in(sentence, mention):
+                        reading.add(mention.value.isoformat(), PROSE, sentence, page)
+        return reading.decide()
+
+    def report_date(self) -> tuple[ExtractedField, str | None]:
+        own, cover = _Reading(), _Reading()
+        for (value, confidence), text, label, value_cell in self.first("report_date", self.date_of):
+            role = self.role(label)
+            if role == "claim":
+                own.add(value, confidence, f"{label.line.text} {text}", value_cell.line.page)
+            elif role == "cover":
+                cover.add(value, COVER_SHEET_DATE, f"{label.line.text} {text}", value_cell.line.page)
+        if not own.found:
+            for cell in self.heading_dates():
+                dates = find_dates(cell.line.text, self.region)
+                target = own if self.role(cell) == "claim" else cover
+                confidence = PROSE if target is own else COVER_SHEET_DATE
+                target.add(dates[0].value.isoformat(), confidence, cell.line.text, cell.line.page)
+        if own.found:
+            return own.decide(), "document"
+        if cover.found:
+            return cover.decide(), "cover_sheet"
+        return ExtractedField(), None
+
+    def heading_dates(self) -> Iterable[_Cell]:
+        """A date alone (or after a place) on its own line at the head of a letter or cover sheet."""
+        for cell in self.cells:
+            if self.role(cell) == "attachment" or cell.index in self.distracted or cell.line.y0 > 0.4:
+                continue
+            text = cell.line.text.strip()
+            dates = find_dates(text, self.region)
+            if len(dates) != 1 or find_labels(text):
+                continue
+            rest = (text[: dates[0].start] + text[dates[0].end :]).strip(" ,.-")
+            if len(rest.split()) <= 3 and not any(ch.isdigit() for ch in rest):
+                yield cell
+
+    # -- amounts ------------------------------------------------------------------------------
+
+    def amount(self) -> tuple[ExtractedField, ExtractedField]:
+        claimed, total = _Reading(), _Reading()
+        currencies: dict[str, tuple[str | None, float, list[str], str, int]] = {}
+        for first, text, label, value_cell in self.first("claimed_amount", _first_amount):
+            target = claimed if self.role(label) == "claim" else total
+            value = _amount_text(first)
+            confidence = LABELLED if target is claimed else ATTACHMENT_TOTAL
+            target.add(value, confidence, f"{label.line.text} {text}", value_cell.line.page)
+            currencies.setdefault(
+                value, (*_currency_of(first, self.region), first.text, value_cell.line.page)
+            )
+        if not claimed.found:
+            for sentence, page in self.sentences("claim"):
+                if not _CLAIM_CUE.search(sentence):
+                    continue
+                for mention in find_amounts(sentence):
+                    before = sentence[max(0, mention.start - 40) : mention.start]
+                    if mention.negative or _NOT_THE_CLAIM.search(before):
+                        continue
+                    value = _amount_text(mention)
+                    claimed.add(value, PROSE, sentence, page)
+                    currencies.setdefault(value, (*_currency_of(mention, self.region), mention.text, page))
+        amount = (claimed if claimed.found else total).decide()
+        if amount.value is None or amount.value not in currencies:
+            return amount, ExtractedField()
+        code, confidence, candidates, evidence, page = currencies[amount.value]
+        currency = ExtractedField(
+            value=code,
+            confidence=min(confidence, amount.confidence) if code else 0.0,
+            evidence=evidence,
+            page=page,
+            candidates=candidates,
+        )
+        return amount, currency
+
+    # -- damage type --------------------------------------------------------------------------
+
+    def damage_type(self) -> ExtractedField:
+        reading = _Reading()
+        for cell in self.cells:
+            if (
+                self.role(cell) != "claim"
+                or len(_BOX_MARK.findall(cell.line.text)) + len(_TICKED.findall(cell.line.text)) < 1
+            ):
+                continue
+            for ticked in _TICKED.finditer(cell.line.text):
+                named = damage_types_named(ticked.group(1))
+                if named:
+                    reading.add(named[0][0], TICKED, cell.line.text, cell.line.page)
+        if not reading.found:
+            for kind, text, label, value_cell in self.first("damage_type", _first_damage):
+                if self.role(label) != "attachment":
+                    reading.add(kind, LABELLED, f"{label.line.text} {text}", value_cell.line.page)
+        if reading.found:
+            return reading.decide()
+        kinds: list[tuple[str, str, int]] = []
+        for sentence, page in self.sentences("claim"):
+            kinds.extend((kind, sentence, page) for kind, _, _ in damage_types_named(sentence))
+        if not kinds:
+            return ExtractedField()
+        mentioned = list(dict.fromkeys(k for k, _, _ in kinds))
+        kind, sentence, page = kinds[0]
+        confidence = PROSE_DAMAGE if len(mentioned) == 1 else MIXED_DAMAGE
+        others = [k for k in mentioned if k != kind]
+        return ExtractedField(
+            value=kind,
+            confidence=confidence,
+            evidence=" ".join(sentence.split())[:EVIDENCE_CHARS],
+            page=page,
+            candidates=others,
+        )
+
+    # -- policy number as written -------------------------------------------------------------
+
+    def policy_number(self) -> ExtractedField:
+        """The number after a policy-number label, as written: the claim's when the book has none."""
+        reading = _Reading()
+        for token, text, _label, value_cell in self.first("policy_number", _number_token):
+            reading.add(token, 0.8, text, value_cell.line.page)
+        return reading.decide()
+
+    # -- sentences ----------------------------------------------------------------------------
+
+    def sentences(self, role: str) -> Iterable[tuple[str, int]]:
+        """The sentences of the documents of `role`, with their page; lines joined within a document."""
+        headings = {cell.index for cell in self.heading_dates()}
+        by_document: dict[int, list[_Cell]] = {}
+        for cell in self.cells:
+            if self.role(cell) == role and cell.index not in self.distracted | headings:
+                by_document.setdefault(cell.line.document, []).append(cell)
+        for cells in by_document.values():
+            text = " ".join(c.line.text for c in cells if len(c.line.text.split()) >= 3)
+            page = cells[0].line.page
+            for sentence in _SENTENCE.split(text):
+                if len(sentence.split()) >= 4:
+                    yield sentence, page
+
+
+def _distracted_in(sentence: str, mention: DateMention) -> bool:
+    before = sentence[max(0, mention.start - 30) : mention.start]
+    return bool(find_distractors(before))
+
+
+def read_layout(lines: Sequence[LayoutLine], region: str) -> LayoutFields:
+    """The fields the layout says, from a claim's lines (empty fields where it says nothing)."""
+    if not lines:
+        return LayoutFields()
+    reader = _Reader(lines, region)
+    reported, source = reader.report_date()
+    amount, currency = reader.amount()
+    return LayoutFields(
+        incident_date=reader.incident_date(),
+        reported_on=reported,
+        report_date_source=source,
+        claimed_amount=amount,
+        currency=currency,
+        damage_type=reader.damage_type(),
+        policy_number=reader.policy_number(),
+    )

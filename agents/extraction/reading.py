@@ -1,0 +1,69 @@
+"""One reading of a claim's fields: the text rules and the layout reader, combined.
+
+The text rules (`fields`) know the tuning corpus's phrasing in depth; the layout reader
+(`layout_fields`) knows labels in four languages and where a form puts a value. Each field
+takes what both say: one reading alone stands as it is; two that agree keep the surer
+confidence; a value read next to its label (confidence >= `LABELLED`) outranks one inferred
+from a sentence, which stays a candidate; two readings of the same standing that disagree
+are a conflict a person settles (the surer value, held at the conflict confidence, the other
+kept as a candidate). The description is the rules' alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from agents.events import ClaimFields, ExtractedField, LayoutLine
+from agents.extraction.fields import extract_fields
+from agents.extraction.layout_fields import CONFLICT, read_layout
+
+COMBINED = ("policy_number", "incident_date", "reported_on", "claimed_amount", "damage_type")
+_SEPARATORS = re.compile(r"[^0-9A-Za-z]")
+
+
+def _same(name: str, a: str, b: str) -> bool:
+    if name == "claimed_amount":
+        try:
+            return Decimal(a) == Decimal(b)
+        except InvalidOperation:
+            return False
+    if name == "policy_number":
+        return _SEPARATORS.sub("", a).upper() == _SEPARATORS.sub("", b).upper()
+    return a == b
+
+
+def _merge(name: str, rules: ExtractedField, layout: ExtractedField) -> ExtractedField:
+    if not layout.value:
+        return rules
+    if not rules.value:
+        return layout
+    if _same(name, rules.value, layout.value):
+        best = rules if rules.confidence >= layout.confidence else layout
+        others = [c for c in dict.fromkeys([*rules.candidates, *layout.candidates]) if c != best.value]
+        return best.model_copy(update={"candidates": others})
+    best, other = (rules, layout) if rules.confidence >= layout.confidence else (layout, rules)
+    others = [
+        c for c in dict.fromkeys([other.value, *best.candidates, *other.candidates]) if c and c != best.value
+    ]
+    return best.model_copy(update={"confidence": min(best.confidence, CONFLICT), "candidates": others})
+
+
+def read_claim_fields(text: str, lines: Sequence[LayoutLine], region: str) -> ClaimFields:
+    """The claim's fields from its redacted text and layout (the layout may be empty: text rules only)."""
+    rules = extract_fields(text, region)
+    if not lines:
+        return rules
+    layout = read_layout(lines, region)
+    merged = {name: _merge(name, getattr(rules, name), getattr(layout, name)) for name in COMBINED}
+    amount_from_layout = (
+        merged["claimed_amount"].value and merged["claimed_amount"] is not rules.claimed_amount
+    )
+    if amount_from_layout and not _same(
+        "claimed_amount", rules.claimed_amount.value or "", merged["claimed_amount"].value or ""
+    ):
+        merged["currency"] = layout.currency  # the currency is the one written with the chosen amount
+    else:
+        merged["currency"] = _merge("currency", rules.currency, layout.currency)
+    return rules.model_copy(update=merged)

@@ -1,0 +1,209 @@
+"""The layout reader: labels paired with values by position, documents by role, sentences, ticked boxes.
+
+Lines are built by hand (text and box, as fractions of the page), so each rule is tested on
+exactly the layout it is about; one test renders a real PDF and reads it back.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from agents.documents import DocumentSettings, read_claim
+from agents.events import LayoutLine
+from agents.extraction.layout_fields import (
+    AMBIGUOUS_DATE,
+    ATTACHMENT_TOTAL,
+    CONFLICT,
+    COVER_SHEET_DATE,
+    LABELLED,
+    TICKED,
+    read_layout,
+)
+from agents.extraction.reading import read_claim_fields
+
+ROW = 0.02  # a line's height as a share of the page
+
+
+def line(
+    text: str, x: float, y: float, *, width: float = 0.3, document: int = 0, page: int = 1
+) -> LayoutLine:
+    return LayoutLine(document=document, page=page, text=text, x0=x, y0=y, x1=x + width, y1=y + ROW)
+
+
+def test_a_value_in_the_box_below_its_label_is_read() -> None:
+    form = [
+        line("Household Claim Form", 0.1, 0.05),
+        line("Date of loss", 0.1, 0.30, width=0.2),
+        line("Approx. time", 0.55, 0.30, width=0.2),
+        line("2026-02-06", 0.1, 0.33, width=0.2),
+        line("15:15", 0.55, 0.33, width=0.1),
+        line("Sum claimed", 0.1, 0.50, width=0.2),
+        line("€6,550", 0.1, 0.53, width=0.15),
+        line("Replacement value", 0.55, 0.50, width=0.2),
+        line("camera: €1,450.00", 0.55, 0.53, width=0.2),
+    ]
+    found = read_layout(form, "EU")
+    assert (found.incident_date.value, found.incident_date.confidence) == ("2026-02-06", LABELLED)
+    assert (found.claimed_amount.value, found.currency.value) == ("6550.00", "EUR")
+
+
+def test_a_value_right_of_its_label_on_the_same_row_is_read_and_the_region_orders_day_and_month() -> None:
+    form = [line("Schadentag:", 0.1, 0.2, width=0.15), line("03.04.2025", 0.4, 0.2, width=0.15)]
+    eu = read_layout(form, "EU").incident_date
+    assert eu.value == "2025-04-03" and eu.confidence == AMBIGUOUS_DATE
+    us = [line("Date of loss", 0.1, 0.2, width=0.15), line("03/04/2025", 0.4, 0.2, width=0.15)]
+    assert read_layout(us, "US").incident_date.value == "2025-03-04"
+
+
+def test_labels_in_german_french_and_spanish_pair_with_values_on_their_line() -> None:
+    for label, amount, currency in (
+        ("Schadenhöhe: 4.850,00 EUR", "4850.00", "EUR"),
+        ("Montant réclamé : 4 850,00 €", "4850.00", "EUR"),
+        ("Importe reclamado: 4.850,00 €", "4850.00", "EUR"),
+        ("Amount claimed: S$1,200.50", "1200.50", "SGD"),
+    ):
+        found = read_layout([line(label, 0.1, 0.4, width=0.6)], "EU")
+        assert (found.claimed_amount.value, found.currency.value) == (amount, currency), label
+
+
+def test_a_bare_dollar_is_usd_in_the_us_and_left_to_the_policy_elsewhere() -> None:
+    us = read_layout([line("Total claimed: $12,400", 0.1, 0.4, width=0.5)], "US").currency
+    assert us.value == "USD"
+    apac = read_layout([line("Total claimed: $12,400", 0.1, 0.4, width=0.5)], "APAC").currency
+    assert apac.value is None and "AUD" in apac.candidates and "SGD" in apac.candidates
+
+
+def test_a_ticked_box_names_the_type_of_loss() -> None:
+    rows = [
+        line("Type of loss (tick as appropriate)", 0.1, 0.40, width=0.5),
+        line("☐ Escape of water ☐ Lightning / fire ☐ Windstorm ☒ Robbery ☐ Glass", 0.1, 0.43, width=0.8),
+    ]
+    found = read_layout(rows, "EU").damage_type
+    assert (found.value, found.confidence) == ("theft", TICKED)
+
+
+def test_a_date_of_birth_or_policy_period_beside_the_loss_date_is_never_taken() -> None:
+    form = [
+        line("Date of birth", 0.1, 0.10, width=0.2),
+        line("11.09.1982", 0.1, 0.13, width=0.2),
+        line("Policy end date", 0.55, 0.10, width=0.2),
+        line("01.04.2026", 0.55, 0.13, width=0.2),
+        line("Date of loss: 06.02.2026", 0.1, 0.30, width=0.4),
+    ]
+    found = read_layout(form, "EU")
+    assert found.incident_date.value == "2026-02-06"
+    assert found.incident_date.candidates == []
+
+
+def test_a_letter_gives_its_report_date_in_its_heading_and_its_facts_in_sentences() -> None:
+    letter = [
+        line("Hamburg, 12. März 2025", 0.6, 0.10, width=0.3),
+        line("Betreff: Schadenmeldung", 0.1, 0.25, width=0.5),
+        line("Sehr geehrte Damen und Herren,", 0.1, 0.30, width=0.5),
+        line(
+            "am 8. März 2025 ist in unserer Küche ein Rohr geplatzt und hat den Boden", 0.1, 0.33, width=0.8
+        ),
+        line(
+            "überschwemmt. Ich fordere die Erstattung von 2.340,50 EUR für die Reparatur.",
+            0.1,
+            0.35,
+            width=0.8,
+        ),
+        line("Meine Selbstbeteiligung von 300,00 EUR ist mir bekannt.", 0.1, 0.37, width=0.8),
+    ]
+    found = read_layout(letter, "EU")
+    assert (found.reported_on.value, found.report_date_source) == ("2025-03-12", "document")
+    assert found.incident_date.value == "2025-03-08"
+    assert (found.claimed_amount.value, found.currency.value) == ("2340.50", "EUR")
+    assert found.damage_type.value == "water"
+
+
+def test_an_attachments_dates_and_totals_are_not_the_claims() -> None:
+    claim = [
+        line("Claim form", 0.1, 0.05),
+        line("Date of incident: 02/05/2025", 0.1, 0.2, width=0.5),
+        line("Amount claimed: €1,200.00", 0.1, 0.25, width=0.5),
+    ]
+    invoice = [
+        line("INVOICE no. 4471", 0.1, 0.05, document=1, page=2),
+        line("Invoice date: 20/05/2025", 0.1, 0.10, document=1, page=2, width=0.5),
+        line("Date: 20/05/2025", 0.1, 0.12, document=1, page=2, width=0.5),
+        line("Total: €1,452.00", 0.1, 0.50, document=1, page=2, width=0.5),
+    ]
+    found = read_layout(claim + invoice, "EU")
+    assert found.incident_date.value == "2025-05-02"
+    assert found.claimed_amount.value == "1200.00"
+    assert found.reported_on.value is None  # the invoice's date is not when the claim was made
+    only_invoice = read_layout([line("Claim form", 0.1, 0.05), *invoice], "EU")
+    assert (only_invoice.claimed_amount.value, only_invoice.claimed_amount.confidence) == (
+        "1452.00",
+        ATTACHMENT_TOTAL,
+    )
+
+
+def test_a_cover_sheets_date_is_the_report_date_only_when_the_claim_has_none() -> None:
+    cover = [
+        line("Broker transmittal", 0.1, 0.05),
+        line("Date: 14/05/2025", 0.1, 0.10, width=0.4),
+        line("Enclosures: claim form", 0.1, 0.2, width=0.4),
+    ]
+    form = [line("Claim form", 0.1, 0.05, document=1, page=2)]
+    alone = read_layout(cover + form, "EU")
+    assert (alone.reported_on.value, alone.reported_on.confidence, alone.report_date_source) == (
+        "2025-05-14",
+        COVER_SHEET_DATE,
+        "cover_sheet",
+    )
+    signed = [*form, line("Signed on 12/05/2025", 0.1, 0.9, document=1, page=2, width=0.4)]
+    own = read_layout(cover + signed, "EU")
+    assert (own.reported_on.value, own.report_date_source) == ("2025-05-12", "document")
+
+
+def test_two_different_labelled_values_are_a_conflict() -> None:
+    form = [
+        line("Date of loss: 02.05.2025", 0.1, 0.2, width=0.5),
+        line("Loss date: 03.05.2025", 0.1, 0.4, width=0.5),
+    ]
+    found = read_layout(form, "EU").incident_date
+    assert found.confidence == CONFLICT and found.candidates
+
+
+def test_a_real_pdf_is_read_by_position() -> None:
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    _, height = A4
+    page.setFont("Helvetica", 8)
+    page.drawString(60, height - 200, "Date du sinistre")
+    page.drawString(300, height - 200, "Montant réclamé")
+    page.setFont("Helvetica", 11)
+    page.drawString(60, height - 215, "le 3 avril 2025")
+    page.drawString(300, height - 215, "4 850,00 €")
+    page.save()
+    raw = read_claim([(buffer.getvalue(), "form.pdf")], DocumentSettings(), None)
+    read = raw.redacted("EU")
+    assert read.lines and all(
+        0 <= line.x0 < line.x1 <= 1 and 0 <= line.y0 < line.y1 <= 1 for line in read.lines
+    )
+    fields = read_claim_fields(read.text, read.lines, "EU")
+    assert fields.incident_date.value == "2025-04-03"
+    assert (fields.claimed_amount.value, fields.currency.value) == ("4850.00", "EUR")
+
+
+@pytest.mark.parametrize(
+    ("layout_line", "conflict"),
+    [
+        ("Date of loss: 06.02.2026", False),  # both readings agree
+        ("Date of loss: 07.02.2026", True),  # two labelled readings disagree: a person decides
+    ],
+)
+def test_the_text_rules_and_the_layout_reader_are_combined(layout_line: str, conflict: bool) -> None:
+    text = "Date of loss: 06.02.2026\nDescription of damage: A pipe burst and flooded the kitchen floor."
+    fields = read_claim_fields(text, [line(layout_line, 0.1, 0.2, width=0.5)], "EU")
+    got = fields.incident_date
+    assert (got.confidence == CONFLICT) is conflict
+    readings = {got.value, *got.candidates}
+    assert readings == ({"2026-02-06", "2026-02-07"} if conflict else {"2026-02-06"})

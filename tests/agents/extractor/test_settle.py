@@ -1,0 +1,53 @@
+"""How the extractor settles its fields: the book's number, the reading's weight, the received date."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from agents.events import ClaimFields, ExtractedField
+from agents.extractor.handler import RECEIVED_CONFIDENCE, read_fields, settle
+
+RECEIVED = datetime(2025, 5, 14, 23, 30, tzinfo=timezone(timedelta(hours=-5)))  # 04:30 UTC the next day
+
+
+def _fields(reported: str | None) -> ClaimFields:
+    found = ExtractedField(value="X", confidence=0.9, evidence="x")
+    return ClaimFields(
+        policy_number=ExtractedField(value="AS WRITTEN 1", confidence=0.8, evidence="policy"),
+        incident_date=found,
+        damage_description=found,
+        reported_on=ExtractedField(value=reported, confidence=0.97, evidence="Date")
+        if reported
+        else ExtractedField(),
+    )
+
+
+def test_without_a_date_on_the_documents_the_report_date_is_the_day_received_in_utc() -> None:
+    fields = settle(_fields(None), reading_confidence=0.5, received_at=RECEIVED)
+    assert fields.reported_on.value == "2025-05-15"
+    assert fields.reported_on.confidence == RECEIVED_CONFIDENCE  # a fact, not a reading: not weighed by OCR
+    assert "received" in fields.reported_on.evidence
+
+
+def test_the_documents_own_date_wins_over_the_received_time() -> None:
+    fields = settle(_fields("2025-05-12"), reading_confidence=1.0, received_at=RECEIVED)
+    assert fields.reported_on.value == "2025-05-12"
+
+
+def test_the_books_number_replaces_the_one_read_and_is_weighed_by_the_reading() -> None:
+    book = ExtractedField(value="HX 442 019 7", confidence=0.98, evidence="Policy number: HX4420197")
+    fields = settle(_fields(None), reading_confidence=0.9, policy_number=book)
+    assert fields.policy_number.value == "HX 442 019 7"
+    assert fields.policy_number.confidence == round(0.98 * 0.9, 4)
+    kept = settle(_fields(None), reading_confidence=1.0, policy_number=ExtractedField())
+    assert kept.policy_number.value == "AS WRITTEN 1"
+
+
+def test_no_report_date_and_no_received_time_leaves_the_field_empty() -> None:
+    assert read_fields("A pipe burst.", "EU", 1.0).reported_on.value is None
+    assert (
+        read_fields(
+            "A pipe burst.", "EU", 1.0, received_at=datetime(2025, 1, 2, tzinfo=UTC)
+        ).reported_on.value
+        == "2025-01-02"
+    )
