@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
@@ -42,21 +43,6 @@ class ClauseLink(_Part):
 
     clause_key: str
     clause_id: str
-
-
-class LayoutLine(_Part):
-    """One run of words on one visual line of a page, with its box (fractions of the page, y down).
-
-    `document` is the claim document (0-based), `page` the page over all of them (1-based).
-    """
-
-    document: int = 0
-    page: int
-    text: str
-    x0: float
-    y0: float
-    x1: float
-    y1: float
 
 
 class ClauseRef(_Part):
@@ -127,6 +113,23 @@ class ExtractorProvenance(_Part):
     agreement: dict[str, str] = {}
 
 
+@dataclass(frozen=True)
+class LayoutLine:
+    """One run of words on one line of a claim page, redacted, with its box (fractions of the page, y down).
+
+    `document` is the claim document (0-based), `page` the page over all of them (1-based). Not on
+    the wire: the retriever reads the claim's fields from its lines where they are made.
+    """
+
+    page: int
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    document: int = 0
+
+
 class RuleOutcome(_Part):
     """One business rule applied to the claim."""
 
@@ -157,10 +160,12 @@ class ClaimIngested(Event):
 
 
 class RetrievalRequest(Event):
-    """The claim's redacted text, its resolved policy and embedding, on its way to the FAISS worker.
+    """The claim's redacted text, fields, resolved policy and query embedding, on its way to the FAISS worker.
 
-    `policy_clauses` are the only clauses the claim may cite: those of the policy the
-    region's book resolved from the documents (`policy_number`); empty when none resolved.
+    The claim is read once, in the retriever, where its layout is at hand: `fields` are read
+    from the text and the layout there (the query is made of them), and travel on. The
+    `policy_clauses` are the only clauses the claim may cite: those of the policy the region's
+    book resolved from the documents (`policy_number`); empty when none resolved.
     """
 
     avro_schema = "retrieval_request"
@@ -174,11 +179,11 @@ class RetrievalRequest(Event):
     received_at: datetime | None = None
     policy_number: ExtractedField = ExtractedField()
     policy_clauses: list[ClauseLink] = []
-    lines: list[LayoutLine] = []
+    fields: ClaimFields | None = None
 
 
 class ClausesRetrieved(Event):
-    """The claim's redacted text with its resolved policy and that policy's most relevant clauses."""
+    """The claim's redacted text and fields, its resolved policy and that policy's most relevant clauses."""
 
     avro_schema = "clauses_retrieved"
     text: str
@@ -189,7 +194,7 @@ class ClausesRetrieved(Event):
     clauses: list[RetrievedClause]
     received_at: datetime | None = None
     policy_number: ExtractedField = ExtractedField()
-    lines: list[LayoutLine] = []
+    fields: ClaimFields | None = None
 
 
 class FieldsExtracted(Event):

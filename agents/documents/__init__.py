@@ -1,6 +1,7 @@
 """Reading claim documents: PDF text layers, scanned pages and photos through OCR, within limits."""
 
 from agents.documents.claim_text import ClaimText, RawClaimText, read_claim, read_claim_text
+from agents.documents.layout import LayoutLine, Segment
 from agents.documents.ocr import OcrEngine, OcrError, shared_engine
 from agents.documents.reader import (
     PAGE_SEPARATOR,
@@ -32,12 +33,14 @@ __all__ = [
     "EmptyDocument",
     "EncryptedDocument",
     "ImageTooLarge",
+    "LayoutLine",
     "OcrEngine",
     "OcrError",
     "OcrFailed",
     "OcrTimeLimitExceeded",
     "PageText",
     "RawClaimText",
+    "Segment",
     "UnsupportedDocument",
     "read_claim",
     "read_claim_text",

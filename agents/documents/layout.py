@@ -17,6 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from agents.events import LayoutLine
+
+__all__ = ["LayoutLine", "Segment", "locate", "pdfium_segments"]
+
 # pdfium rectangles narrower than this share of the page and holding only spaces are noise.
 _MIN_TEXT = 1
 

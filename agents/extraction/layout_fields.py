@@ -86,6 +86,7 @@ _NOT_THE_CLAIM = re.compile(
     re.IGNORECASE,
 )
 _DOLLAR_CURRENCIES = ("USD", "SGD", "AUD", "NZD", "HKD")
+_CAUSES = ("theft", "fire", "collision", "storm")
 T = TypeVar("T")
 
 
@@ -385,22 +386,23 @@ class _Reader:
                     reading.add(kind, LABELLED, f"{label.line.text} {text}", value_cell.line.page)
         if reading.found:
             return reading.decide()
-        kinds: list[tuple[str, str, int]] = []
+        # The account's first sentence naming a kind of damage says what happened; a cause named
+        # there (theft, fire, a collision, a storm) outranks what it led to (water, broken glass).
         for sentence, page in self.sentences("claim"):
-            kinds.extend((kind, sentence, page) for kind, _, _ in damage_types_named(sentence))
-        if not kinds:
-            return ExtractedField()
-        mentioned = list(dict.fromkeys(k for k, _, _ in kinds))
-        kind, sentence, page = kinds[0]
-        confidence = PROSE_DAMAGE if len(mentioned) == 1 else MIXED_DAMAGE
-        others = [k for k in mentioned if k != kind]
-        return ExtractedField(
-            value=kind,
-            confidence=confidence,
-            evidence=" ".join(sentence.split())[:EVIDENCE_CHARS],
-            page=page,
-            candidates=others,
-        )
+            mentioned = list(dict.fromkeys(kind for kind, _, _ in damage_types_named(sentence)))
+            if not mentioned:
+                continue
+            causes = [kind for kind in mentioned if kind in _CAUSES]
+            kind = (causes or mentioned)[0]
+            confidence = PROSE_DAMAGE if len(causes or mentioned) == 1 else MIXED_DAMAGE
+            return ExtractedField(
+                value=kind,
+                confidence=confidence,
+                evidence=" ".join(sentence.split())[:EVIDENCE_CHARS],
+                page=page,
+                candidates=[k for k in mentioned if k != kind],
+            )
+        return ExtractedField()
 
     # -- policy number as written -------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from agents.events import ClaimFields, ExtractedField, LayoutLine
 from agents.extraction.fields import extract_fields
-from agents.extraction.layout_fields import CONFLICT, read_layout
+from agents.extraction.layout_fields import CONFLICT, LABELLED, read_layout
 
 COMBINED = ("policy_number", "incident_date", "reported_on", "claimed_amount", "damage_type")
 _SEPARATORS = re.compile(r"[^0-9A-Za-z]")
@@ -47,6 +47,8 @@ def _merge(name: str, rules: ExtractedField, layout: ExtractedField) -> Extracte
     others = [
         c for c in dict.fromkeys([other.value, *best.candidates, *other.candidates]) if c and c != best.value
     ]
+    if best.confidence >= LABELLED > other.confidence:
+        return best.model_copy(update={"candidates": others})
     return best.model_copy(update={"confidence": min(best.confidence, CONFLICT), "candidates": others})
 
 

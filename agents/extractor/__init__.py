@@ -4,6 +4,12 @@
 `prompt_cache` (Redis) are used by this agent alone.
 """
 
-from agents.extractor.handler import RULES_EXTRACTOR_VERSION, Extractor, read_fields, weighted_by_reading
+from agents.extractor.handler import (
+    RULES_EXTRACTOR_VERSION,
+    Extractor,
+    read_fields,
+    settle,
+    weighted_by_reading,
+)
 
-__all__ = ["RULES_EXTRACTOR_VERSION", "Extractor", "read_fields", "weighted_by_reading"]
+__all__ = ["RULES_EXTRACTOR_VERSION", "Extractor", "read_fields", "settle", "weighted_by_reading"]

@@ -1,13 +1,15 @@
-"""Extractor: reads the claim fields (policy number candidates, dates, damage, amount) from the claim text.
+"""Extractor: the claim's fields as the assessment takes them: checked, weighed and settled.
 
-It only reads: resolving a policy number against the policy book is the validator's job,
-because the validator holds the book.
+The retriever read the fields once, from the text and its layout (`read_claim_fields`), and
+they arrive on the event. With `CLAIMFLOW_LLM_BASE_URL` set, an LLM reads the redacted text
+too and the two readings are merged (`agents.extractor.merge`). Then `settle`: the policy
+number the retriever resolved against the book replaces the one read; every value read off
+the documents is weighed by how well they were read (a poor scan lowers them all); a claim
+whose documents carry no date of its own takes the day it was received.
 
-The deterministic rules always run. With `CLAIMFLOW_LLM_BASE_URL` set, an LLM reads the
-same redacted text too and the two readings are merged (`agents.extractor.merge`). The LLM is
-optional in a way the databases are not: when it is down, slow or answers nonsense, the
-rules answer at once and the event says why (`extractor.fallback_reason`), instead of the
-claim waiting for the model to come back.
+The LLM is optional in a way the databases are not: when it is down, slow or answers
+nonsense, the rules answer at once and the event says why (`extractor.fallback_reason`),
+instead of the claim waiting for the model to come back.
 """
 
 from __future__ import annotations
@@ -144,8 +146,12 @@ class Extractor(StreamAgent[ClausesRetrieved]):
             await self.llm.close()
 
     async def handle(self, event: ClausesRetrieved) -> FieldsExtracted:
-        found = await asyncio.to_thread(read_claim_fields, event.text, event.lines, event.region)
-        found, provenance = await self._with_llm(event, found)
+        # The retriever read the fields where the layout was; an event from a producer that predates
+        # that carries none, and the text alone is read here.
+        read = event.fields
+        if read is None:
+            read = await asyncio.to_thread(read_claim_fields, event.text, (), event.region)
+        found, provenance = await self._with_llm(event, read)
         fields = settle(
             found,
             reading_confidence=event.min_confidence,

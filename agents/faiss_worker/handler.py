@@ -158,7 +158,7 @@ class FaissWorker(StreamAgent[RetrievalRequest]):
                 clauses=self.clauses_for(request),
                 received_at=request.received_at,
                 policy_number=request.policy_number,
-                lines=request.lines,
+                fields=request.fields,
             )
             for request in events
         ]

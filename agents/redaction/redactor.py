@@ -30,7 +30,8 @@ from stdnum.de import idnr
 from stdnum.es import dni
 from stdnum.us import ssn
 
-from agents.extraction import DATE_PATTERN, POLICY_PATTERN
+from agents.extraction.fields import DATE_PATTERN, POLICY_PATTERN
+from agents.extraction.lexicon import label_pattern
 
 
 class PiiKind(StrEnum):
@@ -166,8 +167,30 @@ _TRAILING_CURRENCY_AMOUNT = re.compile(
 _PROTECTED_ALSO = (DATE_PATTERN, POLICY_PATTERN, _TRAILING_CURRENCY_AMOUNT)
 
 
+# What follows a policy-number label ("Versicherungsschein-Nr.: MX-9117-09") is a policy number,
+# not personal data, whatever its format and whether or not the book knows it: the report must be
+# able to show it as written when it matches no policy.
+_LABELLED_NUMBER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9./\-]| (?=[A-Za-z0-9]))*[A-Za-z0-9]")
+# "National Insurance number", "social insurance number": a person's id, never a policy.
+_PERSONAL_ID_BEFORE = re.compile(r"(?:national|social|sozial\w*|fiscal|tax|steuer\w*)\s*$", re.IGNORECASE)
+
+
+def _labelled_policy_numbers(text: str) -> list[tuple[int, int]]:
+    found = []
+    for label in label_pattern("policy_number").finditer(text):
+        if _PERSONAL_ID_BEFORE.search(text, max(0, label.start() - 16), label.start()):
+            continue
+        value = _LABELLED_NUMBER.match(text, label.end())
+        if value and sum(ch.isdigit() for ch in value.group()) >= 2 and len(value.group()) <= 32:
+            found.append(value.span())
+    return found
+
+
 def _protected_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for pattern in (_PROTECTED, *_PROTECTED_ALSO) for m in pattern.finditer(text)]
+    return [
+        *(m.span() for pattern in (_PROTECTED, *_PROTECTED_ALSO) for m in pattern.finditer(text)),
+        *_labelled_policy_numbers(text),
+    ]
 
 
 # --- e-mail -------------------------------------------------------------------------------------

@@ -1,12 +1,17 @@
-"""Retriever: reads a claim's documents, finds its policy in the book, redacts PII, embeds, asks for clauses.
+"""Retriever: reads a claim, finds its policy in the book, redacts PII, reads its fields, asks for clauses.
 
-Reading happens once, here: the text layer or OCR of every document. The policy is found
-here too, because it decides which clauses the claim may cite: every span of the text the
-region's book recognises as one of its numbers (`PolicyIndex.find`, whatever the insurer's
-format, case, separators or OCR slips), decided between by `choose_policy`. Those spans are
-kept through redaction, which happens here, at the edge: the text that travels on Kafka (and
-so into replays, the audit log and any LLM prompt) carries typed placeholders, never the
-policyholder's name, contact details, account or national id numbers.
+A claim is read once, here, and every step that needs the reading happens here too:
+
+- reading: the text layer or OCR of every document, with the layout of every page;
+- the policy: every span of the text the region's book recognises as one of its numbers
+  (`PolicyIndex.find`, whatever the insurer's format, case, separators or OCR slips), decided
+  between by `choose_policy`; it decides which clauses the claim may cite;
+- redaction, at the edge, keeping the book's numbers: the text that travels on Kafka (and so
+  into replays, the audit log and any LLM prompt) carries typed placeholders, never the
+  policyholder's name, contact details, account or national id numbers;
+- the fields (`read_claim_fields`: text rules and layout), because the layout is here and the
+  query is made of them (the damage description finds the governing clause far better than the
+  text's head); they travel on, and the extractor weighs, settles and (with an LLM) checks them.
 """
 
 from __future__ import annotations
@@ -20,8 +25,8 @@ from typing import Protocol
 from cachetools import LRUCache
 
 from agents.documents import ClaimText, DocumentSettings, RawClaimText, read_claim, shared_engine
-from agents.events import ClaimIngested, ClauseLink, ExtractedField, RetrievalRequest
-from agents.extraction import extract_fields
+from agents.events import ClaimFields, ClaimIngested, ClauseLink, ExtractedField, RetrievalRequest
+from agents.extraction import read_claim_fields
 from agents.extraction.lexicon import label_pattern
 from agents.extraction.policy_match import choose_policy
 from agents.redaction import warm as warm_redaction
@@ -41,19 +46,34 @@ class PolicyFinder(Protocol):
     async def find(self, text: str, region: str) -> list[PolicyMatch]: ...
 
 
-async def find_policy(
-    raw: RawClaimText, region: str, index: PolicyFinder, book: PolicyLookup
-) -> tuple[Policy | None, ExtractedField, list[PolicyMatch]]:
-    """The retriever's policy stage: the claim's policy, its number field and the book's matches.
-
-    The field is empty when no number of the book is in the claim (the extractor then reads a
-    labelled number as written, and the claim fails `policy_exists`). The evaluation and the
-    benchmark's in-process limit call this very function.
-    """
+async def match_policy(
+    raw: RawClaimText, region: str, index: PolicyFinder
+) -> tuple[ExtractedField, list[PolicyMatch]]:
+    """The book's numbers in the claim (before redaction, which keeps them), and the one it is under."""
     matches = await index.find(raw.text, region)
-    number = choose_policy(matches, raw.text, raw.pages())
-    policy = await book.get(number.value, region) if number.value else None
-    return policy, (number if policy is not None else ExtractedField()), matches
+    return choose_policy(matches, raw.text, raw.pages()), matches
+
+
+async def policy_of(
+    matched: ExtractedField, fields: ClaimFields, region: str, book: PolicyLookup
+) -> tuple[Policy | None, ExtractedField]:
+    """The claim's policy and its number field: the book's match, else the number read off the claim.
+
+    A number the book's index did not find in the text may still be the book's once the
+    reading rules have put it into the book's form (a short form an insurer prints); it is
+    looked up as read. Neither found: no policy, an empty field (the extractor keeps the
+    number as written, and the claim fails `policy_exists`).
+    """
+    if matched.value:
+        policy = await book.get(matched.value, region)
+        if policy is not None:
+            return policy, matched
+    read = fields.policy_number
+    if read.value:
+        policy = await book.get(read.value, region)
+        if policy is not None:
+            return policy, read
+    return None, ExtractedField()
 
 
 class Retriever(StreamAgent[ClaimIngested]):
@@ -79,7 +99,9 @@ class Retriever(StreamAgent[ClaimIngested]):
         )
         self.ocr = shared_engine(self.documents.ocr_threads, self.documents.ocr_pool_size)
         dependency = self.ctx.dependency("postgres")
-        self.policies = PolicyBook(self.ctx.settings.postgres_dsn, dependency)
+        # No cache: a policy load changes its clause keys, and a claim must carry the keys the
+        # FAISS workers hold now (one primary-key lookup per claim).
+        self.policies = PolicyBook(self.ctx.settings.postgres_dsn, dependency, cache_ttl_s=0)
         self.index = PolicyIndex(self.ctx.settings.postgres_dsn, dependency)
         await self.policies.open()
         await self.index.open()
@@ -146,20 +168,30 @@ class Retriever(StreamAgent[ClaimIngested]):
 
     async def handle_batch(self, events: Sequence[ClaimIngested]) -> list[Event]:
         raws = await self.read_claims(events)
-        found = await asyncio.gather(
-            *(
-                find_policy(raw, claim.region, self.index, self.policies)
-                for raw, claim in zip(raws, events, strict=True)
-            )
+        matched = await asyncio.gather(
+            *(match_policy(raw, claim.region, self.index) for raw, claim in zip(raws, events, strict=True))
         )
         read = await asyncio.gather(
-            *(self._redacted(raw, c.region, f[2]) for raw, c, f in zip(raws, events, found, strict=True))
+            *(self._redacted(raw, c.region, m[1]) for raw, c, m in zip(raws, events, matched, strict=True))
         )
-        queries = [
-            focused_query(r.text, c.region, extract_fields(r.text, c.region))
-            for r, c in zip(read, events, strict=True)
-        ]
-        vectors = await self.embedder.embed_async(queries)
+        loop = asyncio.get_running_loop()
+        fields = await asyncio.gather(
+            *(
+                loop.run_in_executor(self.readers, read_claim_fields, r.text, r.lines, c.region)
+                for r, c in zip(read, events, strict=True)
+            )
+        )
+        queries = [focused_query(r.text, c.region, f) for r, c, f in zip(read, events, fields, strict=True)]
+        # The policy-book lookups run while the embedder works (it releases the GIL).
+        vectors, found = await asyncio.gather(
+            self.embedder.embed_async(queries),
+            asyncio.gather(
+                *(
+                    policy_of(m[0], f, c.region, self.policies)
+                    for m, f, c in zip(matched, fields, events, strict=True)
+                )
+            ),
+        )
         top_k = self.retrieval.retrieval_top_k
         return [
             claim.follow(
@@ -173,12 +205,14 @@ class Retriever(StreamAgent[ClaimIngested]):
                 embedding=vector.tolist(),
                 top_k=top_k,
                 received_at=claim.received,
-                lines=r.lines,
+                fields=claim_fields,
                 policy_number=number,
                 policy_clauses=[
                     ClauseLink(clause_key=key, clause_id=clause_id)
                     for clause_id, key in (policy.clause_keys.items() if policy is not None else ())
                 ],
             )
-            for claim, r, vector, (policy, number, _) in zip(events, read, vectors, found, strict=True)
+            for claim, r, vector, claim_fields, (policy, number) in zip(
+                events, read, vectors, fields, found, strict=True
+            )
         ]

@@ -12,7 +12,7 @@ from agents.stores.policy_book import (
     wording_key,
 )
 from agents.stores.policy_index import MemoryPolicyIndex, PolicyIndex, PolicyMatch
-from agents.stores.policy_resolution import MemoryPolicyBook, PolicyLookup, resolve_policy
+from agents.stores.policy_lookup import MemoryPolicyBook, PolicyLookup
 from agents.stores.report_store import ReportRow, ReportStore, ReportStoreError, StoredReport
 
 __all__ = [
@@ -36,6 +36,5 @@ __all__ = [
     "StoredReport",
     "read_policies",
     "regions_to_refresh",
-    "resolve_policy",
     "wording_key",
 ]

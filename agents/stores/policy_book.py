@@ -260,7 +260,11 @@ class PolicyBook(PostgresStore):
         pool_max_size: int = 4,
     ) -> None:
         super().__init__(dsn, dependency, pool_max_size=pool_max_size)
-        self._cache: TTLCache[tuple[str, str], Policy] = TTLCache(maxsize=cache_size, ttl=cache_ttl_s)
+        # A TTL of 0 keeps no cache at all (the retriever's book: it must see a load at once).
+        self._cache_ttl_s = cache_ttl_s
+        self._cache: TTLCache[tuple[str, str], Policy] = TTLCache(
+            maxsize=cache_size, ttl=max(cache_ttl_s, 1.0)
+        )
 
     async def upsert(self, policies: Sequence[Policy]) -> int:
         """Insert or update policies by number; returns how many were new or changed (0 on a re-load).
@@ -345,7 +349,8 @@ class PolicyBook(PostgresStore):
         if row is None:
             return None
         policy = _policy_of(row)
-        self._cache[key] = policy
+        if self._cache_ttl_s > 0:
+            self._cache[key] = policy
         return policy
 
     async def count(self) -> int:

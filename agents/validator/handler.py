@@ -1,4 +1,4 @@
-"""Validator: resolves the policy number against the policy book, applies the rules, scores the claim.
+"""Validator: fetches the claim's policy from the book, applies the rules, scores the claim.
 
 `assess` is the stage itself, with no Kafka: the agent calls it per event, and the
 evaluation and the benchmark's in-process limit call the very same function.
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from agents.assessment import AssessmentSettings, ClaimFacts, RuleSettings, evaluate, overall_confidence
 from agents.events import ClaimFields, ClaimValidated, FieldsExtracted, RuleOutcome
-from agents.stores import Policy, PolicyBook, PolicyLookup, ReportStore, resolve_policy
+from agents.stores import Policy, PolicyBook, PolicyLookup, ReportStore
 from streams import StreamAgent
 
 DuplicateFinder = Callable[[ClaimFields], Awaitable[tuple[str, ...]]]
@@ -58,7 +58,7 @@ async def assess(
     rule_settings: RuleSettings,
     duplicates: DuplicateFinder = _no_duplicates,
 ) -> Assessment:
-    """Resolve the policy in the region's book, look for duplicates, apply the rules, score.
+    """Fetch the claim's policy from the region's book, look for duplicates, apply the rules, score.
 
     Args:
         fields: The extracted fields.
@@ -68,8 +68,10 @@ async def assess(
         duplicates: Other claims with the same policy, date and damage type (asked only once the
             policy is known).
     """
-    policy, number = await resolve_policy(book, fields.policy_number, region)
-    fields = settle_currency(fields.model_copy(update={"policy_number": number}), policy)
+    # The retriever resolved the number against the book's index; here the policy is only fetched.
+    number = fields.policy_number.value
+    policy = await book.get(number, region) if number else None
+    fields = settle_currency(fields, policy)
     facts = ClaimFacts(
         fields,
         region,

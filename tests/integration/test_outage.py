@@ -33,9 +33,17 @@ def test_a_postgres_outage_loses_nothing_and_dead_letters_nothing(pipeline: Pipe
     eventually(postgres_down, timeout_s=30)
     row = pipeline.truth[3]
     claim = pipeline.submit([pipeline.corpus.claims_dir / row["file"]], region=row["region"])
+    retriever_log = pipeline.state_dir / "logs" / "agent-retriever.log"
+
+    def held_by_the_retriever() -> None:
+        # The retriever finds the claim's policy in the book: it keeps the claim, unacknowledged,
+        # and says so, until the database is back.
+        lines = retriever_log.read_text(errors="replace").splitlines()
+        if not any(claim.claim_id in line and "waiting for it to come back" in line for line in lines):
+            raise NotYet("the retriever has not reported waiting for the database yet")
+
     try:
-        # The claim gets as far as the stages that need the database while it is down.
-        pipeline.wait_for_message("fields_extracted", lambda r: r["claim_id"] == claim.claim_id, timeout_s=90)
+        eventually(held_by_the_retriever, timeout_s=90)
     finally:
         restarted = devstack.up(pipeline.state_dir)
     assert restarted.postgres_dsn == pipeline.settings.postgres_dsn

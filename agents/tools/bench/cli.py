@@ -133,3 +133,30 @@ def bench_faiss(
         threads=threads,
     )
     run_faiss_bench(params, out, console=console, docs_copy=docs)
+
+
+@bench_app.command("policies")
+def bench_policies(
+    policies: Annotated[int, typer.Option(help="Policies in the region's book.")] = 1_000_000,
+    claims: Annotated[int, typer.Option(help="Claim texts looked up (2-20 KB each).")] = 200,
+    region: Annotated[str, typer.Option(help="The region the book is loaded into.")] = "EU",
+    seed: Annotated[int, typer.Option(help="Seed of the book and the claims.")] = 1,
+    dsn: Annotated[
+        str | None,
+        typer.Option(help="A PostgreSQL server the bench may create a database on; default: the stack's."),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Results file (JSON).")] = Path("results/bench-policies.json"),
+) -> None:
+    """How fast the book's number index resolves a claim's policy: load time, size, find p50/p95/p99."""
+    import json
+
+    from agents.tools.bench.policy_index import measure, print_table
+    from streams import get_settings
+
+    figures = measure(
+        dsn or get_settings().postgres_dsn, policies=policies, region=region, claims=claims, seed=seed
+    )
+    print_table(console, figures)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2) + "\n")
+    console.print(f"result: {out}")

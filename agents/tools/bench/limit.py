@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-STAGES = ("read", "embed", "search", "extract", "validate")
+STAGES = ("read", "extract", "embed", "search", "validate")
 
 
 @dataclass(frozen=True)
@@ -128,13 +128,25 @@ def _read_claim(paths: Sequence[str], ocr: Any) -> Any:
     return read_claim([(Path(p).read_bytes(), Path(p).name) for p in paths], DocumentSettings.current(), ocr)
 
 
-async def _find_policies(raws: Sequence[Any], regions: Sequence[str], stages: _Stages) -> list[Any]:
-    """The retriever's policy stage for every claim (the book's index, then the book)."""
-    from agents.retriever import find_policy
+async def _match(raws: Sequence[Any], regions: Sequence[str], stages: _Stages) -> list[Any]:
+    """The retriever's policy match for every claim (the book's number index)."""
+    from agents.retriever import match_policy
 
     return [
-        await find_policy(raw, region, stages.policy_index, stages.book)
+        await match_policy(raw, region, stages.policy_index)
         for raw, region in zip(raws, regions, strict=True)
+    ]
+
+
+async def _policies(
+    matched: Sequence[Any], fields: Sequence[Any], regions: Sequence[str], stages: _Stages
+) -> list[Any]:
+    """The retriever's policy lookup for every claim (the book)."""
+    from agents.retriever import policy_of
+
+    return [
+        await policy_of(m, f, region, stages.book)
+        for (m, _), f, region in zip(matched, fields, regions, strict=True)
     ]
 
 
@@ -149,8 +161,8 @@ async def _assess_all(fields: Sequence[Any], regions: Sequence[str], book: Any) 
 
 
 def _run_batch(batch: Sequence[tuple[list[str], str]], stages: _Stages, t: _Timings) -> None:
-    from agents.extraction import extract_fields
-    from agents.extractor import read_fields
+    from agents.extraction import read_claim_fields
+    from agents.extractor import settle
     from agents.retrieval import focused_query
 
     mark = time.perf_counter()
@@ -165,28 +177,27 @@ def _run_batch(batch: Sequence[tuple[list[str], str]], stages: _Stages, t: _Timi
     # The same work as the retriever: read (OCR where there is no text layer), find the policy,
     # redact (keeping the book's numbers), build the query and embed it.
     raws = [_read_claim(paths, stages.ocr) for paths, _ in batch]
-    found = asyncio.run(_find_policies(raws, regions, stages))
+    matched = asyncio.run(_match(raws, regions, stages))
     read = [
         raw.redacted(region, keep=[(m.start, m.end) for m in matches])
-        for raw, region, (_, _, matches) in zip(raws, regions, found, strict=True)
+        for raw, region, (_, matches) in zip(raws, regions, matched, strict=True)
     ]
     lap("read")
-    queries = [
-        focused_query(r.text, region, extract_fields(r.text, region))
-        for r, region in zip(read, regions, strict=True)
-    ]
+    fields = [read_claim_fields(r.text, r.lines, region) for r, region in zip(read, regions, strict=True)]
+    found = asyncio.run(_policies(matched, fields, regions, stages))
+    lap("extract")
+    queries = [focused_query(r.text, region, f) for r, region, f in zip(read, regions, fields, strict=True)]
     vectors = stages.embedder.embed(queries)
     lap("embed")
-    for region, vector, (policy, _, _) in zip(regions, vectors, found, strict=True):
+    for region, vector, (policy, _) in zip(regions, vectors, found, strict=True):
         keys = list(policy.clause_keys.values()) if policy is not None else []
         stages.index.search_within(region, vector, keys, stages.top_k)
     lap("search")
-    fields = [
-        read_fields(r.text, region, r.min_confidence, lines=r.lines, policy_number=number)
-        for r, region, (_, number, _) in zip(read, regions, found, strict=True)
+    settled = [
+        settle(f, reading_confidence=r.min_confidence, policy_number=number)
+        for f, r, (_, number) in zip(fields, read, found, strict=True)
     ]
-    lap("extract")
-    asyncio.run(_assess_all(fields, regions, stages.book))
+    asyncio.run(_assess_all(settled, regions, stages.book))
     lap("validate")
     t.claims += len(batch)
 

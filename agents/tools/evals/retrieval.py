@@ -26,8 +26,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from agents.documents import DocumentSettings, read_claim_text
-from agents.extraction import extract_fields
+from agents.documents import DocumentSettings, read_claim
+from agents.extraction import extract_fields, read_claim_fields
 from agents.retrieval import (
     ClauseIndex,
     Embedder,
@@ -35,8 +35,10 @@ from agents.retrieval import (
     MiniLMEmbedder,
     focused_query,
     head_query,
+    prose_lines,
 )
-from agents.stores import ClauseRecord, MemoryPolicyBook, Policy, read_policies, resolve_policy
+from agents.retriever import match_policy, policy_of
+from agents.stores import ClauseRecord, MemoryPolicyBook, MemoryPolicyIndex, Policy, read_policies
 from agents.stores.policy_loader import clause_passage
 from agents.tools import samples
 
@@ -56,28 +58,36 @@ def description_query(text: str, region: str) -> str:
 
 
 QueryBuilder = Callable[[str, str], str]
+
+
+def prose_query(text: str, region: str) -> str:
+    """The lines that read as sentences, else the head: a query that needs no field extraction."""
+    return prose_lines(text) or head_query(text, region)
+
+
 STRATEGIES: dict[str, QueryBuilder] = {
     "retriever": head_query,
     "description": description_query,
     "focused": focused_query,
+    "prose": prose_query,
 }
 # Strategies also scored as the pipeline searches: within the resolved policy's own clauses
 # (reported as "<name>+policy"); the others rank the whole region, as a baseline.
-POLICY_SCOPED = ("focused",)
+POLICY_SCOPED = ("focused", "prose")
 
 
-def claim_policies(
-    texts: Sequence[str], regions: Sequence[str], book: MemoryPolicyBook
-) -> list[Policy | None]:
-    """Each claim's policy as the retriever resolves it: the number read from the text, in the book."""
-
-    async def lookup() -> list[Policy | None]:
-        return [
-            (await resolve_policy(book, extract_fields(t, r).policy_number, r))[0]
-            for t, r in zip(texts, regions, strict=True)
-        ]
-
-    return asyncio.run(lookup())
+def read_and_resolve(path: Path, region: str, policies: Sequence[Policy]) -> tuple[str, Policy | None]:
+    """A claim's redacted text and its policy, read and resolved exactly as the retriever does."""
+    looser = {"ocr_seconds_per_page": EVAL_OCR_SECONDS_PER_PAGE}
+    settings = DocumentSettings.current().model_copy(update=looser)
+    raw = read_claim([(path.read_bytes(), path.name)], settings, None)
+    index, book = MemoryPolicyIndex(policies), MemoryPolicyBook(policies)
+    matched, matches = asyncio.run(match_policy(raw, region, index))
+    read = raw.redacted(region, keep=[(m.start, m.end) for m in matches])
+    policy, _ = asyncio.run(
+        policy_of(matched, read_claim_fields(read.text, read.lines, region), region, book)
+    )
+    return read.text, policy
 
 
 @dataclass
@@ -162,14 +172,6 @@ def build_index(policies: Sequence[Policy], embedder: Embedder, spec: IndexSpec 
 EVAL_OCR_SECONDS_PER_PAGE = 180.0
 
 
-def read_claim(path: Path, region: str) -> str:
-    """A claim's redacted text, read as the retriever reads it (with a looser OCR time limit)."""
-    settings = DocumentSettings.current().model_copy(
-        update={"ocr_seconds_per_page": EVAL_OCR_SECONDS_PER_PAGE}
-    )
-    return read_claim_text([(path.read_bytes(), path.name)], region, settings, None).text
-
-
 def evaluate(
     corpus: samples.SampleCorpus,
     embedder: Embedder,
@@ -185,14 +187,16 @@ def evaluate(
     by_number = {p.policy_number: p for p in policies}
     index = build_index(policies, embedder, spec)
     started = time.perf_counter()
-    texts = []
+    texts: list[str] = []
+    found: list[Policy | None] = []
     for n, row in enumerate(truth, 1):
-        texts.append(read_claim(corpus.claims_dir / row["file"], row["region"]))
+        text, policy = read_and_resolve(corpus.claims_dir / row["file"], row["region"], policies)
+        texts.append(text)
+        found.append(policy)
         on_progress(f"read {n}/{len(truth)} claims")
     evaluation = Evaluation(
         claims=len(truth), index=index.spec.kind, seconds_reading=time.perf_counter() - started
     )
-    found = claim_policies(texts, [row["region"] for row in truth], MemoryPolicyBook(policies))
     evaluation.policies_found = sum(p is not None for p in found)
     for name, build_query in strategies.items():
         queries = [build_query(text, row["region"]) for text, row in zip(texts, truth, strict=True)]

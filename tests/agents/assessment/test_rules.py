@@ -20,7 +20,6 @@ from agents.assessment.rules import (
 )
 from agents.events import ClaimFields, ExtractedField
 from agents.stores import Clause, Policy
-from agents.stores.policy_resolution import RESOLVED_CANDIDATE_CAP, SEVERAL_IN_BOOK_CAP, resolve_policy
 
 POLICY = Policy(
     policy_number="POL-EU-2024-000042",
@@ -224,58 +223,3 @@ def test_the_most_severe_failure_sets_the_cap():
 )
 def test_the_review_threshold(confidence, status):
     assert decide_status(confidence, 0.9) == status
-
-
-# --- policy resolution against the book ---------------------------------------------------------
-
-
-class FakeBook:
-    """The policy book's `get`, over a dict; records what was asked."""
-
-    def __init__(self, *policies: Policy) -> None:
-        self.policies = {p.policy_number: p for p in policies}
-        self.asked: list[tuple[str, str]] = []
-
-    async def get(self, policy_number: str, region: str) -> Policy | None:
-        self.asked.append((policy_number, region))
-        found = self.policies.get(policy_number)
-        return found if found is not None and found.region == region else None
-
-
-async def test_the_documents_reading_wins_when_the_book_has_it():
-    number = ExtractedField(value="POL-EU-2024-000042", confidence=0.98, candidates=["POL-EU-2024-000043"])
-    policy, resolved = await resolve_policy(FakeBook(POLICY), number, "EU")
-    assert policy == POLICY and resolved == number
-
-
-async def test_a_single_other_reading_in_the_book_is_taken_below_auto_approval():
-    number = ExtractedField(value="POL-EU-2024-000099", confidence=0.98, candidates=["POL-EU-2024-000042"])
-    policy, resolved = await resolve_policy(FakeBook(POLICY), number, "EU")
-    assert policy == POLICY
-    assert resolved.value == "POL-EU-2024-000042"
-    assert resolved.confidence == RESOLVED_CANDIDATE_CAP
-    assert resolved.candidates == ["POL-EU-2024-000099"]
-
-
-async def test_several_readings_in_the_book_are_a_conflict():
-    other = POLICY.model_copy(update={"policy_number": "POL-EU-2024-000043"})
-    number = ExtractedField(
-        value="POL-EU-2024-000099", confidence=0.98, candidates=["POL-EU-2024-000042", "POL-EU-2024-000043"]
-    )
-    policy, resolved = await resolve_policy(FakeBook(POLICY, other), number, "EU")
-    assert policy is not None and resolved.confidence == SEVERAL_IN_BOOK_CAP
-
-
-async def test_resolution_never_looks_outside_the_claims_region():
-    book = FakeBook(POLICY)
-    policy, resolved = await resolve_policy(
-        book, ExtractedField(value="POL-EU-2024-000042", confidence=0.98), "US"
-    )
-    assert policy is None and resolved.value == "POL-EU-2024-000042"
-    assert {region for _, region in book.asked} == {"US"}
-
-
-async def test_nothing_to_resolve_without_a_number():
-    book = FakeBook(POLICY)
-    assert await resolve_policy(book, ExtractedField(), "EU") == (None, ExtractedField())
-    assert book.asked == []

@@ -243,12 +243,18 @@ DAMAGE_EXAMPLES = [
     ("glass", ["Glasbruch", "Windschutzscheibe", "bris de glace", "pare-brise", "rotura de cristales",
                "rotura de lunas", "windscreen", "broken window", "ceramic hob", "Ceranfeld", "parabrisas"]),
     ("collision", ["Kollision", "Unfall", "Verkehrsunfall", "Zusammenstoß", "Zusammenstoss", "collision",
-                   "accident", "colisión", "choque", "rear-ended", "collided", "car accident",
+                   "road accident", "colisión", "choque", "rear-ended", "collided", "car accident",
                    "Auffahrunfall"]),
     ("other", ["Vandalismus", "vandalisme", "vandalismo", "vandalism", "accidental damage", "Marderbiss",
                "subsidence", "Sachbeschädigung", "graffiti", "accidentally dropped"]),
 ]  # fmt: skip
 DAMAGE_CASES = [(damage, term) for damage, terms in DAMAGE_EXAMPLES for term in terms]
+
+
+def test_a_bare_accident_is_no_collision_a_road_accident_is() -> None:
+    """'by accident' in a home claim is accidental damage; only a traffic accident is a collision."""
+    assert {d for d, _, _ in damage_types_named("The screen broke by accident.")} <= {"other"}
+    assert {d for d, _, _ in damage_types_named("We had a road accident on the A7.")} == {"collision"}
 
 
 @pytest.mark.parametrize(("damage", "text"), DAMAGE_CASES)

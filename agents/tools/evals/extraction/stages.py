@@ -20,9 +20,10 @@ from pathlib import Path
 from agents.assessment import AssessmentSettings, decide_status
 from agents.documents import DocumentSettings, OcrEngine, RawClaimText, read_claim
 from agents.events import ClaimFields
-from agents.extractor import read_fields
+from agents.extraction import read_claim_fields
+from agents.extractor import settle
 from agents.intake import build_claim, publish_claims
-from agents.retriever import find_policy
+from agents.retriever import match_policy, policy_of
 from agents.stores import MemoryPolicyBook, MemoryPolicyIndex, ReportStore, StoredReport, read_policies
 from agents.tools.evals.corpus import LabelledClaim
 from agents.tools.evals.extraction.scoring import FIELDS, Outcome
@@ -177,13 +178,15 @@ def in_process(
             outcomes.append(unreadable(exc))
             on_progress(done)
             continue
-        _, number, matches = asyncio.run(find_policy(raw, claim.region, index, book))
+        matched, matches = asyncio.run(match_policy(raw, claim.region, index))
         read = raw.redacted(claim.region, keep=[(m.start, m.end) for m in matches])
-        fields = read_fields(
-            read.text,
-            claim.region,
-            read.min_confidence,
-            lines=read.lines,
+        # As the pipeline does: the retriever reads the fields and finds the policy, the extractor
+        # settles the fields, the validator assesses them.
+        found = read_claim_fields(read.text, read.lines, claim.region)
+        _, number = asyncio.run(policy_of(matched, found, claim.region, book))
+        fields = settle(
+            found,
+            reading_confidence=read.min_confidence,
             policy_number=number,
             received_at=claim.received_at,
         )
