@@ -9,21 +9,29 @@ anywhere means redelivery, never loss (sinks are idempotent).
 
 from __future__ import annotations
 
+import asyncio
 import importlib
-from collections.abc import Awaitable, Sequence
-from typing import Any
+import logging
+import os
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, NoReturn
 
 import faust
 
 from streams.agent import AgentContext, RawAgent, StreamAgent
 from streams.codec import load_codecs
 from streams.dead_letter import Coordinates
-from streams.errors import ConfigurationError, TopologyError
+from streams.errors import ClaimFlowError, ConfigurationError, TopologyError
 from streams.faust_app import ClaimFlowApp
 from streams.processing import Inbound, Processor
 from streams.settings import Settings
 from streams.telemetry import setup_tracing
 from streams.topology import Topology
+
+log = logging.getLogger(__name__)
+
+# The exit status of a worker that stopped rather than commit an unconfirmed batch (EX_SOFTWARE).
+EXIT_UNCONFIRMED = 70
 
 
 def load_agent_class(handler: str) -> type[StreamAgent[Any]] | type[RawAgent]:
@@ -56,6 +64,64 @@ def inbound(message: Any) -> Inbound:
     headers = tuple((str(k), v if v is None or isinstance(v, bytes) else str(v).encode()) for k, v in items)
     at = Coordinates(message.topic, message.partition, message.offset, int((message.timestamp or 0) * 1000))
     return Inbound(at=at, key=message.key, value=message.value, headers=headers)
+
+
+# How long a batch whose outputs the broker does not confirm is retried before the worker stops.
+UNCONFIRMED_ATTEMPTS = 8
+UNCONFIRMED_BACKOFF_MAX_S = 15.0
+
+
+class OutputsNotConfirmed(ClaimFlowError):
+    """The broker did not confirm a batch's outputs after every retry: the worker stops unacknowledged."""
+
+
+def stop_hard(reason: BaseException) -> NoReturn:
+    """End the worker process now, before Faust can commit the offset of a batch it did not finish."""
+    log.critical("stopping the worker without committing: %s: %s", type(reason).__name__, reason)
+    logging.shutdown()
+    os._exit(EXIT_UNCONFIRMED)
+
+
+async def process_until_confirmed(
+    processor: Processor,
+    batch: Sequence[Inbound],
+    *,
+    attempts: int = UNCONFIRMED_ATTEMPTS,
+    backoff_max_s: float = UNCONFIRMED_BACKOFF_MAX_S,
+    give_up: Callable[[BaseException], None] = stop_hard,
+) -> None:
+    """Process `batch` until every output and dead letter is confirmed, or stop the worker trying.
+
+    Faust acknowledges the event being processed when an agent's loop raises (faust-streaming
+    #315), and commits it: an exception must never leave this function. A failed send (a broker
+    that restarted, lost a topic, refused a write) is retried with backoff, reprocessing the
+    whole batch (its outputs have derived ids and every sink is idempotent); after `attempts`
+    the worker process ends at once (`give_up`), so the batch is redelivered to whoever takes
+    the partition next, instead of being committed unsent.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            await processor.process(batch)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            first = batch[0].at if batch else "-"
+            log.error(
+                "%s: batch from %s not confirmed (attempt %d of %d): %s: %s",
+                processor.spec.name,
+                first,
+                attempt,
+                attempts,
+                type(exc).__name__,
+                exc,
+            )
+            if attempt == attempts:
+                give_up(exc)
+                raise OutputsNotConfirmed(
+                    f"batch from {first} not confirmed after {attempts} attempts"
+                ) from exc
+            await asyncio.sleep(min(backoff_max_s, 0.5 * 2 ** (attempt - 1)))
 
 
 class _FaustOutbox:
@@ -121,7 +187,7 @@ class AgentRunner:
         async def process(stream: Any) -> None:
             await self.processor.start()
             async for events in stream.take_events(batch.max, batch.within_s):
-                await self.processor.process([inbound(ev.message) for ev in events])
+                await process_until_confirmed(self.processor, [inbound(ev.message) for ev in events])
 
         app.agent(source, name=self.spec.name, concurrency=self.spec.concurrency)(process)
 

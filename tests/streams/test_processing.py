@@ -28,6 +28,7 @@ from streams import (
     StreamAgent,
     TopologyError,
 )
+from streams.runner import OutputsNotConfirmed, process_until_confirmed
 from streams.testing import AgentHarness
 from streams.topology import parse_topology
 from tests.fixtures.paths import SCHEMAS
@@ -274,3 +275,42 @@ async def test_the_harness_starts_and_stops_the_agent(settings: Settings) -> Non
     ) as h:
         await h.deliver(ping(2))
     assert events == ["start", "stop"]
+
+
+async def test_a_batch_the_broker_did_not_confirm_is_retried_until_it_is_then_processed_once_more(
+    settings: Settings,
+) -> None:
+    """The Faust loop never lets a failed send escape (Faust would ack and commit the batch)."""
+    h = harness(settings)
+    h.outbox.refused.add("pong")
+    calls = 0
+    original = h.outbox.send
+
+    async def heal_after_two(topic: str, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            h.outbox.refused.clear()
+        return await original(topic, **kwargs)  # type: ignore[arg-type]
+
+    h.outbox.send = heal_after_two  # type: ignore[method-assign]
+    gave_up: list[BaseException] = []
+    await process_until_confirmed(
+        h.processor, [h.record(ping(5))], attempts=5, backoff_max_s=0.01, give_up=gave_up.append
+    )
+    assert gave_up == []
+    assert [p["n"] for p in h.emitted("pong")] == [10]
+
+
+async def test_a_batch_never_confirmed_stops_the_worker_instead_of_being_committed(
+    settings: Settings,
+) -> None:
+    h = harness(settings)
+    h.outbox.refused.add("pong")
+    gave_up: list[BaseException] = []
+    with pytest.raises(OutputsNotConfirmed):
+        await process_until_confirmed(
+            h.processor, [h.record(ping(5))], attempts=3, backoff_max_s=0.01, give_up=gave_up.append
+        )
+    assert len(gave_up) == 1 and isinstance(gave_up[0], DependencyUnavailable)
+    assert h.outbox.sent == []
