@@ -198,12 +198,13 @@ class ClausesRetrieved(Event):
 
 
 class FieldsExtracted(Event):
-    """Fields read from the claim, with the clauses to cite."""
+    """Fields read from the claim, with the clauses to cite and when the claim was received."""
 
     avro_schema = "fields_extracted"
     fields: ClaimFields
     clauses: list[ClauseRef]
     extractor: ExtractorProvenance
+    received_at: datetime | None = None
 
 
 class ClaimValidated(Event):

@@ -51,6 +51,9 @@ class ClaimFacts:
         policy: The policy found in the region's book, or None.
         duplicates: Ids of other claims already reported for the same policy, date and damage type.
         settings: Rule thresholds.
+        received_on: The day the insurer received the claim, when known: the claim was made on or
+            before it, so a claim received within the reporting window was reported in time
+            whatever date its documents give.
     """
 
     fields: ClaimFields
@@ -58,6 +61,7 @@ class ClaimFacts:
     policy: Policy | None
     duplicates: tuple[str, ...] = ()
     settings: RuleSettings = field(default_factory=RuleSettings)
+    received_on: date | None = None
 
     @property
     def incident_date(self) -> date | None:
@@ -145,16 +149,29 @@ def _amount_within_limit(facts: ClaimFacts) -> tuple[bool, str]:
     return False, f"{currency} {amount} exceeds the limit of {currency} {limit}"
 
 
+# A claim's report date is never after the day the insurer received it, so a claim received
+# within the window was reported in time, whatever its documents' date says (or whether it was
+# read right): the rule's detail then starts with this, and the report date decides nothing.
+IN_TIME_BY_RECEIPT = "received on"
+
+
 def _reported_in_time(facts: ClaimFacts) -> tuple[bool, str]:
     when = facts.incident_date
     if when is None:
         return False, "no incident date found in the claim"
-    # The extractor gives every claim a report date: the documents' own, else the day it was
-    # received. The processing time never stands in: a backlog must not make a claim late.
+    window = facts.settings.reporting_window_days
+    received = facts.received_on
+    if received is not None and 0 <= (received - when).days <= window:
+        days = (received - when).days
+        return True, (
+            f"{IN_TIME_BY_RECEIPT} {received}, {days} day(s) after the incident (window {window}): "
+            "in time whatever date the documents give"
+        )
+    # Else the documents' own report date decides (the extractor gives every claim one: the
+    # documents', else the day it was received). The processing time never stands in.
     reported, source = facts.reported_on, "reported"
     if reported is None:
         return False, "no report date found in the claim"
-    window = facts.settings.reporting_window_days
     days = (reported - when).days
     if days < 0:
         return False, f"{source} on {reported}, before the incident on {when}"
@@ -213,7 +230,8 @@ def evaluate(facts: ClaimFacts, rules: Sequence[Rule] = RULES) -> list[RuleOutco
 
 
 # The fields an automatic decision rests on; the report date counts when there is one (read from
-# the documents, or the day the claim was received).
+# the documents, or the day the claim was received), unless the receipt date already settled the
+# reporting window.
 DECISIVE_FIELDS = (
     "policy_number",
     "incident_date",
@@ -224,9 +242,14 @@ DECISIVE_FIELDS = (
 )
 
 
-def _decisive(fields: ClaimFields) -> dict[str, ExtractedField]:
+def _decisive(fields: ClaimFields, outcomes: Sequence[RuleOutcome] = ()) -> dict[str, ExtractedField]:
+    """The fields the decision rests on; the report date only when the reporting window needed it."""
     chosen = {name: getattr(fields, name) for name in DECISIVE_FIELDS}
-    if fields.reported_on.value:
+    by_receipt = any(
+        o.rule_id == "reported_in_time" and o.passed and o.detail.startswith(IN_TIME_BY_RECEIPT)
+        for o in outcomes
+    )
+    if fields.reported_on.value and not by_receipt:
         chosen["reported_on"] = fields.reported_on
     return chosen
 
@@ -243,14 +266,14 @@ def overall_confidence(fields: ClaimFields, outcomes: Sequence[RuleOutcome]) -> 
     and a failed rule always does. OCR quality is already inside each field's confidence
     (the extractor multiplies it in), so a poor scan lowers every field alike.
     """
-    weakest = min(f.confidence for f in _decisive(fields).values())
+    weakest = min(f.confidence for f in _decisive(fields, outcomes).values())
     cap = _cap(outcomes)
     return round(weakest if cap is None else min(weakest, cap), 4)
 
 
 def explain_confidence(fields: ClaimFields, outcomes: Sequence[RuleOutcome]) -> dict[str, Any]:
     """Why the confidence is what it is: the weakest field and the failed rules that capped it."""
-    decisive = _decisive(fields)
+    decisive = _decisive(fields, outcomes)
     weakest = min(decisive, key=lambda name: decisive[name].confidence)
     return {
         "weakest_field": weakest,

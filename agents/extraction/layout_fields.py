@@ -46,17 +46,22 @@ CONFLICT = 0.6
 DOLLAR_IN_US = 0.92
 BELOW_LINES = 3.0  # how far below its label (in label heights) a boxed value may sit
 EVIDENCE_CHARS = 200
+HEAD_LINES = 8  # a document's title is within its first lines, after a letterhead's name and address
 
 _ATTACHMENT = re.compile(
-    r"\b(?:invoice|estimate|quotation|quote|repair\s+order|police\s+report|incident\s+report|photo\s+sheet|"
-    r"rechnung|kostenvoranschlag|angebot|polizei|anzeige|fotodokumentation|"
-    r"facture|devis|proc[eè]s-verbal|d[ée]p[oô]t\s+de\s+plainte|rapport\s+de\s+police|"
-    r"factura|presupuesto|atestado|denuncia|informe\s+policial)\b",
+    r"\b(?:invoice|estimate|quotation|quote|proposal|repair\s+order|police\s+report|incident\s+report|"
+    r"crime\s+report|offen[cs]e\s+report|police\s+(?:force|department|service|station)|garda|"
+    r"photo\s+sheet|photos|photographs|pictures|"
+    r"rechnung|kostenvoranschlag|angebot|polizei\w*|anzeige|fotodokumentation|fotos|lichtbilder|"
+    r"facture|devis|proc[eè]s-verbal|d[ée]p[oô]t\s+de\s+plainte|rapport\s+de\s+police|gendarmerie|"
+    r"factura|presupuesto|atestado|denuncia|informe\s+policial|fotograf[ií]as|guardia\s+civil)\b",
     re.IGNORECASE,
 )
 _COVER = re.compile(
     r"\b(?:transmittal|cover\s+(?:sheet|note|letter)|broker|enclosures?|"
-    r"makler|begleitschreiben|anlagen|courtier|bordereau|corredor|mediador|anexos)\b",
+    r"makler\w*|\w*begleitschreiben|deckblatt|[üu]bersendung\w*|anlagen|"
+    r"courtier|bordereau|lettre\s+d['\u2019]accompagnement|"
+    r"corredor|correduría|mediador|anexos|hoja\s+de\s+remisi[oó]n|carta\s+de\s+env[ií]o)\b",
     re.IGNORECASE,
 )
 _TICKED = re.compile(r"(?:\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|[☒☑✔✓■▣▪●✗✘])\s*([^\[\]☐☒☑□■▣▢○●✓✔(]{2,60})")
@@ -148,22 +153,32 @@ class LayoutFields:
 def _roles(cells: Sequence[_Cell]) -> dict[int, str]:
     """Each document's role from its title lines: "cover", "attachment" or "claim"."""
     heads: dict[int, list[str]] = {}
+    seen: dict[int, int] = {}
     for cell in cells:
         head = heads.setdefault(cell.line.document, [])
-        if len(head) < 4:
+        seen[cell.line.document] = seen.get(cell.line.document, 0) + 1
+        if seen[cell.line.document] <= HEAD_LINES and _is_title(cell.line.text):
             head.append(cell.line.text)
     roles = {}
     for document, head in heads.items():
-        text = " ".join(head)
-        if _COVER.search(text):
+        # The title comes first that names a kind of document (a letterhead's name and address
+        # lines may precede it).
+        text = "\n".join(head)
+        cover, attachment = _COVER.search(text), _ATTACHMENT.search(text)
+        if cover and (not attachment or cover.start() <= attachment.start()):
             roles[document] = "cover"
-        elif _ATTACHMENT.search(text):
+        elif attachment:
             roles[document] = "attachment"
         else:
             roles[document] = "claim"
     if "claim" not in roles.values():  # nothing reads as the claim itself: every non-cover document is
         roles = {d: ("cover" if r == "cover" else "claim") for d, r in roles.items()}
     return roles
+
+
+def _is_title(text: str) -> bool:
+    """A line that may name its document: no label and value ("Cover note / policy no.: NZ104" is one)."""
+    return ":" not in text
 
 
 def _values_for(cells: Sequence[_Cell], cell: _Cell, value_start: int) -> Iterable[tuple[str, _Cell]]:
@@ -317,9 +332,19 @@ class _Reader:
         return ExtractedField(), None
 
     def heading_dates(self) -> Iterable[_Cell]:
-        """A date alone (or after a place) on its own line at the head of a letter or cover sheet."""
+        """A date alone (or after a place) on its own line at the head of a letter or cover sheet.
+
+        Never a form's boxed value: a date right of or below a label is that label's, whatever it is.
+        """
+        boxed = {
+            value_cell.index
+            for cell in self.cells
+            if cell.line.y0 <= 0.4
+            and (cell.line.text.rstrip().endswith(":") or _is_label_only(cell.line.text))
+            for _, value_cell in _values_for(self.cells, cell, len(cell.line.text))
+        }
         for cell in self.cells:
-            if self.role(cell) == "attachment" or cell.index in self.distracted or cell.line.y0 > 0.4:
+            if self.role(cell) == "attachment" or cell.index in self.distracted | boxed or cell.line.y0 > 0.4:
                 continue
             text = cell.line.text.strip()
             dates = find_dates(text, self.region)

@@ -164,6 +164,7 @@ class Extractor(StreamAgent[ClausesRetrieved]):
             fields=fields,
             clauses=[ClauseRef(clause_id=c.clause_id, title=c.title, score=c.score) for c in event.clauses],
             extractor=provenance,
+            received_at=event.received_at,
         )
 
     async def _with_llm(

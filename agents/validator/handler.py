@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from agents.assessment import AssessmentSettings, ClaimFacts, RuleSettings, evaluate, overall_confidence
 from agents.events import ClaimFields, ClaimValidated, FieldsExtracted, RuleOutcome
@@ -57,6 +58,7 @@ async def assess(
     *,
     rule_settings: RuleSettings,
     duplicates: DuplicateFinder = _no_duplicates,
+    received_at: datetime | None = None,
 ) -> Assessment:
     """Fetch the claim's policy from the region's book, look for duplicates, apply the rules, score.
 
@@ -67,6 +69,7 @@ async def assess(
         rule_settings: The rules' thresholds.
         duplicates: Other claims with the same policy, date and damage type (asked only once the
             policy is known).
+        received_at: When the insurer received the claim (bounds its report date).
     """
     # The retriever resolved the number against the book's index; here the policy is only fetched.
     number = fields.policy_number.value
@@ -78,6 +81,7 @@ async def assess(
         policy,
         duplicates=await duplicates(fields) if policy else (),
         settings=rule_settings,
+        received_on=received_at.astimezone(UTC).date() if received_at else None,
     )
     outcomes = evaluate(facts)
     return Assessment(policy, fields, outcomes, overall_confidence(fields, outcomes))
@@ -127,6 +131,7 @@ class Validator(StreamAgent[FieldsExtracted]):
             self.policies,
             rule_settings=self.rule_settings,
             duplicates=self._duplicates_of(event),
+            received_at=event.received_at,
         )
         return event.follow(
             ClaimValidated,

@@ -24,7 +24,7 @@ from agents.tools.bench.metrics import (
 )
 from agents.tools.bench.observe import Envelope
 from agents.tools.bench.output import PLOTS
-from agents.tools.bench.runner import BenchError, _fresh_state_dir, run_bench, write_topology_variant
+from agents.tools.bench.runner import BenchError, run_bench, write_topology_variant
 from streams import agent_processes
 from streams.codec import get_codec
 from streams.events import Producer
@@ -144,8 +144,8 @@ def test_the_bench_refuses_impossible_shares_before_starting_anything(
 
 def test_the_bench_refuses_to_empty_a_folder_it_did_not_create(tmp_path: Path) -> None:
     (tmp_path / "precious.txt").write_text("keep me")
-    with pytest.raises(BenchError, match="not a bench state folder"):
-        _fresh_state_dir(tmp_path)
+    with pytest.raises(BenchError, match="not a state folder of `claimflow bench`"):
+        run_bench(5, None, 6, tmp_path / "out", state_dir=tmp_path)
     assert (tmp_path / "precious.txt").exists()
 
 

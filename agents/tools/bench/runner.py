@@ -43,7 +43,7 @@ from agents.tools.bench.observe import (
 )
 from agents.tools.bench.output import print_result, write_plots
 from agents.tools.bench.result import BenchResult, environment, versions
-from agents.tools.tracking import wait_for_reports
+from agents.tools.tracking import fresh_state_dir, wait_for_reports
 from streams import ClaimFlowError, Settings, Topology, agent_processes, devstack, get_settings, load_topology
 from streams.kafka_admin import ensure_topics
 
@@ -73,19 +73,6 @@ class BenchConfig:
 
 
 # --------------------------------------------------------------------------- stack and agents
-
-
-def _fresh_state_dir(state_dir: Path) -> Path:
-    """Empty the bench's own state folder; refuse any folder the bench did not create."""
-    state_dir = state_dir.resolve()
-    if state_dir.exists() and any(state_dir.iterdir()):
-        if not (state_dir / MARKER).exists():
-            raise BenchError(f"{state_dir} is not a bench state folder (no {MARKER}); choose another")
-        agent_processes.stop_agents(state_dir)
-        devstack.down(state_dir, purge=True)
-    state_dir.mkdir(parents=True, exist_ok=True)
-    (state_dir / MARKER).write_text("state of `claimflow bench`; deleted and recreated by every run\n")
-    return state_dir
 
 
 def write_topology_variant(base: Path, partitions: int | None, folder: Path) -> Path:
@@ -329,7 +316,7 @@ def run_bench(
     console = console or Console(quiet=True)
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    state_dir = _fresh_state_dir(state_dir or DEFAULT_STATE_DIR)
+    state_dir = fresh_state_dir(state_dir or DEFAULT_STATE_DIR, MARKER, "claimflow bench", BenchError)
     topology_file = write_topology_variant(get_settings().topology_file, partitions, state_dir)
     env_before = environment()
     run = _Run(config, state_dir, topology_file, console, keep_stack)

@@ -172,6 +172,36 @@ def test_without_a_report_date_the_rule_fails_and_never_takes_the_processing_tim
     assert "no report date" in detail(claim, "reported_in_time")
 
 
+@pytest.mark.parametrize(
+    ("received", "reported", "passed"),
+    [
+        # Received within the window: in time whatever the documents' date says, even a wrong one.
+        (date(2024, 3, 25), "2024-05-30", True),
+        (date(2024, 4, 16), None, True),
+        # Received after the window: the documents' report date decides.
+        (date(2024, 5, 1), "2024-03-20", True),
+        (date(2024, 5, 1), "2024-04-30", False),
+        # Received before the incident it reports: the receipt proves nothing, the documents decide.
+        (date(2024, 3, 10), "2024-05-30", False),
+    ],
+)
+def test_a_claim_received_within_the_window_was_reported_in_time(received, reported, passed):
+    claim = facts(fields(reported=reported), received_on=received)
+    assert outcome(claim)["reported_in_time"] is passed
+
+
+def test_when_the_receipt_settles_the_window_the_report_date_does_not_weigh_on_confidence():
+    f = fields(conf=0.97)
+    f = f.model_copy(update={"reported_on": ExtractedField(value="2024-03-20", confidence=0.5)})
+    by_receipt = facts(f, received_on=date(2024, 3, 21))
+    assert detail(by_receipt, "reported_in_time").startswith("received on 2024-03-21")
+    assert overall_confidence(f, evaluate(by_receipt)) == 0.97
+    # Received too late to settle it: the report date the rule rested on is the weakest field.
+    late = facts(f, received_on=date(2024, 6, 1))
+    assert overall_confidence(f, evaluate(late)) == 0.5
+    assert explain_confidence(f, evaluate(late))["weakest_field"] == "reported_on"
+
+
 def test_a_duplicate_claim_fails_and_names_the_other_claim():
     claim = facts(duplicates=("CLM-7",))
     assert outcome(claim)["no_duplicate"] is False

@@ -207,3 +207,63 @@ def test_the_text_rules_and_the_layout_reader_are_combined(layout_line: str, con
     assert (got.confidence == CONFLICT) is conflict
     readings = {got.value, *got.candidates}
     assert readings == ({"2026-02-06", "2026-02-07"} if conflict else {"2026-02-06"})
+
+
+def test_a_labelled_reading_is_proposed_over_an_inferred_one_but_a_person_decides() -> None:
+    # The text rules infer the date from the sentence; the layout reads the form's label.
+    text = "On 5 February 2026 a pipe burst and flooded the kitchen floor."
+    fields = read_claim_fields(text, [line("Date of loss: 17.02.2026", 0.1, 0.2, width=0.5)], "EU")
+    got = fields.incident_date
+    assert (got.value, got.confidence) == ("2026-02-17", CONFLICT)
+    assert "2026-02-05" in got.candidates
+
+
+def test_a_documents_title_after_its_letterhead_gives_its_role() -> None:
+    claim = [line("Claim form", 0.1, 0.05), line("Date of incident: 02/05/2025", 0.1, 0.2, width=0.5)]
+    letterhead = ["Schäfer Brandsanierung GmbH", "Gorlitzplatz 4", "15806 Zossen", "Tel. 03377 1234"]
+    estimate = [
+        *(line(text, 0.1, 0.03 + 0.02 * i, document=1, page=2) for i, text in enumerate(letterhead)),
+        line("Angebot", 0.1, 0.14, document=1, page=2),
+        line("Datum:", 0.1, 0.16, document=1, page=2, width=0.1),
+        line("15.06.2024", 0.25, 0.16, document=1, page=2, width=0.2),
+    ]
+    assert read_layout(claim + estimate, "EU").reported_on.value is None  # the estimate's date
+
+
+def test_a_form_label_naming_a_cover_note_does_not_make_the_form_a_cover_sheet() -> None:
+    form = [
+        line("Household Claim Form", 0.1, 0.05),
+        line("Cover note / policy no.:", 0.1, 0.10, width=0.3),
+        line("Date of incident: 02/05/2025", 0.1, 0.2, width=0.5),
+        line("Date signed: 09/05/2025", 0.1, 0.8, width=0.5),
+    ]
+    police = [
+        line("Garda Station - Dublin", 0.1, 0.05, document=1, page=2),
+        line("Crime Report - Copy for Insured", 0.1, 0.08, document=1, page=2),
+        line("Date of report: 04/05/2025", 0.1, 0.12, document=1, page=2, width=0.5),
+    ]
+    found = read_layout(form + police, "EU")
+    assert (found.reported_on.value, found.report_date_source) == ("2025-05-09", "document")
+
+
+def test_a_boxed_value_below_a_label_is_never_a_letters_heading_date() -> None:
+    form = [
+        line("Claim form", 0.1, 0.05),
+        line("geb. am", 0.1, 0.20, width=0.15),
+        line("04.11.1979", 0.1, 0.22, width=0.15),
+        line("Date of loss", 0.4, 0.25, width=0.15),
+        line("12.05.2025", 0.4, 0.27, width=0.15),
+    ]
+    found = read_layout(form, "EU")
+    assert found.incident_date.value == "2025-05-12"
+    assert found.reported_on.value is None
+
+
+def test_a_policy_number_the_rules_put_in_the_books_form_keeps_its_confidence() -> None:
+    # The book decides a policy number (one it does not hold fails policy_exists), so the rules'
+    # canonical form of a short number stands over the layout's verbatim token.
+    text = "Pol.-Nr.: 486451/23"
+    fields = read_claim_fields(text, [line(text, 0.1, 0.1, width=0.5)], "EU")
+    got = fields.policy_number
+    assert (got.value, got.candidates) == ("POL-EU-2023-486451", ["486451/23"])
+    assert got.confidence > CONFLICT

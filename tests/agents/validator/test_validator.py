@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from agents.assessment import AssessmentSettings
@@ -58,7 +58,12 @@ def _field(value: str, confidence: float = 0.97) -> ExtractedField:
 
 
 def _extracted(
-    number: str, *, region: str = "EU", claim_id: str = "CLM-1", amount: str = "800.00"
+    number: str,
+    *,
+    region: str = "EU",
+    claim_id: str = "CLM-1",
+    reported: str = "2024-03-20",
+    received_at: datetime | None = None,
 ) -> FieldsExtracted:
     fields = ClaimFields(
         policy_number=_field(number),
@@ -67,7 +72,7 @@ def _extracted(
         damage_type=_field("water"),
         claimed_amount=_field("800.00"),
         currency=_field("EUR"),
-        reported_on=_field("2024-03-20"),
+        reported_on=_field(reported),
     )
     return FieldsExtracted.new(
         claim_id=claim_id,
@@ -76,6 +81,7 @@ def _extracted(
         fields=fields,
         clauses=[],
         extractor=ExtractorProvenance(kind="rules", version="test"),
+        received_at=received_at,
     )
 
 
@@ -131,3 +137,16 @@ async def test_a_bare_dollar_is_the_policys_dollar() -> None:
     eur = await assess(fields, "APAC", MemoryPolicyBook([sgd.model_copy(update={"currency": "EUR"})]),
                        rule_settings=AssessmentSettings().rule_settings())  # fmt: skip
     assert eur.fields.currency.value is None  # a $ is never a euro
+
+
+async def test_the_receipt_time_on_the_event_settles_the_reporting_window() -> None:
+    h = _harness()
+    # The documents' date (misread, two months late) would fail the window; the insurer received
+    # the claim four days after the incident, so it was reported in time.
+    received = datetime(2024, 3, 21, 9, 30, tzinfo=UTC)
+    await h.deliver(_extracted("HX-442-0197", reported="2024-05-30", received_at=received))
+    await h.deliver(_extracted("HX-442-0197", claim_id="CLM-2", reported="2024-05-30"))
+    by_receipt, by_documents = h.emitted("claim_validated")
+    [rule] = [r for r in by_receipt["rules"] if r["rule_id"] == "reported_in_time"]
+    assert rule["passed"] and rule["detail"].startswith("received on 2024-03-21")
+    assert [r["rule_id"] for r in by_documents["rules"] if not r["passed"]] == ["reported_in_time"]

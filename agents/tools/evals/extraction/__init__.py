@@ -36,6 +36,7 @@ from agents.tools.evals.corpus import LabelledCorpus, load_corpus
 from agents.tools.evals.extraction import stages
 from agents.tools.evals.extraction.output import CALIBRATION_PLOT, plot_calibration, print_tables
 from agents.tools.evals.extraction.scoring import Scored, mismatches, score, summarise
+from agents.tools.tracking import fresh_state_dir
 from streams import (
     ConfigurationError,
     Settings,
@@ -107,23 +108,10 @@ def _progress(console: Console) -> Progress:
     )
 
 
-def _fresh_state_dir(state_dir: Path) -> Path:
-    """Empty the evaluation's own state folder; refuse any folder it did not create."""
-    state_dir = state_dir.resolve()
-    if state_dir.exists() and any(state_dir.iterdir()):
-        if not (state_dir / MARKER).exists():
-            raise EvalError(f"{state_dir} is not an eval state folder (no {MARKER}); choose another")
-        agent_processes.stop_agents(state_dir)
-        devstack.down(state_dir, purge=True)
-    state_dir.mkdir(parents=True, exist_ok=True)
-    (state_dir / MARKER).write_text("state of `claimflow eval extraction`; recreated by every run\n")
-    return state_dir
-
-
 @contextmanager
 def own_stack(state_dir: Path, console: Console) -> Iterator[Settings]:
     """A fresh embedded stack with every agent of the topology, stopped (and purged) afterwards."""
-    state_dir = _fresh_state_dir(state_dir)
+    state_dir = fresh_state_dir(state_dir, MARKER, "claimflow eval extraction", EvalError)
     saved = dict(os.environ)
     try:
         with console.status("starting a fresh embedded stack for the evaluation"):

@@ -15,6 +15,7 @@ import dataclasses
 import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from agents.assessment import AssessmentSettings, decide_status
@@ -128,6 +129,7 @@ async def _assess(
     seen: dict[tuple[str, str, str], list[str]],
     claim_id: str,
     assessment: AssessmentSettings,
+    received_at: datetime | None = None,
 ) -> Outcome:
     async def duplicates(resolved: ClaimFields) -> tuple[str, ...]:
         key = (
@@ -147,6 +149,7 @@ async def _assess(
         book,
         rule_settings=assessment.rule_settings(),
         duplicates=duplicates,
+        received_at=received_at,
     )
     dumped = done.fields.model_dump()
     return Outcome(
@@ -190,7 +193,9 @@ def in_process(
             policy_number=number,
             received_at=claim.received_at,
         )
-        assessed = asyncio.run(_assess(fields, claim.region, book, seen, claim.claim_id, assessment))
+        assessed = asyncio.run(
+            _assess(fields, claim.region, book, seen, claim.claim_id, assessment, claim.received_at)
+        )
         outcomes.append(dataclasses.replace(assessed, exposed_text=read.text))
         on_progress(done)
     return outcomes
