@@ -343,8 +343,9 @@ class _Reader:
             and (cell.line.text.rstrip().endswith(":") or _is_label_only(cell.line.text))
             for _, value_cell in _values_for(self.cells, cell, len(cell.line.text))
         }
+        taken = self.distracted | boxed
         for cell in self.cells:
-            if self.role(cell) == "attachment" or cell.index in self.distracted | boxed or cell.line.y0 > 0.4:
+            if self.role(cell) == "attachment" or cell.index in taken or cell.line.y0 > 0.4:
                 continue
             text = cell.line.text.strip()
             dates = find_dates(text, self.region)

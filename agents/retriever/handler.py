@@ -20,6 +20,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Protocol
 
 from cachetools import LRUCache
@@ -74,6 +75,34 @@ async def policy_of(
         if policy is not None:
             return policy, read
     return None, ExtractedField()
+
+
+def kept_spans(matches: Sequence[PolicyMatch]) -> list[tuple[int, int]]:
+    """The spans redaction keeps: every number of the book found in the claim."""
+    return [(m.start, m.end) for m in matches]
+
+
+@dataclass(frozen=True)
+class ResolvedClaim:
+    """One claim as the retriever reads and resolves it."""
+
+    read: ClaimText
+    fields: ClaimFields
+    policy: Policy | None
+    number: ExtractedField
+
+
+async def resolve_claim(
+    raw: RawClaimText, region: str, index: PolicyFinder, book: PolicyLookup
+) -> ResolvedClaim:
+    """The retriever's steps for one claim, in order: the book's numbers, redaction keeping them,
+    the fields, the policy. The agent runs the same steps for a batch, side by side; the
+    evaluations run this."""
+    matched, matches = await match_policy(raw, region, index)
+    read = raw.redacted(region, keep=kept_spans(matches))
+    fields = read_claim_fields(read.text, read.lines, region)
+    policy, number = await policy_of(matched, fields, region, book)
+    return ResolvedClaim(read, fields, policy, number)
 
 
 class Retriever(StreamAgent[ClaimIngested]):
@@ -163,7 +192,7 @@ class Retriever(StreamAgent[ClaimIngested]):
         return reading
 
     async def _redacted(self, raw: RawClaimText, region: str, matches: Sequence[PolicyMatch]) -> ClaimText:
-        keep = [(m.start, m.end) for m in matches]
+        keep = kept_spans(matches)
         return await asyncio.get_running_loop().run_in_executor(self.readers, raw.redacted, region, keep)
 
     async def handle_batch(self, events: Sequence[ClaimIngested]) -> list[Event]:

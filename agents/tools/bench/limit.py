@@ -164,6 +164,7 @@ def _run_batch(batch: Sequence[tuple[list[str], str]], stages: _Stages, t: _Timi
     from agents.extraction import read_claim_fields
     from agents.extractor import settle
     from agents.retrieval import focused_query
+    from agents.retriever import kept_spans
 
     mark = time.perf_counter()
 
@@ -179,7 +180,7 @@ def _run_batch(batch: Sequence[tuple[list[str], str]], stages: _Stages, t: _Timi
     raws = [_read_claim(paths, stages.ocr) for paths, _ in batch]
     matched = asyncio.run(_match(raws, regions, stages))
     read = [
-        raw.redacted(region, keep=[(m.start, m.end) for m in matches])
+        raw.redacted(region, keep=kept_spans(matches))
         for raw, region, (_, matches) in zip(raws, regions, matched, strict=True)
     ]
     lap("read")

@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.table import Table
 
 from agents.documents import DocumentSettings, read_claim
-from agents.extraction import extract_fields, read_claim_fields
+from agents.extraction import extract_fields
 from agents.retrieval import (
     ClauseIndex,
     Embedder,
@@ -37,7 +37,7 @@ from agents.retrieval import (
     head_query,
     prose_lines,
 )
-from agents.retriever import match_policy, policy_of
+from agents.retriever import resolve_claim
 from agents.stores import ClauseRecord, MemoryPolicyBook, MemoryPolicyIndex, Policy, read_policies
 from agents.stores.policy_loader import clause_passage
 from agents.tools import samples
@@ -76,18 +76,15 @@ STRATEGIES: dict[str, QueryBuilder] = {
 POLICY_SCOPED = ("focused", "prose")
 
 
-def read_and_resolve(path: Path, region: str, policies: Sequence[Policy]) -> tuple[str, Policy | None]:
+def read_and_resolve(
+    path: Path, region: str, index: MemoryPolicyIndex, book: MemoryPolicyBook
+) -> tuple[str, Policy | None]:
     """A claim's redacted text and its policy, read and resolved exactly as the retriever does."""
     looser = {"ocr_seconds_per_page": EVAL_OCR_SECONDS_PER_PAGE}
     settings = DocumentSettings.current().model_copy(update=looser)
     raw = read_claim([(path.read_bytes(), path.name)], settings, None)
-    index, book = MemoryPolicyIndex(policies), MemoryPolicyBook(policies)
-    matched, matches = asyncio.run(match_policy(raw, region, index))
-    read = raw.redacted(region, keep=[(m.start, m.end) for m in matches])
-    policy, _ = asyncio.run(
-        policy_of(matched, read_claim_fields(read.text, read.lines, region), region, book)
-    )
-    return read.text, policy
+    resolved = asyncio.run(resolve_claim(raw, region, index, book))
+    return resolved.read.text, resolved.policy
 
 
 @dataclass
@@ -185,12 +182,13 @@ def evaluate(
     truth = [json.loads(line) for line in corpus.ground_truth_file.read_text().splitlines()]
     policies = read_policies(corpus.policies_file)
     by_number = {p.policy_number: p for p in policies}
+    numbers, book = MemoryPolicyIndex(policies), MemoryPolicyBook(policies)
     index = build_index(policies, embedder, spec)
     started = time.perf_counter()
     texts: list[str] = []
     found: list[Policy | None] = []
     for n, row in enumerate(truth, 1):
-        text, policy = read_and_resolve(corpus.claims_dir / row["file"], row["region"], policies)
+        text, policy = read_and_resolve(corpus.claims_dir / row["file"], row["region"], numbers, book)
         texts.append(text)
         found.append(policy)
         on_progress(f"read {n}/{len(truth)} claims")

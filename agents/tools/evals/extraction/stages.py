@@ -21,10 +21,9 @@ from pathlib import Path
 from agents.assessment import AssessmentSettings, decide_status
 from agents.documents import DocumentSettings, OcrEngine, RawClaimText, read_claim
 from agents.events import ClaimFields
-from agents.extraction import read_claim_fields
 from agents.extractor import settle
 from agents.intake import build_claim, publish_claims
-from agents.retriever import match_policy, policy_of
+from agents.retriever import resolve_claim
 from agents.stores import MemoryPolicyBook, MemoryPolicyIndex, ReportStore, StoredReport, read_policies
 from agents.tools.evals.corpus import LabelledClaim
 from agents.tools.evals.extraction.scoring import FIELDS, Outcome
@@ -181,16 +180,14 @@ def in_process(
             outcomes.append(unreadable(exc))
             on_progress(done)
             continue
-        matched, matches = asyncio.run(match_policy(raw, claim.region, index))
-        read = raw.redacted(claim.region, keep=[(m.start, m.end) for m in matches])
         # As the pipeline does: the retriever reads the fields and finds the policy, the extractor
         # settles the fields, the validator assesses them.
-        found = read_claim_fields(read.text, read.lines, claim.region)
-        _, number = asyncio.run(policy_of(matched, found, claim.region, book))
+        resolved = asyncio.run(resolve_claim(raw, claim.region, index, book))
+        read = resolved.read
         fields = settle(
-            found,
+            resolved.fields,
             reading_confidence=read.min_confidence,
-            policy_number=number,
+            policy_number=resolved.number,
             received_at=claim.received_at,
         )
         assessed = asyncio.run(
