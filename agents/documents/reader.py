@@ -24,6 +24,7 @@ from pypdf.errors import FileNotDecryptedError, PyPdfError
 
 from agents.documents.layout import Segment, locate, pdfium_segments
 from agents.documents.ocr import MAX_SIDE, OcrEngine, OcrError, OcrTimeout, shared_engine
+from agents.documents.ticks import find_ticks
 from streams import PermanentError
 
 PDF_MAGIC = b"%PDF-"
@@ -233,7 +234,8 @@ def _ocr_page(image: np.ndarray, limits: _Limits, index: int) -> PageText:
         ) from exc
     except OcrError as exc:
         raise OcrFailed(f"{limits.name}: OCR of page {index + 1} failed: {exc}") from exc
-    segments = tuple(Segment(*box) for box in result.boxes)
+    # A tick drawn in a box is no text to OCR: it joins the page's segments as a mark of its own.
+    segments = (*(Segment(*box) for box in result.boxes), *find_ticks(image))
     return PageText(result.text, "ocr", round(result.confidence, 4), segments)
 
 

@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["CURRENCY_CODES", "AmountMention", "find_amounts", "parse_amount"]
+__all__ = ["CURRENCY_CODES", "AmountMention", "currency_named", "find_amounts", "parse_amount"]
 
 CURRENCY_CODES = frozenset(
     {"EUR", "USD", "GBP", "CHF", "JPY", "SGD", "AUD", "NZD", "HKD", "CAD", "CNY", "SEK", "NOK", "DKK", "PLN",
@@ -265,6 +265,16 @@ def find_amounts(text: str) -> list[AmountMention]:
             found.append(mention)
             last_end = mention.end
     return found
+
+
+def currency_named(text: str) -> tuple[str | None, bool] | None:
+    """The currency a short text names ("Amount claimed (EUR)", "in €", "Euro"), as (ISO code, bare dollar).
+
+    None when it names none; `(None, True)` for a dollar whose country the text does not say.
+    """
+    for marker in _SUFFIX_MARKER.finditer(text):
+        return _currency(marker.group())
+    return None
 
 
 def parse_amount(text: str) -> Decimal | None:
