@@ -176,3 +176,15 @@ def _cpu_seconds(run: object) -> float:
     start = time.process_time()
     run()  # type: ignore[operator]
     return time.process_time() - start
+
+
+@pytest.mark.parametrize("text", ["€10000000000000000000000Mio.", "EUR 1234567890123456 Mrd", "€" + "9" * 40])
+def test_a_digit_run_too_long_for_money_is_not_an_amount(text: str) -> None:
+    """Found by the fuzzer: 23 digits and "Mio." overflowed Decimal's precision (InvalidOperation)."""
+    assert find_amounts(text) == []
+    assert parse_amount(text) is None
+
+
+def test_the_longest_sum_of_money_still_reads_with_its_scale() -> None:
+    [mention] = find_amounts("EUR 999.999.999.999.999 Mrd")
+    assert mention.value == Decimal("999999999999999") * 10**9
