@@ -14,6 +14,8 @@ from itertools import pairwise
 from hypothesis import given
 from hypothesis import strategies as st
 
+from agents.events import ClaimFields, LayoutLine
+from agents.extraction import extract_fields, read_claim_fields
 from agents.extraction.amounts import CURRENCY_CODES, find_amounts, parse_amount
 from agents.extraction.dates import find_dates, parse_date
 from agents.extraction.policy_numbers import candidates, match_key, spans, strict_key
@@ -180,3 +182,24 @@ def test_parsers_finish_on_20k_of_repeated_claim_tokens(text: str, region: str) 
     find_amounts(text)
     find_dates(text, region)
     candidates(text)
+
+
+# --- the whole reading of a claim's fields ------------------------------------------------------
+
+unit = st.floats(0.0, 1.0)
+layout_lines = st.lists(
+    st.builds(LayoutLine, page=st.integers(1, 3), text=claim_text, x0=unit, y0=unit, x1=unit, y1=unit),
+    max_size=12,
+)
+
+
+@given(claim_text, layout_lines, regions)
+def test_reading_a_claims_fields_from_any_text_and_layout_gives_fields(
+    text: str, lines: list[LayoutLine], region: str
+) -> None:
+    """What the retriever runs on every claim: the text rules and the layout, merged."""
+    fields = read_claim_fields(text, lines, region)
+    assert isinstance(fields, ClaimFields)
+    for _, field in fields:
+        assert 0.0 <= field.confidence <= 1.0
+    assert isinstance(extract_fields(text, region), ClaimFields)
