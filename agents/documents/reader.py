@@ -42,6 +42,9 @@ MIN_TEXT_CHARS = 16
 # 150 dpi keeps an A4 page under rapidocr's own 2000-pixel working size: more would only cost time.
 OCR_DPI = 150
 TEXT_LAYER_CONFIDENCE = 1.0
+# A full A4 page of 6 pt prose holds about 30,000 characters. A text layer with far more is built
+# to feed megabytes of text to every parser downstream (a 2 KB content stream can draw 500,000).
+MAX_PAGE_CHARS = 100_000
 
 Method = Literal["text", "ocr"]
 
@@ -51,8 +54,9 @@ _PDFIUM_LOCK = threading.Lock()
 
 # pypdf lets builtin errors escape on some malformed files instead of its own.
 _PYPDF_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError)
-# What Pillow raises for bytes it cannot decode, truncated files included.
-_IMAGE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError)
+# What Pillow raises for bytes it cannot decode, truncated files included; a TIFF page without its
+# dimensions raises TypeError, a palette TIFF page without its colour map KeyError (found by fuzzing).
+_IMAGE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError)
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,10 @@ class DocumentTooLarge(DocumentError):
     """The document exceeds the byte or page limit."""
 
 
+class PageTooLarge(DocumentTooLarge):
+    """A PDF page's text layer holds more characters than any printed page can."""
+
+
 class ImageTooLarge(DocumentTooLarge):
     """An image has more pixels than the limit (a decompression-bomb guard)."""
 
@@ -173,7 +181,8 @@ def read_document(
 
     Raises:
         UnsupportedDocument: Neither a PDF nor a supported image.
-        DocumentTooLarge: Over `max_bytes` or `max_pages` (`ImageTooLarge`: over `max_pixels`).
+        DocumentTooLarge: Over `max_bytes` or `max_pages` (`ImageTooLarge`: over `max_pixels`;
+            `PageTooLarge`: a page's text layer over `MAX_PAGE_CHARS`).
         EncryptedDocument: The PDF needs a password.
         CorruptDocument: Neither pdfium nor pypdf can parse it (`CorruptImage`: undecodable image).
         EmptyDocument: No pages, or no text on any page even after OCR.
@@ -273,6 +282,12 @@ def _pdfium_page(
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
+            chars = textpage.count_chars()
+            if chars > MAX_PAGE_CHARS:
+                raise PageTooLarge(
+                    f"{limits.name}: page {index + 1} has {chars} characters, "
+                    f"over the limit of {MAX_PAGE_CHARS} for one page"
+                )
             text = _normalise(textpage.get_text_bounded())
             segments = pdfium_segments(textpage, width, height) if text.strip() else []
         finally:

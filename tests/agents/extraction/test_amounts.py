@@ -158,3 +158,15 @@ def test_parse_amount_reads_any_common_grouping(text: str, value: str) -> None:
 )  # fmt: skip
 def test_parse_amount_rejects_what_is_not_one_number(text: str) -> None:
     assert parse_amount(text) is None
+
+
+@pytest.mark.parametrize("text", ["€10000000000000000000000Mio.", "EUR 1234567890123456 Mrd", "€" + "9" * 40])
+def test_a_digit_run_too_long_for_money_is_not_an_amount(text: str) -> None:
+    """Found by the fuzzer: 23 digits and "Mio." overflowed Decimal's precision (InvalidOperation)."""
+    assert find_amounts(text) == []
+    assert parse_amount(text) is None
+
+
+def test_the_longest_sum_of_money_still_reads_with_its_scale() -> None:
+    [mention] = find_amounts("EUR 999.999.999.999.999 Mrd")
+    assert mention.value == Decimal("999999999999999") * 10**9
