@@ -44,6 +44,8 @@ def make_producer(bootstrap: str) -> Producer:
             "linger.ms": 5,
             "message.timeout.ms": 30000,
             "partitioner": JAVA_COMPATIBLE_PARTITIONER,
+            # Topics come from topology.yaml (`ensure_topics`), never from the broker's defaults.
+            "allow.auto.create.topics": False,
         }
     )
 
