@@ -6,6 +6,7 @@ OCR is stubbed here so these tests stay fast; tests/test_ocr.py runs the real mo
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -296,3 +297,16 @@ def test_a_tiff_missing_a_required_tag_is_corrupt(tag: int, mode: str, cause: st
     """Found by the fuzzer: Pillow raises TypeError and KeyError for these, which escaped the reader."""
     with pytest.raises(CorruptImage, match=rf"scan\.tif: cannot decode image \({cause}"):
         read_document(_tiff_without(tag, mode), filename="scan.tif", ocr=StubOcr(["never"]))
+
+
+def test_a_pdf_only_pypdf_opens_whose_content_filter_it_does_not_know_is_corrupt(
+    pdf_factory: PdfFactory,
+) -> None:
+    """Found by the fuzzer: pdfium refuses the file (its trailer names no catalog), pypdf finds the
+    catalog, then raises NotImplementedError for the unknown filter, which escaped the reader."""
+    data = pdf_factory("hello").replace(b"/FlateDecode", b"/FlateDecodX")
+    data = re.sub(rb"/Root \d+ 0 R", b"/Root 99 0 R", data)
+    with pytest.raises(
+        CorruptDocument, match=r"claim\.pdf: cannot parse PDF .*NotImplementedError: .*FlateDecodX"
+    ):
+        read_document(data, filename="claim.pdf")
