@@ -32,8 +32,9 @@ _ARTIFACT = re.compile(r"(?:Test unit written to|artifact_prefix.*; Test unit wr
 _FINDING = re.compile(
     r"^(?:=== Uncaught Python exception|==\d+== ERROR: libFuzzer|ALARM: working on the last Unit)"
 )
-# Past its time, a target still running this long after is stopped (libFuzzer stops itself normally).
-_GRACE_S = 60.0
+# A target process still running this long after its fuzzing time is stopped (libFuzzer stops itself
+# at -max_total_time, counted from its own start; loading the processor target's agents takes a while).
+_GRACE_S = 120.0
 
 
 @dataclass
@@ -65,6 +66,7 @@ class _Process:
     base_executions: int
     tail: deque[str] = field(default_factory=lambda: deque(maxlen=80))
     finding: str = ""
+    artifact: str = ""
     done_executions: int | None = None
     fuzzing: bool = False
 
@@ -83,7 +85,8 @@ class _Process:
             elif rss := _PEAK_RSS.match(line):
                 self.run.peak_rss_mb = max(self.run.peak_rss_mb, int(rss.group(1)))
             elif artifact := _ARTIFACT.search(line):
-                self.run.crashes.append(artifact["path"])
+                self.artifact = artifact["path"]
+                self.run.crashes.append(self.artifact)
             elif _FINDING.match(line) and not self.finding:
                 self.finding = line
 
@@ -183,11 +186,13 @@ def _fuzz(
         reader = _Process(run, run.executions)
         thread = threading.Thread(target=reader.read, args=(process.stdout,), daemon=True)
         thread.start()
+        process_started, stopped = time.monotonic(), False
         while True:
             run.seconds = time.monotonic() - started
             report()  # type: ignore[operator]
-            if run.seconds > seconds + _GRACE_S:
+            if time.monotonic() - process_started > left + _GRACE_S:
                 process.kill()
+                stopped = True
             try:
                 process.wait(timeout=0.25)  # and refresh the display meanwhile
                 break
@@ -196,6 +201,8 @@ def _fuzz(
         thread.join(5)
         if reader.done_executions is not None:
             run.executions = reader.base_executions + reader.done_executions
+        if stopped:
+            break
         if process.returncode != 0:
             _keep_finding(run, reader, artifacts)
             if not reader.fuzzing:
@@ -213,6 +220,6 @@ def _keep_finding(run: FuzzRun, reader: _Process, artifacts: Path) -> None:
         (line for line in reversed(lines) if re.match(r"^\w+(?:\.\w+)*(?:Error|Exception|Exit)\b", line)), ""
     )
     what = reader.finding or "the target process exited"
-    name = Path(run.crashes[-1]).name if run.crashes else f"exit-{len(run.findings)}"
+    name = Path(reader.artifact).name if reader.artifact else f"exit-{len(run.findings)}"
     (artifacts / f"{name}.log").write_text("\n".join(lines) + "\n")
     run.findings.append(f"{what.strip('= ')} {cause}".strip() + f" ({artifacts / name})")
