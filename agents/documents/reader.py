@@ -52,8 +52,12 @@ Method = Literal["text", "ocr"]
 # from an executor, and at ~1 ms a page the lock costs nothing.
 _PDFIUM_LOCK = threading.Lock()
 
-# pypdf lets builtin errors escape on some malformed files instead of its own.
-_PYPDF_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError)
+# pypdf lets builtin errors escape on some malformed files instead of its own, and raises
+# NotImplementedError for a filter name it does not know (found by fuzzing).
+_PYPDF_ERRORS = (
+    PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError,
+    NotImplementedError,
+)  # fmt: skip
 # What Pillow raises for bytes it cannot decode, truncated files included; a TIFF page without its
 # dimensions raises TypeError, a palette TIFF page without its colour map KeyError (found by fuzzing).
 _IMAGE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError)

@@ -9,7 +9,6 @@ the good event behind it in the same batch is still handled.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +17,13 @@ from fastavro.utils import generate_one
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streams import DecodeError, Event, Settings, StreamAgent
+from agents.tools.fuzz.harness import DECODE_FAILURES, DecodeHarness
+from streams import DecodeError, Settings, StreamAgent
 from streams.codec import AvroCodec, load_codecs
 from streams.dead_letter import Coordinates
 from streams.processing import Inbound
 from streams.runner import load_agent_class
-from streams.testing import AgentHarness
-from streams.topology import Topology, load_topology
+from streams.topology import load_topology
 from tests.fixtures.paths import SCHEMAS, TOPOLOGY
 from tests.fuzz.strategies import heavy, mutated
 
@@ -33,7 +32,6 @@ TOPO = load_topology(TOPOLOGY)
 STREAM_AGENTS = sorted(
     name for name, spec in TOPO.agents.items() if issubclass(load_agent_class(spec.handler), StreamAgent)
 )
-DECODE_FAILURES = {"DecodeError", "SchemaError", "ValidationError", "RegionNotServed"}
 
 
 def _record(codec: AvroCodec, seed: int, region: str = "EU") -> dict[str, Any]:
@@ -85,25 +83,6 @@ def test_a_valid_record_encodes_to_canonical_bytes(name: str, seed: int) -> None
 # --- the processor: bad bytes become dead letters, the stream goes on --------------------------
 
 
-class Collector(StreamAgent[Event]):
-    """Keeps every event it is handed: what the decode path let through."""
-
-    handled: list[Event]
-
-    async def handle_batch(self, events: Sequence[Event]) -> list[Event]:
-        self.handled.extend(events)
-        return []
-
-
-def _harness(agent: str, settings: Settings, topology: Topology) -> tuple[AgentHarness, Collector]:
-    """The agent's spec, codecs and input model from the real topology, with a collecting handler."""
-    model = load_agent_class(topology.agent(agent).handler).input_model  # type: ignore[union-attr]
-    collector_class = type(f"Collect{model.__name__}", (Collector,), {"input_model": model, "handled": []})
-    harness = AgentHarness(agent, settings=settings, topology=topology, factory=collector_class)
-    assert isinstance(harness.agent, Collector)
-    return harness, harness.agent
-
-
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     state: Path = tmp_path_factory.mktemp("state")
@@ -117,8 +96,8 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 async def test_a_bad_record_is_dead_lettered_with_its_coordinates_and_the_next_event_is_handled(
     settings: Settings, data: st.DataObject, agent: str, seed: int, region: str
 ) -> None:
-    harness, collector = _harness(agent, settings, TOPO)
-    topic = harness.ctx.spec.consumes[0]
+    decode = DecodeHarness(agent, settings, TOPO)
+    harness, collector, topic = decode.harness, decode.collector, decode.topic
     codec = CODECS[TOPO.topic(topic).schema_name]
     bad_value = data.draw(hostile_bytes(codec) | st.just(codec.encode(_record(codec, seed, region))))
     bad = Inbound(Coordinates(topic, 2, 41, 1_700_000_000_000), b"key-41", bad_value, (("h", b"v"),))

@@ -3,10 +3,10 @@
 PDFs are real (reportlab, and the sample generator's claim forms and scans), then truncated,
 overwritten and spliced; images are real PNG, JPEG and TIFF files of every size from one
 pixel up, in every mode Pillow writes, broken the same way; and hand-made headers claim sizes
-and frame counts no upload should have. OCR is the one part replaced: `ContractOcr` checks
-that the reader hands it what the OCR helper expects (a non-empty 2-D uint8 page no larger
-than rapidocr's working size) and answers with a line of text; tests/agents/documents/test_ocr.py
-runs the real models.
+and frame counts no upload should have. OCR is the one part replaced: `ContractOcr` (shared
+with the fuzz targets) checks that the reader hands it what the OCR helper expects (a non-empty
+2-D uint8 page no larger than rapidocr's working size) and answers with a line of text;
+tests/agents/documents/test_ocr.py runs the real models.
 """
 
 from __future__ import annotations
@@ -15,31 +15,19 @@ import io
 import struct
 import zlib
 
-import numpy as np
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from PIL import Image
 from reportlab.pdfgen import canvas
 
-from agents.documents import DocumentError, DocumentText, OcrEngine, read_document
-from agents.documents.ocr import MAX_SIDE, OcrResult
+from agents.documents import DocumentError, DocumentText, read_document
+from agents.tools.fuzz.harness import ContractOcr
 from agents.tools.samples import generate
 from tests.fuzz.strategies import heavy, mutated
 
 # Pillow warns about every broken tag it skips; what matters here is what it raises.
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
-
-
-class ContractOcr(OcrEngine):
-    """Checks each page image against the OCR helper's contract and reads one line from it."""
-
-    def recognise(self, image: np.ndarray, *, timeout: float) -> OcrResult:
-        assert image.dtype == np.uint8 and image.ndim == 2, (image.dtype, image.shape)
-        # pdfium rounds a page scaled to MAX_SIDE up by a pixel at most.
-        assert min(image.shape) > 0 and max(image.shape) <= MAX_SIDE + 1, image.shape
-        assert timeout > 0
-        return OcrResult(lines=["read by OCR"], scores=[0.9], seconds=0.0)
 
 
 def _read(data: bytes) -> DocumentText | DocumentError:

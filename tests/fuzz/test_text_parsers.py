@@ -19,7 +19,7 @@ from agents.extraction import extract_fields, read_claim_fields
 from agents.extraction.amounts import CURRENCY_CODES, find_amounts, parse_amount
 from agents.extraction.dates import find_dates, parse_date
 from agents.extraction.policy_numbers import candidates, match_key, spans, strict_key
-from tests.fuzz.strategies import claim_text, regions, repeated_text
+from tests.fuzz.strategies import claim_text, heavy, regions, repeated_text
 
 texts = claim_text | st.text()
 
@@ -123,7 +123,8 @@ def test_find_dates_returns_consistent_dates_in_the_supported_years(text: str, r
 
 @given(texts, regions)
 def test_parse_date_is_a_date_or_none(text: str, region: str) -> None:
-    assert parse_date(text, region) is None or isinstance(parse_date(text, region), date)
+    found = parse_date(text, region)
+    assert found is None or isinstance(found, date)
 
 
 @given(dates, shapes, st.sampled_from(["EU", "US", "APAC"]))
@@ -176,6 +177,7 @@ def test_a_number_on_its_own_line_is_a_candidate(before: str, number: str, after
 # --- hostile repetition -------------------------------------------------------------------------
 
 
+@heavy(share=4)
 @given(repeated_text(), regions)
 def test_parsers_finish_on_20k_of_repeated_claim_tokens(text: str, region: str) -> None:
     """Backtracking regexes blow up on repetition; the deadline catches a parser gone quadratic."""
@@ -193,6 +195,7 @@ layout_lines = st.lists(
 )
 
 
+@heavy(share=2)
 @given(claim_text, layout_lines, regions)
 def test_reading_a_claims_fields_from_any_text_and_layout_gives_fields(
     text: str, lines: list[LayoutLine], region: str
