@@ -182,5 +182,10 @@ class BrokerWatch:
     async def run(self) -> None:
         """Check the broker until cancelled."""
         while True:
-            pause_s = await self.check()
+            try:
+                pause_s = await self.check()
+            except Exception:
+                # A watch that died silently would leave the worker unguarded: say so and go on.
+                log.exception("%s: checking the broker failed; checking again", self.agent)
+                pause_s = self.interval_s
             await asyncio.sleep(pause_s)

@@ -24,7 +24,8 @@ next to what it counts; making Redis persistent would only have made the dev sta
 
 Redis keeps what may be forgotten: each live worker's acknowledged version, a key with a TTL
 that the worker renews every second, so an operator or a test can wait until every worker
-has applied a load. After a Redis restart the acknowledgements are back within a second.
+has applied a load. After a Redis restart they are back at each worker's next round (its retries
+back off to 30 s while Redis is away).
 """
 
 from __future__ import annotations

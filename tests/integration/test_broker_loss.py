@@ -65,6 +65,18 @@ def _dead_letters(settings: Settings, topology: Topology) -> int:
         consumer.close()
 
 
+def _wait_until_declared(settings: Settings, topology: Topology) -> None:
+    """Until a starting worker has declared the topics (the test's producer never creates one)."""
+    declared = {t.name: t.partitions for t in topology.topics.values()}
+
+    def declared_now() -> None:
+        found = broker_partitions(admin_client(settings.kafka_bootstrap))
+        if {name: n for name, n in found.items() if name in declared} != declared:
+            raise NotYet(f"the topics are not declared yet: {found}")
+
+    eventually(declared_now, timeout_s=120)
+
+
 def _poison_until_dead_lettered(settings: Settings, topology: Topology) -> None:
     """Publish bytes that are no event and wait for the worker's dead letter: it runs, and commits."""
     errors: list[KafkaError] = []
@@ -98,6 +110,7 @@ def test_a_worker_stops_once_when_the_broker_lost_its_log_and_a_fresh_one_carrie
     topology = load_topology(settings.topology_file)
     worker = _start(stack, topology)
     log_file = Path(worker.log_file)
+    _wait_until_declared(settings, topology)
     _poison_until_dead_lettered(settings, topology)
 
     outage_starts = log_file.stat().st_size
@@ -126,6 +139,5 @@ def test_a_worker_stops_once_when_the_broker_lost_its_log_and_a_fresh_one_carrie
 
     fresh = _start(stack, topology)
     assert fresh.pid != worker.pid
-    _poison_until_dead_lettered(settings, topology)  # it declared the topics again and works
-    found = broker_partitions(admin_client(settings.kafka_bootstrap))
-    assert {name: n for name, n in found.items() if name in declared} == declared
+    _wait_until_declared(settings, topology)  # by the fresh worker, as topology.yaml says
+    _poison_until_dead_lettered(settings, topology)  # and it works
