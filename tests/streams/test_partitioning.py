@@ -103,7 +103,7 @@ def test_a_claim_sits_on_its_java_partition_on_every_topic_it_crosses(pipeline: 
     claim = pipeline.submit([pipeline.corpus.claims_dir / row["file"]], region=row["region"])
     pipeline.reports([claim.claim_id], timeout_s=180)
     checked = 0
-    for topic in pipeline.topology.pipeline_topics():
+    for topic in pipeline.topology.pipeline_topics:
         if topic.key != "claim_id":
             continue
         for message, record in pipeline.messages(topic.name):
