@@ -1,13 +1,18 @@
 """`claimflow review`: the review queue for people who live in a terminal (list, show, take, decide).
 
-Every command acts as one reviewer (`--as`, or `CLAIMFLOW_REVIEWER`) and sees only the regions
-that reviewer is allowed, exactly as on the web pages: both go through `ReviewService`.
+Every command acts as one reviewer, signed in with their password (`--as`, or `CLAIMFLOW_REVIEWER`;
+the password from `CLAIMFLOW_REVIEW_PASSWORD`, else a prompt), and sees only the regions that
+reviewer is allowed, exactly as on the web pages: both go through `ReviewService`.
+`claimflow review users add` creates the local reviewers (an administrator's command: it needs
+the database, not a sign-in).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
@@ -21,13 +26,13 @@ from agents.review import (
     DECLINE_REASONS,
     EDITABLE_FIELDS,
     PENDING,
-    AuthenticationFailed,
     ClaimView,
     DecisionForm,
     Principal,
     QueueFilter,
     QueueItem,
     ReviewService,
+    ReviewStore,
     open_service,
 )
 from streams import Producer, get_settings
@@ -37,6 +42,8 @@ console = Console()
 review_app = typer.Typer(
     help="The human review queue: list, show, take and decide claims.", no_args_is_help=True
 )
+users_app = typer.Typer(help="Local reviewers: who signs in, roles, regions.", no_args_is_help=True)
+review_app.add_typer(users_app, name="users")
 CLI_PRODUCER = Producer("claimflow-review-cli", "0.1.0")
 
 T = TypeVar("T")
@@ -45,11 +52,13 @@ AsUser = Annotated[str, typer.Option("--as", envvar="CLAIMFLOW_REVIEWER", help="
 
 
 async def principal_for(service: ReviewService, user_id: str) -> Principal:
-    """The active reviewer `user_id`, as a principal."""
-    found = await service.review.reviewer(user_id)
-    if found is None or not found[0].active:
-        raise AuthenticationFailed(f"no active reviewer {user_id!r}")
-    return Principal.of(found[0])
+    """Sign `user_id` in with the password from `CLAIMFLOW_REVIEW_PASSWORD`, else asked for."""
+    from agents.review.auth import LocalSignIn
+
+    password = os.environ.get("CLAIMFLOW_REVIEW_PASSWORD")
+    if password is None:
+        password = typer.prompt(f"password for {user_id}", hide_input=True)
+    return await LocalSignIn(service.review).authenticate(user_id, password)
 
 
 def _run(user_id: str, work: Callable[[ReviewService, Principal], Awaitable[T]]) -> T:
@@ -298,6 +307,58 @@ def decide(
         raise typer.Exit(1)
     console.print(f"applied: report revision {outcome['applied_revision']}, {outcome['announced']['status']}")
     typer.echo(json.dumps({"decision_id": result["decision_id"], "revision": outcome["applied_revision"]}))
+
+
+@users_app.command("add")
+def users_add(
+    user_id: Annotated[str, typer.Argument(help="Sign-in name (letters, digits, . _ @ -).")],
+    region: Annotated[
+        list[str], typer.Option(help="A region whose claims they may see and decide (repeatable).")
+    ],
+    name: Annotated[str | None, typer.Option(help="Display name (default: the user id).")] = None,
+    role: Annotated[list[str] | None, typer.Option(help="reviewer (default) and/or supervisor.")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input (for scripts).")
+    ] = False,
+    no_password: Annotated[
+        bool,
+        typer.Option(
+            "--no-password", help="No local password: the user signs in through the identity provider."
+        ),
+    ] = False,
+) -> None:
+    """Add a reviewer, or update one (roles, regions, and the password unless --no-password)."""
+    from agents.intake import check_region
+    from agents.review import ROLES, Reviewer
+    from agents.review.auth import Passwords
+
+    settings = get_settings()
+    roles = tuple(dict.fromkeys(role or ["reviewer"]))
+    if unknown := [r for r in roles if r not in ROLES]:
+        raise typer.BadParameter(f"unknown role(s) {', '.join(unknown)}; roles are {', '.join(ROLES)}")
+    person = Reviewer(
+        user_id=user_id,
+        display_name=name or user_id,
+        roles=roles,
+        regions=tuple(dict.fromkeys(check_region(settings, r) for r in region)),
+    )
+    password_hash = None
+    if not no_password:
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = typer.prompt(f"password for {user_id}", hide_input=True, confirmation_prompt=True)
+        try:
+            password_hash = Passwords().hash(password)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from exc
+
+    async def save() -> None:
+        async with ReviewStore(settings.postgres_dsn) as store:
+            await store.save_reviewer(person, password_hash)
+
+    asyncio.run(save())
+    console.print(f"{user_id}: {', '.join(roles)} for {', '.join(person.regions)}")
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from agents.review import Reviewer, ReviewStore, decode_trail
+from agents.review.auth import Passwords
 from agents.stores import ReportStore, StoredReport
 from streams import AuditLog
 from tests.fixtures.pipeline import Pipeline
@@ -16,10 +17,20 @@ from tests.fixtures.waiting import NotYet, eventually
 pytestmark = pytest.mark.integration
 
 
+PASSWORD = "a long review password"
+
+
 async def _add_reviewers(dsn: str, *people: Reviewer) -> None:
+    hashed = Passwords().hash(PASSWORD)
     async with ReviewStore(dsn) as store:
         for person in people:
-            await store.save_reviewer(person, None)
+            await store.save_reviewer(person, hashed)
+
+
+@pytest.fixture(autouse=True)
+def _signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`claimflow review` signs in with the password from the environment (every reviewer here has one)."""
+    monkeypatch.setenv("CLAIMFLOW_REVIEW_PASSWORD", PASSWORD)
 
 
 async def _report(dsn: str, claim_id: str) -> StoredReport | None:
@@ -69,6 +80,8 @@ def test_a_claim_needing_review_is_queued_with_its_reasons_for_its_region_only(p
     assert refused.returncode != 0 and "ClaimNotFound" in refused.stdout
     decided = pipeline.cli("review", "decide", misfiled["EU"], "approve", "--as", "ursula", check=False)
     assert decided.returncode != 0 and "ClaimNotFound" in decided.stdout
+    stranger = pipeline.cli("review", "list", "--as", "mallory", check=False)
+    assert stranger.returncode != 0 and "unknown user or wrong password" in stranger.stdout
 
 
 def test_a_correction_is_applied_as_a_new_revision_announced_and_audited(pipeline: Pipeline, misfiled):
