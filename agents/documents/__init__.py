@@ -17,6 +17,7 @@ from agents.documents.reader import (
     OcrTimeLimitExceeded,
     PageText,
     UnsupportedDocument,
+    page_images,
     read_document,
 )
 from agents.documents.settings import DocumentSettings
@@ -42,6 +43,7 @@ __all__ = [
     "RawClaimText",
     "Segment",
     "UnsupportedDocument",
+    "page_images",
     "read_claim",
     "read_claim_text",
     "read_document",

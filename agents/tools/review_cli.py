@@ -361,6 +361,23 @@ def users_add(
     console.print(f"{user_id}: {', '.join(roles)} for {', '.join(person.regions)}")
 
 
+@review_app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+) -> None:
+    """Serve the reviewers' web pages (queue, claims, decisions) with uvicorn."""
+    import uvicorn
+
+    from agents.review.web import create_app
+
+    settings = get_settings()
+    console.print(f"review pages on http://{host}:{port}/ (PostgreSQL and Kafka from the settings)")
+    uvicorn.run(
+        create_app(settings), host=host, port=port, log_level=settings.log_level.lower(), access_log=False
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add `claimflow review` to the CLI."""
     app.add_typer(review_app, name="review")
