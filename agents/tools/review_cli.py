@@ -108,7 +108,7 @@ def list_queue(
     page = _run(who, lambda service, me: service.queue(me, want))
     if as_json:
         for item in page.items:
-            typer.echo(dumps(item.model_dump()))
+            typer.echo(dumps(item.model_dump(mode="json")))
         return
     table = Table(
         "claim",
@@ -203,10 +203,10 @@ def show(
         typer.echo(
             dumps(
                 {
-                    "item": view.item.model_dump(),
-                    "report": view.report.model_dump(),
+                    "item": view.item.model_dump(mode="json"),
+                    "report": view.report.model_dump(mode="json"),
                     "clauses": [c.__dict__ for c in view.clauses],
-                    "decisions": [d.model_dump() for d in view.decisions],
+                    "decisions": [d.model_dump(mode="json") for d in view.decisions],
                     "trail": [{k: v for k, v in e.__dict__.items() if k != "record"} for e in view.trail],
                 },
                 indent=2,
@@ -359,6 +359,24 @@ def users_add(
 
     asyncio.run(save())
     console.print(f"{user_id}: {', '.join(roles)} for {', '.join(person.regions)}")
+
+
+@users_app.command("disable")
+def users_disable(user_id: Annotated[str, typer.Argument()]) -> None:
+    """Stop a reviewer signing in; their open sessions end at their next request."""
+
+    async def disable() -> bool:
+        async with ReviewStore(get_settings().postgres_dsn) as store:
+            found = await store.reviewer(user_id)
+            if found is None:
+                return False
+            await store.save_reviewer(found[0].model_copy(update={"active": False}), None)
+            return True
+
+    if not asyncio.run(disable()):
+        console.print(f"no reviewer {user_id!r}")
+        raise typer.Exit(1)
+    console.print(f"{user_id} disabled")
 
 
 @review_app.command("serve")

@@ -55,41 +55,41 @@ def misfiled(pipeline: Pipeline) -> dict[str, str]:
         "EU": pipeline.submit([pipeline.corpus.claims_dir / us_form["file"]], region="EU").claim_id,
         "US": pipeline.submit([pipeline.corpus.claims_dir / eu_form["file"]], region="US").claim_id,
     }
-    pipeline.reports(list(claims.values()))
+    pipeline.reports(
+        list(claims.values()), timeout_s=240
+    )  # the first claims of a session wait for cold agents
     return claims
 
 
-def _queued(pipeline: Pipeline, user: str, claim_id: str) -> dict:
-    def listed() -> dict:
-        lines = pipeline.cli("review", "list", "--as", user, "--json").stdout.splitlines()
-        found = [item for item in map(json.loads, lines) if item["claim_id"] == claim_id]
-        if not found:
-            raise NotYet(f"{claim_id} not in {user}'s queue yet")
-        return found[0]
+def _queued(pipeline: Pipeline, user: str, claim_id: str) -> list[dict]:
+    """`user`'s queue once it holds `claim_id` (each `claimflow` call costs seconds: poll sparingly)."""
 
-    return eventually(listed, timeout_s=60)
+    def listed() -> list[dict]:
+        lines = pipeline.cli("review", "list", "--as", user, "--json").stdout.splitlines()
+        items = [json.loads(line) for line in lines]
+        if not any(item["claim_id"] == claim_id for item in items):
+            raise NotYet(f"{claim_id} not in {user}'s queue yet")
+        return items
+
+    return eventually(listed, timeout_s=60, interval_s=1)
 
 
 def test_a_claim_needing_review_is_queued_with_its_reasons_for_its_region_only(pipeline: Pipeline, misfiled):
-    item = _queued(pipeline, "alice", misfiled["EU"])
+    queue = _queued(pipeline, "alice", misfiled["EU"])
+    [item] = [i for i in queue if i["claim_id"] == misfiled["EU"]]
     assert item["region"] == "EU" and item["status"] == "pending" and item["revision"] == 1
     assert "failed_rules" in item["reasons"] and "policy_exists" in item["failed_rules"]
-    alices = pipeline.cli("review", "list", "--as", "alice", "--json").stdout
-    assert misfiled["US"] not in alices
+    assert {i["region"] for i in queue} == {"EU"}  # the US claim, queued too, is not hers to see
     refused = pipeline.cli("review", "show", misfiled["EU"], "--as", "ursula", check=False)
     assert refused.returncode != 0 and "ClaimNotFound" in refused.stdout
-    decided = pipeline.cli("review", "decide", misfiled["EU"], "approve", "--as", "ursula", check=False)
-    assert decided.returncode != 0 and "ClaimNotFound" in decided.stdout
-    stranger = pipeline.cli("review", "list", "--as", "mallory", check=False)
-    assert stranger.returncode != 0 and "unknown user or wrong password" in stranger.stdout
 
 
 def test_a_correction_is_applied_as_a_new_revision_announced_and_audited(pipeline: Pipeline, misfiled):
     claim_id = misfiled["EU"]
     _queued(pipeline, "alice", claim_id)
-    shown = json.loads(pipeline.cli("review", "show", claim_id, "--as", "alice", "--json").stdout)
-    before = shown["report"]["report"]["fields"]["claimed_amount"]["value"]
-    assert shown["trail"][0]["topic"] == "claim.ingested"
+    assessed = asyncio.run(_report(pipeline.settings.postgres_dsn, claim_id))
+    assert assessed is not None
+    before = assessed.report["fields"]["claimed_amount"]["value"]
 
     result = pipeline.cli(
         "review", "decide", claim_id, "approve", "--set", "claimed_amount=123.45", "--as", "alice"

@@ -83,14 +83,27 @@ def token_of(request: Request) -> str | None:
 
 
 async def principal_of(request: Request) -> Principal:
-    """The signed-in principal; `NotSignedIn` without a valid token."""
+    """The signed-in principal; `NotSignedIn` without a valid token.
+
+    A local reviewer's roles and regions are read again on every request (one primary-key
+    lookup), so deactivating a reviewer or taking a region away acts at once, not when their
+    session token expires. A principal the identity provider vouches for has no row: its token's
+    claims stand.
+    """
     token = token_of(request)
     if not token:
         raise NotSignedIn("sign in first")
+    review = review_of(request)
     try:
-        return await review_of(request).verifier.verify(token)
+        who = await review.verifier.verify(token)
     except AuthenticationFailed as exc:
         raise NotSignedIn(str(exc)) from exc
+    found = await review.service.review.reviewer(who.user_id)
+    if found is None:
+        return who
+    if not found[0].active:
+        raise NotSignedIn(f"{who.user_id} may no longer sign in")
+    return Principal.of(found[0])
 
 
 def _error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:

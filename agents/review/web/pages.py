@@ -193,7 +193,8 @@ async def _claim_page(
             "view": view,
             "body": view.report.report,
             "fields": fields,
-            "field_order": list(fields),
+            "field_order": [f for f in EDITABLE_FIELDS if f in fields]
+            + [f for f in fields if f not in EDITABLE_FIELDS],
             "editable": EDITABLE_FIELDS,
             "pages": pages,
             "highlights": highlights(fields, pages),

@@ -182,6 +182,22 @@ def test_signing_in(site: Site) -> None:
     assert "HttpOnly" in away.headers["set-cookie"] and "SameSite=strict" in away.headers["set-cookie"]
     assert "Alice (reviewer) · EU" in client.get("/queue").text
 
+    # Taking a reviewer's access away acts on their next request, not when the session expires.
+    _sign_in(site, "bob")
+    asyncio.run(_set_active(site.world.settings.postgres_dsn, "bob", False))
+    assert client.get("/queue").headers["location"] == "/login?next=/queue"
+    asyncio.run(_set_active(site.world.settings.postgres_dsn, "bob", True))
+    assert client.get("/queue").status_code == 200
+
+
+async def _set_active(dsn: str, user: str, active: bool) -> None:
+    from agents.review import ReviewStore
+
+    async with ReviewStore(dsn) as store:
+        found = await store.reviewer(user)
+        assert found is not None
+        await store.save_reviewer(found[0].model_copy(update={"active": active}), None)
+
 
 def test_a_reviewer_never_sees_or_decides_another_regions_claim(site: Site) -> None:
     client = _sign_in(site, "alice")
