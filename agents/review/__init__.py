@@ -55,7 +55,7 @@ from agents.review.service import (
 )
 from agents.review.settings import ReviewSettings
 from agents.review.store import Outcome, ReviewStore
-from agents.review.triage import REASONS, Triage, deadline, is_qa_sample, triage
+from agents.review.triage import REASONS, Triage, deadline, is_qa_sample, priority_time, triage
 
 __all__ = [
     "ACTIONS",
@@ -106,6 +106,7 @@ __all__ = [
     "is_qa_sample",
     "normalise",
     "open_service",
+    "priority_time",
     "revised_report",
     "triage",
 ]

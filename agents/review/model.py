@@ -49,6 +49,7 @@ class QueueEntry(_Frozen):
     amount_score: float = 0.0
     queued_at: datetime
     due_at: datetime
+    priority_at: datetime
     source_event_id: str
 
 
@@ -63,7 +64,7 @@ class QueueItem(QueueEntry):
     decided_by: str | None = None
     decided_at: datetime | None = None
     outcome: str | None = None
-    priority: float = 0.0
+    overdue: bool = False
     updated_at: datetime
 
     @property
@@ -93,6 +94,7 @@ class DecisionRecord(_Frozen):
     refusal: str | None = None
     announced: dict[str, Any] | None = None
     qa_sample: bool = False
+    assessed_confidence: float | None = None
     recorded_at: datetime
 
 
@@ -138,12 +140,18 @@ class QueueFilter:
         )
 
 
+COUNT_CAP = 10_000
+"""Matching items are counted up to this many ("10,000+"): an exact count of a huge queue costs more than
+the page itself and tells a reviewer nothing more."""
+
+
 @dataclass(frozen=True)
 class QueuePage:
-    """One page of the queue and how many items match in all."""
+    """One page of the queue and how many items match in all (`total` at most `COUNT_CAP`, then `more`)."""
 
     items: list[QueueItem]
     total: int
+    more: bool = False
 
 
 class Reviewer(_Frozen):

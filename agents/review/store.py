@@ -27,6 +27,7 @@ from agents.events import ClaimReviewed
 from agents.review.decisions import FINAL_STATUS, revised_report
 from agents.review.errors import ClaimNotFound, LeaseHeld, NotAllowed, ReviewStoreError, StaleDecision
 from agents.review.model import (
+    COUNT_CAP,
     DECIDED,
     INFORMATION_REQUESTED,
     PENDING,
@@ -37,7 +38,6 @@ from agents.review.model import (
     QueuePage,
     Reviewer,
 )
-from agents.review.triage import AGE_WEIGHT
 from agents.stores import ReportRow, ReportStore
 from streams import PostgresStore
 
@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS review_item (
     amount_score       double precision NOT NULL,
     queued_at          timestamptz      NOT NULL,
     due_at             timestamptz      NOT NULL,
+    priority_at        timestamptz      NOT NULL,
     source_event_id    text             NOT NULL,
     assigned_to        text,
     lease_until        timestamptz,
@@ -79,6 +80,12 @@ CREATE TABLE IF NOT EXISTS review_item (
 );
 CREATE INDEX IF NOT EXISTS review_item_by_deadline ON review_item (status, due_at, claim_id);
 CREATE INDEX IF NOT EXISTS review_item_by_region ON review_item (region, status, due_at, claim_id);
+CREATE INDEX IF NOT EXISTS review_item_by_priority ON review_item (status, priority_at, claim_id);
+CREATE INDEX IF NOT EXISTS review_item_by_region_priority
+    ON review_item (region, status, priority_at, claim_id);
+CREATE INDEX IF NOT EXISTS review_item_by_amount ON review_item (status, amount_score DESC, claim_id);
+CREATE INDEX IF NOT EXISTS review_item_by_region_amount
+    ON review_item (region, status, amount_score DESC, claim_id);
 CREATE TABLE IF NOT EXISTS review_decision (
     decision_id      text        PRIMARY KEY,
     claim_id         text        NOT NULL,
@@ -91,6 +98,7 @@ CREATE TABLE IF NOT EXISTS review_decision (
     base_revision    integer     NOT NULL,
     decided_at       timestamptz NOT NULL,
     qa_sample        boolean     NOT NULL,
+    assessed_confidence double precision,
     applied          boolean     NOT NULL,
     applied_revision integer,
     refusal          text,
@@ -102,19 +110,13 @@ CREATE INDEX IF NOT EXISTS review_decision_claim ON review_decision (claim_id, r
 
 _ENTRY_COLUMNS = (
     "claim_id, region, revision, report_status, reasons, weakest_field, weakest_confidence, failed_rules, "
-    "confidence, claimed_amount, currency, amount_score, queued_at, due_at, source_event_id"
-)
-
-# The priority the queue can sort by: the amount's score plus the share of the deadline already used.
-_PRIORITY = (
-    f"(amount_score + {AGE_WEIGHT} * extract(epoch FROM now() - queued_at) "
-    "/ greatest(extract(epoch FROM due_at - queued_at), 1))"
+    "confidence, claimed_amount, currency, amount_score, queued_at, due_at, priority_at, source_event_id"
 )
 
 _ITEM_COLUMNS = (
     f"{_ENTRY_COLUMNS}, status, assigned_to, lease_until, "
     "coalesce(lease_until > now(), false) AS lease_live, "
-    f"decision_id, decided_by, decided_at, outcome, updated_at, {_PRIORITY} AS priority"
+    "decision_id, decided_by, decided_at, outcome, updated_at, due_at < now() AS overdue"
 )
 
 # Reasons and failed rules travel as JSON text: asyncpg would read a list of lists as a 2-D array.
@@ -125,20 +127,21 @@ INSERT INTO review_item AS i ({_ENTRY_COLUMNS}, status)
 SELECT t.claim_id, t.region, t.revision, t.report_status,
        ARRAY(SELECT jsonb_array_elements_text(t.reasons::jsonb)), t.weakest_field, t.weakest_confidence,
        ARRAY(SELECT jsonb_array_elements_text(t.failed_rules::jsonb)),
-       t.confidence, t.claimed_amount, t.currency, t.amount_score, t.queued_at, t.due_at, t.source_event_id,
-       'pending'
+       t.confidence, t.claimed_amount, t.currency, t.amount_score, t.queued_at, t.due_at, t.priority_at,
+       t.source_event_id, 'pending'
 FROM unnest(
     $1::text[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[],
     $9::float8[], $10::numeric[], $11::text[], $12::float8[], $13::timestamptz[], $14::timestamptz[],
-    $15::text[]
+    $15::timestamptz[], $16::text[]
 ) AS t(claim_id, region, revision, report_status, reasons, weakest_field, weakest_confidence, failed_rules,
-       confidence, claimed_amount, currency, amount_score, queued_at, due_at, source_event_id)
+       confidence, claimed_amount, currency, amount_score, queued_at, due_at, priority_at, source_event_id)
 ON CONFLICT (claim_id) DO UPDATE
 SET region = excluded.region, revision = excluded.revision, report_status = excluded.report_status,
     reasons = excluded.reasons, weakest_field = excluded.weakest_field,
     weakest_confidence = excluded.weakest_confidence, failed_rules = excluded.failed_rules,
     confidence = excluded.confidence, claimed_amount = excluded.claimed_amount, currency = excluded.currency,
     amount_score = excluded.amount_score, queued_at = excluded.queued_at, due_at = excluded.due_at,
+    priority_at = excluded.priority_at,
     source_event_id = excluded.source_event_id, status = 'pending', assigned_to = NULL, lease_until = NULL,
     decision_id = NULL, decided_by = NULL, decided_at = NULL, outcome = NULL, updated_at = now()
 WHERE i.revision < excluded.revision
@@ -170,12 +173,12 @@ RETURNING claim_id
 
 _DECISION_COLUMNS = (
     "decision_id, claim_id, region, reviewer, action, reason_code, note, corrections, base_revision, "
-    "decided_at, qa_sample, applied, applied_revision, refusal, announced, recorded_at"
+    "decided_at, qa_sample, assessed_confidence, applied, applied_revision, refusal, announced, recorded_at"
 )
 
 _RECORD_DECISION = f"""
 INSERT INTO review_decision ({_DECISION_COLUMNS})
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now())
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, now())
 ON CONFLICT (decision_id) DO NOTHING
 """
 
@@ -290,6 +293,7 @@ class ReviewStore(PostgresStore):
             [e.amount_score for e in rows],
             [e.queued_at for e in rows],
             [e.due_at for e in rows],
+            [e.priority_at for e in rows],
             [e.source_event_id for e in rows],
         )
         return len(written)
@@ -322,21 +326,23 @@ class ReviewStore(PostgresStore):
             where.append(f"${len(args)} = ANY(reasons)")
         order = {
             "deadline": "due_at, claim_id",
-            "priority": "priority DESC, claim_id",
-            "amount": "amount_score DESC, due_at, claim_id",
+            "priority": "priority_at, claim_id",
+            "amount": "amount_score DESC, claim_id",
         }[want.sort]
         condition = " AND ".join(where)
         page_query = (
             f"SELECT {_ITEM_COLUMNS} FROM review_item WHERE {condition} "
             f"ORDER BY {order} LIMIT {int(want.limit)} OFFSET {int(want.offset)}"
         )
-        count_query = f"SELECT count(*) FROM review_item WHERE {condition}"
+        count_query = (
+            f"SELECT count(*) FROM (SELECT 1 FROM review_item WHERE {condition} LIMIT {COUNT_CAP + 1}) AS m"
+        )
 
         async def run() -> QueuePage:
             async with self.pool.acquire() as conn:
                 rows = await conn.fetch(page_query, *args)
-                total = await conn.fetchval(count_query, *args)
-            return QueuePage([_item(r) for r in rows], int(total))
+                total = int(await conn.fetchval(count_query, *args))
+            return QueuePage([_item(r) for r in rows], min(total, COUNT_CAP), more=total > COUNT_CAP)
 
         return await self._dep.call(run)
 
@@ -401,6 +407,16 @@ class ReviewStore(PostgresStore):
         )
         return None if row is None else _decision(row)
 
+    async def applied_decisions(self, region: str | None = None) -> builtins.list[DecisionRecord]:
+        """Every applied decision (of `region`, or all), oldest first: the reviewed, labelled claims."""
+        rows = await self._dep.call(
+            self._fetch,
+            f"SELECT {_DECISION_COLUMNS} FROM review_decision "
+            "WHERE applied AND ($1::text IS NULL OR region = $1) ORDER BY recorded_at",
+            region,
+        )
+        return [_decision(r) for r in rows]
+
     # -- the applier ----------------------------------------------------------------------------
 
     async def apply(self, decision: ClaimReviewed) -> Outcome:
@@ -460,7 +476,14 @@ class ReviewStore(PostgresStore):
                     decision.event_time,
                     headline["status"],
                 )
-                await self._record(conn, decision, applied_revision=written, refusal=None, announced=headline)
+                await self._record(
+                    conn,
+                    decision,
+                    applied_revision=written,
+                    refusal=None,
+                    announced=headline,
+                    assessed_confidence=report.confidence,
+                )
                 return Outcome(True, headline, None)
         await self._record(conn, decision, applied_revision=None, refusal=refusal, announced=None)
         return Outcome(False, None, refusal)
@@ -473,6 +496,7 @@ class ReviewStore(PostgresStore):
         applied_revision: int | None,
         refusal: str | None,
         announced: dict[str, Any] | None,
+        assessed_confidence: float | None = None,
     ) -> None:
         await conn.execute(
             _RECORD_DECISION,
@@ -487,6 +511,7 @@ class ReviewStore(PostgresStore):
             decision.base_revision,
             decision.event_time,
             decision.qa_sample,
+            assessed_confidence,
             applied_revision is not None,
             applied_revision,
             refusal,

@@ -14,7 +14,15 @@ from collections.abc import Mapping, Sequence
 
 from agents.assessment import AUTO_APPROVED, NEEDS_REVIEW
 from agents.events import ReportReady
-from agents.review import QueueEntry, ReviewSettings, ReviewStore, deadline, is_qa_sample, triage
+from agents.review import (
+    QueueEntry,
+    ReviewSettings,
+    ReviewStore,
+    deadline,
+    is_qa_sample,
+    priority_time,
+    triage,
+)
 from agents.stores import ReportStore, StoredReport
 from streams import Event, StreamAgent
 
@@ -40,6 +48,12 @@ def entries_for(
         if report is None or report.revision != event.revision:
             continue
         why = triage(report.report, qa_sample=qa)
+        due = deadline(
+            event.event_time,
+            qa_sample=qa,
+            sla_hours=settings.review_sla_hours,
+            qa_sla_hours=settings.review_qa_sla_hours,
+        )
         entries.append(
             QueueEntry(
                 claim_id=event.claim_id,
@@ -55,12 +69,8 @@ def entries_for(
                 currency=why.currency,
                 amount_score=why.amount_score,
                 queued_at=event.event_time,
-                due_at=deadline(
-                    event.event_time,
-                    qa_sample=qa,
-                    sla_hours=settings.review_sla_hours,
-                    qa_sla_hours=settings.review_qa_sla_hours,
-                ),
+                due_at=due,
+                priority_at=priority_time(due, why.amount_score),
                 source_event_id=event.event_id,
             )
         )

@@ -15,6 +15,7 @@ import os
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -84,7 +85,7 @@ def _item_row(item: QueueItem) -> list[str]:
         ", ".join(item.failed_rules),
         amount,
         f"{item.due_at:%Y-%m-%d %H:%M}",
-        f"{item.priority:.2f}",
+        f"{item.priority_at:%Y-%m-%d %H:%M}",
         held,
     ]
 
@@ -119,13 +120,13 @@ def list_queue(
         "failed rules",
         "amount",
         "deadline",
-        "priority",
+        "take by",
         "taken by",
     )
     for item in page.items:
         table.add_row(*map(escape, _item_row(item)))
     console.print(table)
-    console.print(f"{len(page.items)} of {page.total} {status} item(s)")
+    console.print(f"{len(page.items)} of {page.total:,}{'+' if page.more else ''} {status} item(s)")
 
 
 def _print_view(view: ClaimView) -> None:
@@ -377,6 +378,28 @@ def users_disable(user_id: Annotated[str, typer.Argument()]) -> None:
         console.print(f"no reviewer {user_id!r}")
         raise typer.Exit(1)
     console.print(f"{user_id} disabled")
+
+
+@review_app.command("calibrate")
+def calibrate(
+    target_precision: Annotated[
+        float, typer.Option(min=0.5, max=1.0, help="Auto-approve precision to reach (e.g. 0.995).")
+    ] = 0.995,
+    min_claims: Annotated[
+        int, typer.Option(min=1, help="Reviewed claims needed at or above a threshold.")
+    ] = 50,
+    region: Annotated[str | None, typer.Option(help="Only this region's decisions.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Also write the figures as JSON here.")] = None,
+) -> None:
+    """Propose the review threshold that reaches a target auto-approve precision, from the decisions."""
+    from agents.review.feedback import calibrate as calibrated
+    from agents.tools.evals import reviews
+
+    items = reviews.labelled(get_settings(), region.upper() if region else None)
+    result = calibrated(items, target=target_precision, min_claims=min_claims)
+    report = reviews.calibration_report(result, reviews.current_threshold())
+    reviews.print_calibration(console, report)
+    reviews.write(out, report)
 
 
 @review_app.command("serve")

@@ -33,7 +33,8 @@ async def test_a_report_needing_review_is_queued_once_with_its_reasons_and_deadl
     assert (item.weakest_field, item.failed_rules) == ("incident_date", ("policy_active",))
     assert item.queued_at == ready.event_time
     assert (item.due_at - item.queued_at).total_seconds() == 24 * 3600
-    assert str(item.claimed_amount) == "4850.00" and item.priority >= item.amount_score > 3.6
+    assert str(item.claimed_amount) == "4850.00" and item.amount_score > 3.6 and not item.overdue
+    assert (item.due_at - item.priority_at).total_seconds() == pytest.approx(2 * 3600 * item.amount_score)
     assert await world.review.enqueue([]) == 0
 
     from agents.review_queue import entries_for
@@ -123,6 +124,9 @@ async def test_a_decision_becomes_one_new_revision_and_is_idempotent_on_its_id(w
         "2024-03-18",
     )
     assert (record_2.applied, record_2.reviewer) == (False, "bob")
+    [labelled] = await world.review.applied_decisions("EU")  # what the feedback commands read
+    assert (labelled.decision_id, labelled.assessed_confidence) == (made.event_id, 0.6)
+    assert await world.review.applied_decisions("US") == []
 
 
 async def test_decisions_on_a_changed_claim_or_by_someone_of_another_region_are_refused(

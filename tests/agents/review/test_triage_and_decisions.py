@@ -146,3 +146,41 @@ def test_a_correction_keeps_the_machine_reading_as_a_candidate_and_records_the_d
     assert (
         report["fields"]["incident_date"]["value"] == "2024-03-17"
     )  # the stored body is not changed in place
+
+
+def _labelled(action: str, confidence: float, *, qa: bool = False, corrected: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    from agents.review.feedback import Labelled
+
+    return Labelled("CLM", "EU", action, frozenset(corrected), qa, confidence)
+
+
+def test_reviewers_corrections_give_each_fields_accuracy_and_qa_samples_the_auto_approve_precision() -> None:
+    from agents.review.feedback import field_accuracy, qa_precision
+
+    decided = [
+        _labelled("approve", 0.95, qa=True),
+        _labelled("correct_and_approve", 0.93, qa=True, corrected=("incident_date",)),
+        _labelled("decline", 0.97, qa=True),
+        _labelled("correct_and_approve", 0.4, corrected=("incident_date", "claimed_amount")),
+        _labelled("request_information", 0.3),
+    ]
+    accuracy = field_accuracy(decided)
+    assert (accuracy["incident_date"].right, accuracy["incident_date"].total) == (1, 3)
+    assert accuracy["claimed_amount"].value == pytest.approx(2 / 3) and accuracy["currency"].value == 1.0
+    precision = qa_precision(decided)
+    assert (precision.right, precision.total) == (1, 3)
+
+
+def test_calibration_proposes_the_lowest_threshold_reaching_the_target_on_enough_claims() -> None:
+    from agents.review.feedback import calibrate
+
+    # Below 0.8 the machine was right every other time; from 0.8 up, every time.
+    decided = [
+        _labelled("approve", 0.5 + i / 100) if i % 2 else _labelled("decline", 0.5 + i / 100)
+        for i in range(30)
+    ]
+    decided += [_labelled("approve", 0.8 + i / 1000) for i in range(60)]
+    found = calibrate(decided, target=0.99, min_claims=50)
+    # At 0.79 (right) 61 of 61 were right; at 0.78 (wrong) 61 of 62, under 99 %.
+    assert (found.threshold, found.precision, found.above) == (0.79, 1.0, 61)
+    assert calibrate(decided, target=0.99, min_claims=500).threshold is None  # too few reviewed claims
