@@ -81,7 +81,7 @@ def test_a_claim_needing_review_is_queued_with_its_reasons_for_its_region_only(p
     assert "failed_rules" in item["reasons"] and "policy_exists" in item["failed_rules"]
     assert {i["region"] for i in queue} == {"EU"}  # the US claim, queued too, is not hers to see
     refused = pipeline.cli("review", "show", misfiled["EU"], "--as", "ursula", check=False)
-    assert refused.returncode != 0 and "ClaimNotFound" in refused.stdout
+    assert refused.returncode != 0 and "ClaimNotFound" in refused.stdout  # nor is the EU claim ursula's
 
 
 def test_a_correction_is_applied_as_a_new_revision_announced_and_audited(pipeline: Pipeline, misfiled):
@@ -134,8 +134,5 @@ def test_a_correction_is_applied_as_a_new_revision_announced_and_audited(pipelin
     ]
     assert reviewed.record["event_time"] <= revised.record["event_time"]
     assert "alice (reviewer) decided correct_and_approve" in reviewed.summary
-
-    again = pipeline.cli(
-        "review", "decide", claim_id, "decline", "--reason", "not_covered", "--as", "alice", check=False
-    )
-    assert again.returncode != 0 and "StaleDecision" in again.stdout  # decided: nobody decides it twice
+    # A second decision on the claim is refused: tests/agents/review cover that (store, pages) without
+    # paying for one more `claimflow` start here.
