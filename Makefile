@@ -8,7 +8,7 @@ DEMO_STAMP := $(VENV)/.installed-demo
 FUZZ_STAMP := $(VENV)/.installed-fuzz
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo eval bench fuzz test test-unit test-integration lint format typecheck check down clean
+.PHONY: help install demo eval bench fuzz test chromium test-unit test-integration lint format typecheck check down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -64,8 +64,11 @@ bench: $(DEMO_STAMP) ## Measure claims/hour, latency and per-agent cost against 
 fuzz: $(FUZZ_STAMP) ## Fuzz every parser of untrusted input, FUZZ_SECONDS each (default 60); FUZZ_TARGETS to pick
 	$(BIN)/claimflow fuzz --seconds $${FUZZ_SECONDS:-60} $${FUZZ_TARGETS:-}
 
-test: $(STAMP) ## Unit and integration tests (the integration tests start their own embedded stack)
+test: $(STAMP) chromium ## Unit and integration tests (the integration tests start their own embedded stack)
 	$(BIN)/pytest
+
+chromium: ## Debian's chromium for the review pages' browser test (never a browser Playwright downloads)
+	@command -v chromium >/dev/null || { echo "installing Debian's chromium"; apt-get update -qq && apt-get install -y -qq chromium; }
 
 test-unit: $(STAMP) ## Only the tests that need no infrastructure
 	$(BIN)/pytest -m "not integration and not llm"

@@ -218,11 +218,19 @@ class ClaimValidated(Event):
     confidence: float
 
 
+ReportStatus = Literal["auto_approved", "needs_review", "approved", "declined", "information_requested"]
+ReviewAction = Literal["approve", "correct_and_approve", "decline", "request_information"]
+
+
 class ReportReady(Event):
-    """The stored assessment's headline, for anyone tailing the pipeline's output."""
+    """The stored report's headline, for anyone tailing the pipeline's output.
+
+    An assessment is `auto_approved` or `needs_review`; a reviewer's decision applied as a new
+    revision gives a final status and names the decision (`decision_id`) and who took it.
+    """
 
     avro_schema = "report_ready"
-    status: Literal["auto_approved", "needs_review"]
+    status: ReportStatus
     confidence: float
     policy_number: str | None = None
     incident_date: str | None = None
@@ -231,6 +239,34 @@ class ReportReady(Event):
     claimed_amount: str | None = None
     currency: str | None = None
     revision: int = 1
+    decision_id: str | None = None
+    reviewed_by: str | None = None
+
+
+class FieldCorrection(_Part):
+    """A field a reviewer corrected: its value in the revision they saw, and theirs."""
+
+    field: str
+    before: str | None = None
+    after: str | None = None
+
+
+class ClaimReviewed(Event):
+    """A person's decision on a claim; `event_id` is the decision id (chosen when the form is shown).
+
+    Applied by the review applier as a new report revision, but only if `base_revision` is still
+    the report's revision: a decision on a claim that changed meanwhile is refused.
+    """
+
+    avro_schema = "claim_reviewed"
+    action: ReviewAction
+    reviewer: str
+    reviewer_role: str
+    base_revision: int
+    corrections: list[FieldCorrection] = []
+    reason_code: str | None = None
+    note: str | None = None
+    qa_sample: bool = False
 
 
 class PolicyUpdated(Event):

@@ -7,7 +7,7 @@ the platform's tooling modules (`streams.devstack`, `streams.agent_processes`,
 """
 
 from streams.agent import AgentContext, RawAgent, RawRecord, StreamAgent
-from streams.audit_log import AuditLog, AuditRecord
+from streams.audit_log import AuditEntry, AuditLog, AuditRecord
 from streams.codec import AvroCodec, get_codec, load_codecs
 from streams.dead_letter import Coordinates, DeadLetter
 from streams.errors import (
@@ -34,6 +34,7 @@ from streams.topology import AgentSpec, TopicSpec, Topology, load_topology
 __all__ = [
     "AgentContext",
     "AgentSpec",
+    "AuditEntry",
     "AuditLog",
     "AuditRecord",
     "AvroCodec",

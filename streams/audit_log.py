@@ -148,6 +148,15 @@ class AuditRecord:
 
 
 @dataclass(frozen=True)
+class AuditEntry:
+    """One row of the log as read back: its place in the chain, the message, and when it was recorded."""
+
+    seq: int
+    record: AuditRecord
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
 class VerifyResult:
     """The outcome of re-walking the chain: where it first breaks and why, or `ok`."""
 
@@ -363,6 +372,16 @@ class AuditLog(PostgresStore):
             )
             return VerifyResult(False, rows, head["last_seq"], reason)
         return VerifyResult(True, rows, None, f"{rows} rows verified")
+
+    async def for_claim(self, claim_id: str, *, limit: int = 1000) -> list[AuditEntry]:
+        """Every message recorded for `claim_id`, in log order (the first `limit`); dead letters included."""
+        rows = await self._dep.call(
+            self._fetch,
+            f"SELECT {_COLUMNS} FROM audit_log WHERE claim_id = $1 ORDER BY seq LIMIT $2",
+            claim_id,
+            limit,
+        )
+        return [AuditEntry(row["seq"], _record_of(row), row["recorded_at"]) for row in rows]
 
     async def _fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
         return await self.pool.fetch(query, *args)

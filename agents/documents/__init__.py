@@ -18,6 +18,7 @@ from agents.documents.reader import (
     PageText,
     PageTooLarge,
     UnsupportedDocument,
+    page_images,
     read_document,
 )
 from agents.documents.settings import DocumentSettings
@@ -44,6 +45,7 @@ __all__ = [
     "RawClaimText",
     "Segment",
     "UnsupportedDocument",
+    "page_images",
     "read_claim",
     "read_claim_text",
     "read_document",

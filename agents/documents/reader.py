@@ -363,3 +363,80 @@ def _image_pages(data: bytes, limits: _Limits) -> list[np.ndarray]:
         raise ImageTooLarge(f"{name}: image is a decompression bomb ({exc})") from exc
     except _IMAGE_ERRORS as exc:
         raise CorruptImage(f"{name}: cannot decode image ({type(exc).__name__}: {exc})") from exc
+
+
+# --- pictures of the pages, for people ------------------------------------------------------------
+
+
+def page_images(
+    data: bytes,
+    *,
+    filename: str = "",
+    dpi: int = 110,
+    max_bytes: int = 20 * 1024 * 1024,
+    max_pages: int = 50,
+    max_pixels: int = 50_000_000,
+) -> list[Image.Image]:
+    """Every page as an RGB picture a person reads beside what was extracted from it.
+
+    PDF pages are rendered at `dpi` (never over `MAX_SIDE` pixels a side); photos are turned
+    upright as `read_document` turns them, so the fractions of a page that segments carry land on
+    the same words in the picture. The same limits as reading apply.
+    """
+    name = filename or "document"
+    kind = _sniff(data, name, max_bytes)
+    if kind != "PDF":
+        limits = _Limits(name, max_pages, max_pixels, 0.0, dpi, None)
+        return [_upright_rgb(data, index, limits) for index in range(_frame_count(data, limits))]
+    try:
+        with _PDFIUM_LOCK:
+            pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise CorruptDocument(f"{name}: cannot render PDF ({exc})") from exc
+    try:
+        with _PDFIUM_LOCK:
+            count = len(pdf)
+        _check_page_count(count, name, max_pages)
+        images = []
+        for index in range(count):
+            with _PDFIUM_LOCK:
+                page = pdf[index]
+                try:
+                    width, height = page.get_size()
+                    scale = min(dpi / 72, MAX_SIDE / max(width, height, 1.0))
+                    bitmap = page.render(scale=scale)
+                    try:
+                        images.append(bitmap.to_pil().convert("RGB"))
+                    finally:
+                        bitmap.close()
+                finally:
+                    page.close()
+        return images
+    finally:
+        with _PDFIUM_LOCK:
+            pdf.close()
+
+
+def _frame_count(data: bytes, limits: _Limits) -> int:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            frames = getattr(image, "n_frames", 1)
+    except _IMAGE_ERRORS as exc:
+        raise CorruptImage(f"{limits.name}: cannot decode image ({type(exc).__name__}: {exc})") from exc
+    _check_page_count(frames, limits.name, limits.max_pages)
+    return int(frames)
+
+
+def _upright_rgb(data: bytes, index: int, limits: _Limits) -> Image.Image:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.seek(index)
+            if image.size[0] * image.size[1] > limits.max_pixels:
+                raise ImageTooLarge(f"{limits.name}: page {index + 1} is over {limits.max_pixels} pixels")
+            frame = ImageOps.exif_transpose(image).convert("RGB")
+            frame.thumbnail((MAX_SIDE, MAX_SIDE))
+            return frame
+    except Image.DecompressionBombError as exc:
+        raise ImageTooLarge(f"{limits.name}: image is a decompression bomb ({exc})") from exc
+    except _IMAGE_ERRORS as exc:
+        raise CorruptImage(f"{limits.name}: cannot decode image ({type(exc).__name__}: {exc})") from exc

@@ -73,6 +73,18 @@ _COLUMNS = (
     "report, revision, created_at, updated_at"
 )
 
+_LOCK = f"SELECT {_COLUMNS} FROM report WHERE claim_id = $1 FOR UPDATE"
+
+# A revision that is not an assessment (a reviewer's decision): only on top of the revision it was
+# made against, and never twice for one event id (the same rule as `_SAVE`).
+_REVISE = """
+UPDATE report
+SET status = $2, confidence = $3, policy_number = $4, incident_date = $5, damage_description = $6,
+    report = $7, event_id = $8, event_ids = event_ids || $8::text, revision = revision + 1, updated_at = now()
+WHERE claim_id = $1 AND revision = $9 AND $8::text <> ALL (event_ids)
+RETURNING revision
+"""
+
 
 class ReportStoreError(PermanentError):
     """The store refused a report (a value PostgreSQL rejects) or was used unopened; a retry cannot help."""
@@ -176,6 +188,36 @@ class ReportStore(PostgresStore):
         except (asyncpg.DataError, asyncpg.IntegrityConstraintViolationError) as exc:
             raise ReportStoreError(f"report store refused {len(reports)} reports: {exc}") from exc
         return changed, revisions
+
+    @staticmethod
+    async def lock(conn: asyncpg.Connection, claim_id: str) -> StoredReport | None:
+        """The claim's report, locked until `conn`'s transaction ends (for a revision made elsewhere)."""
+        row = await conn.fetchrow(_LOCK, claim_id)
+        return None if row is None else StoredReport.model_validate(dict(row))
+
+    @staticmethod
+    async def revise(conn: asyncpg.Connection, row: ReportRow, *, base_revision: int) -> int | None:
+        """Write `row` as the revision after `base_revision` in `conn`'s transaction; returns the new one.
+
+        None when the report is no longer at `base_revision` or already holds `row.event_id`: the
+        caller decided on something that changed, or is replaying.
+        """
+        try:
+            revision = await conn.fetchval(
+                _REVISE,
+                row.claim_id,
+                row.status,
+                row.confidence,
+                row.policy_number,
+                row.incident_date,
+                row.damage_description,
+                row.report,
+                row.event_id,
+                base_revision,
+            )
+        except (asyncpg.DataError, asyncpg.IntegrityConstraintViolationError) as exc:
+            raise ReportStoreError(f"report store refused revision of {row.claim_id}: {exc}") from exc
+        return None if revision is None else int(revision)
 
     async def get(self, claim_id: str) -> StoredReport | None:
         """The claim's current report, or None if it has none yet."""

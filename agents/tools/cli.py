@@ -22,6 +22,7 @@ from agents.intake import build_claim, check_region, publish_claims
 from agents.stores import ClauseVersion, ReportStore, StoredReport
 from agents.stores.policy_loader import load_policy_book
 from agents.tools.bench.cli import bench_app
+from agents.tools.review_cli import register as register_review
 from streams import AuditLog, get_settings
 from streams.jsonout import dumps
 
@@ -294,12 +295,30 @@ def eval_extraction(
         ".claimflow-eval"
     ),
     timeout: Annotated[float, typer.Option(help="Seconds to wait for every report.")] = 900,
+    from_reviews: Annotated[
+        bool,
+        typer.Option(
+            "--from-reviews",
+            help="Measure on the reviewers' decisions instead (the running stack's review store): field "
+            "accuracy against their corrections, auto-approve precision on the QA samples.",
+        ),
+    ] = False,
+    region: Annotated[str | None, typer.Option(help="With --from-reviews: only this region.")] = None,
 ) -> None:
     """Accuracy per field and kind of claim, auto-approve precision, review share, calibration plot.
 
     Without --in-process it starts a fresh embedded stack with every agent (in --state-dir),
-    submits every claim and scores the stored reports, then stops the stack.
+    submits every claim and scores the stored reports, then stops the stack. With --from-reviews
+    it reads the decisions reviewers made on the running stack instead, and runs nothing.
     """
+    if from_reviews:
+        from agents.tools.evals import reviews
+
+        report = reviews.accuracy_report(reviews.labelled(get_settings(), region.upper() if region else None))
+        reviews.print_accuracy(console, report)
+        reviews.write(out / "from-reviews.json", report)
+        console.print(f"result: {out / 'from-reviews.json'}")
+        return
     from agents.tools.evals.extraction import EvalConfig, new_holdout_seed, run_extraction_eval
 
     source = "folder" if corpus else "holdout" if holdout else "tuning"
@@ -403,3 +422,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(policies_app, name="policies")
     app.add_typer(audit_app, name="audit")
     app.add_typer(eval_app, name="eval")
+    register_review(app)

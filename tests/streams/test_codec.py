@@ -160,3 +160,20 @@ def test_every_earlier_schema_version_is_valid_avro_and_older_than_its_current_s
     for path in history:
         name = path.name.split(".")[0]
         assert name in codecs and codecs[name].earlier, path.name
+
+
+def test_a_report_announced_before_decisions_existed_still_decodes():
+    """report.ready version 1 (two statuses, no decision fields) reads as the current version."""
+    import io
+    import json
+
+    import fastavro
+
+    old = fastavro.parse_schema(json.loads((SCHEMAS / "history" / "report_ready.1.avsc").read_text()))
+    event = ready()
+    record = {k: v for k, v in event.to_record().items() if k not in ("decision_id", "reviewed_by")}
+    buffer = io.BytesIO()
+    fastavro.schemaless_writer(buffer, old, record)
+    decoded = get_codec(SCHEMAS, "report_ready").decode(buffer.getvalue())
+    assert ReportReady.model_validate(decoded) == event
+    assert decoded["decision_id"] is None and decoded["status"] == "auto_approved"

@@ -47,6 +47,8 @@ def analyse(
         if agent.raw or not agent.emits:
             continue
         inputs = [e for t in agent.consumes for e in events.get(t, [])]
+        if not inputs:  # not on the measured path (the review applier: nobody decides during a bench)
+            continue
         outputs = [e for t in agent.emits for e in events.get(t, [])]
         hops = metrics.hops(inputs, outputs, claims, owners.get(agent.name))
         agents[agent.name] = metrics.stage_figures(hops, window_ms).__dict__

@@ -160,3 +160,26 @@ def bench_policies(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(figures, indent=2) + "\n")
     console.print(f"result: {out}")
+
+
+@bench_app.command("review-queue")
+def bench_review_queue(
+    items: Annotated[int, typer.Option(help="Pending claims in the queue.")] = 100_000,
+    requests: Annotated[int, typer.Option(help="Timed requests per view (after 5 warm-up requests).")] = 40,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic queue.")] = 1,
+    dsn: Annotated[
+        str | None,
+        typer.Option(help="A PostgreSQL server the bench may create a database on; default: the stack's."),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Results file (JSON).")] = Path("results/bench-review-queue.json"),
+) -> None:
+    """How fast the reviewers' queue page answers over HTTP with a large queue: p50/p95/max per view."""
+    from agents.tools.bench.review_queue import dumps, measure, print_table
+    from streams import get_settings
+
+    settings = get_settings()
+    figures = measure(settings, dsn=dsn or settings.postgres_dsn, items=items, requests=requests, seed=seed)
+    print_table(console, figures)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(dumps(figures))
+    console.print(f"result: {out}")

@@ -1,0 +1,174 @@
+"""The reviewers' web pages: FastAPI on uvicorn, server-rendered HTML (Jinja2), no script from elsewhere.
+
+`create_app` wires the review service, sign-in and the documents' pictures into one app; the
+pages are in `pages.py`. A request is signed in by a token (the session cookie the sign-in page
+sets, or an `Authorization: Bearer` header from an identity provider), verified into the
+`Principal` that scopes everything the request reads or decides. A claim outside the principal's
+regions answers 404, exactly as a claim that does not exist; a role that does not allow an action
+answers 403. Forms that change something carry a token tied to the session (CSRF).
+
+Needs the `review` extra (FastAPI, uvicorn, Jinja2, python-multipart, argon2-cffi, PyJWT).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from agents.documents import DocumentSettings
+from agents.review.auth import LocalSignIn, SessionTokens, TokenVerifier, verifiers_from_settings
+from agents.review.errors import (
+    AuthenticationFailed,
+    ClaimNotFound,
+    InvalidQuery,
+    NotAllowed,
+    ReviewError,
+)
+from agents.review.evidence import DocumentPages
+from agents.review.model import Principal
+from agents.review.service import DecisionPublisher, ReviewService, open_service
+from agents.review.settings import ReviewSettings
+from streams import Dependency, FileObjectStore, Producer, Settings
+
+HERE = Path(__file__).resolve().parent
+SESSION_COOKIE = "claimflow_session"
+WEB_PRODUCER = Producer("claimflow-review-web", "0.1.0")
+
+
+class NotSignedIn(ReviewError):
+    """The request carries no valid session or bearer token."""
+
+
+@dataclass
+class Review:
+    """What every page handler needs, built once per app in its lifespan."""
+
+    service: ReviewService
+    sign_in: LocalSignIn
+    sessions: SessionTokens
+    verifier: TokenVerifier
+    pages: DocumentPages
+    templates: Jinja2Templates
+    section: ReviewSettings
+
+    def csrf(self, token: str) -> str:
+        """The form token of one session: a MAC of its token id, so it dies with the session."""
+        try:
+            jti = str(self.sessions.claims(token)["jti"])
+        except AuthenticationFailed:
+            jti = token  # a provider's bearer token: tie the form to the token itself
+        return hmac.new(self.sessions.secret, f"csrf/{jti}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def review_of(request: Request) -> Review:
+    found: Review = request.app.state.review
+    return found
+
+
+def token_of(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return request.cookies.get(SESSION_COOKIE)
+
+
+async def principal_of(request: Request) -> Principal:
+    """The signed-in principal; `NotSignedIn` without a valid token.
+
+    A local reviewer's roles and regions are read again on every request (one primary-key
+    lookup), so deactivating a reviewer or taking a region away acts at once, not when their
+    session token expires. A principal the identity provider vouches for has no row: its token's
+    claims stand.
+    """
+    token = token_of(request)
+    if not token:
+        raise NotSignedIn("sign in first")
+    review = review_of(request)
+    try:
+        who = await review.verifier.verify(token)
+    except AuthenticationFailed as exc:
+        raise NotSignedIn(str(exc)) from exc
+    found = await review.service.review.reviewer(who.user_id)
+    if found is None:
+        return who
+    if not found[0].active:
+        raise NotSignedIn(f"{who.user_id} may no longer sign in")
+    return Principal.of(found[0])
+
+
+def _error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
+    review = review_of(request)
+    return review.templates.TemplateResponse(
+        request, "error.html", {"title": title, "message": message, "me": None}, status_code=status
+    )
+
+
+def create_app(
+    settings: Settings,
+    *,
+    section: ReviewSettings | None = None,
+    publisher: DecisionPublisher | None = None,
+) -> FastAPI:
+    """The reviewers' web app on `settings`' PostgreSQL, Kafka and object store."""
+    section = section or ReviewSettings.current()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_service(settings, WEB_PRODUCER, publisher=publisher) as service:
+            sessions = SessionTokens.from_settings(section)
+            environment = Environment(
+                loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"])
+            )
+            app.state.review = Review(
+                service=service,
+                sign_in=LocalSignIn(service.review),
+                sessions=sessions,
+                verifier=verifiers_from_settings(section, sessions),
+                pages=DocumentPages(
+                    FileObjectStore(settings.object_store_root),
+                    DocumentSettings.current(),
+                    dpi=section.review_page_dpi,
+                    dependency=Dependency("object-store", settings.retry_policy()),
+                ),
+                templates=Jinja2Templates(env=environment),
+                section=section,
+            )
+            yield
+
+    app = FastAPI(
+        title="ClaimFlow review", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.exception_handler(NotSignedIn)
+    async def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if request.method == "GET" and not request.url.path.endswith(".png"):
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        return _error_page(request, 401, "Not signed in", str(exc))
+
+    @app.exception_handler(ClaimNotFound)
+    async def _not_found(request: Request, exc: ClaimNotFound) -> Response:
+        return _error_page(request, 404, "Not found", "No such claim in the regions you review.")
+
+    @app.exception_handler(NotAllowed)
+    async def _forbidden(request: Request, exc: NotAllowed) -> Response:
+        return _error_page(request, 403, "Not allowed", str(exc))
+
+    @app.exception_handler(InvalidQuery)
+    async def _bad_query(request: Request, exc: InvalidQuery) -> Response:
+        return _error_page(request, 400, "Bad request", str(exc))
+
+    from agents.review.web.pages import router
+
+    app.include_router(router)
+    return app
