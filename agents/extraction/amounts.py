@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["CURRENCY_CODES", "AmountMention", "find_amounts", "parse_amount"]
+__all__ = ["CURRENCY_CODES", "AmountMention", "currency_named", "find_amounts", "parse_amount"]
 
 CURRENCY_CODES = frozenset(
     {"EUR", "USD", "GBP", "CHF", "JPY", "SGD", "AUD", "NZD", "HKD", "CAD", "CNY", "SEK", "NOK", "DKK", "PLN",
@@ -142,6 +142,9 @@ _PLAIN_NUMBER = re.compile(
     r"(?P<n>(?:\d{1,3}(?:[.,'\u2019\u00a0\u202f\u2009 ]\d{3})+|\d+)(?:[.,](?:\d+|[-\u2013\u2014]{1,2}))?)"
 )
 _NOT_IN_SYMBOL = re.compile(r"[\s-]")
+# No sum of money has more integer digits than this (10^15 is a quadrillion); longer runs are
+# serial numbers or noise, and a "Mio."/"Mrd" after one would overflow Decimal's 28 digits.
+_MAX_INTEGER_DIGITS = 15
 _MARKS = re.compile(r"([.,'\u2019\u00a0\u202f\u2009 ])")
 
 
@@ -171,7 +174,7 @@ def _currency(marker: str) -> tuple[str | None, bool]:
 def _decimal(raw: str) -> Decimal | None:
     """A printed number in any common grouping as a Decimal, or None when its grouping is invalid."""
     if raw.isdigit():
-        return Decimal(raw)
+        return Decimal(raw) if len(raw) <= _MAX_INTEGER_DIGITS else None
     dash = raw[-1] in "-\u2013\u2014"
     body = raw.rstrip("-\u2013\u2014")[:-1] if dash else raw  # 4850,- and 4.850,--: no cents
     parts = _MARKS.split(body)
@@ -188,6 +191,8 @@ def _decimal(raw: str) -> Decimal | None:
     if marks and (len(set(marks)) > 1 or len(digits[0]) > 3 or digits[0] == "0"):
         return None  # mixed grouping marks, or a first group that cannot start a grouped number
     if marks and any(len(group) != 3 for group in digits[1:]):
+        return None
+    if sum(map(len, digits)) > _MAX_INTEGER_DIGITS:
         return None
     return Decimal("".join(digits) + ("." + fraction if fraction else ""))
 
@@ -265,6 +270,16 @@ def find_amounts(text: str) -> list[AmountMention]:
             found.append(mention)
             last_end = mention.end
     return found
+
+
+def currency_named(text: str) -> tuple[str | None, bool] | None:
+    """The currency a short text names ("Amount claimed (EUR)", "in €", "Euro"), as (ISO code, bare dollar).
+
+    None when it names none; `(None, True)` for a dollar whose country the text does not say.
+    """
+    for marker in _SUFFIX_MARKER.finditer(text):
+        return _currency(marker.group())
+    return None
 
 
 def parse_amount(text: str) -> Decimal | None:

@@ -549,9 +549,16 @@ _WEAK_DAMAGE_CUES: dict[str, re.Pattern[str]] = {
 }
 _DAMAGE_TYPE_LABEL = re.compile(
     r"\b(?:type\s+of\s+(?:damage|loss|claim|incident)|(?:damage|loss|claim|peril)\s+type|cause\s+of\s+loss"
-    r"|peril)\s*[:\-]?\s*(?P<value>[A-Za-z ]{3,30})",
+    r"|peril)[ \t]*[:\-]?[ \t]*(?P<value>[A-Za-z ]{3,30})",  # the value on the label's line
     re.IGNORECASE,
 )
+
+_BOX = re.compile(r"[☐☒☑□■▣▢]|\[\s*[xX✓✔ ]?\s*\]")
+
+
+def _options_row(line: str) -> bool:
+    """A form's row of choices: tick boxes, or three or more kinds of damage named side by side."""
+    return bool(_BOX.search(line)) or len(_kinds_named(line)) >= 3
 
 
 def _kinds_named(sentence: str) -> list[str]:
@@ -567,11 +574,16 @@ def _extract_damage_type(text: str, description: ExtractedField) -> ExtractedFie
     A type read from a description is never surer than the description itself.
     """
     for label in _DAMAGE_TYPE_LABEL.finditer(text):
+        line_end = text.find("\n", label.end())
+        if _BOX.search(text, label.start(), line_end if line_end >= 0 else len(text)):
+            continue  # a row of tick boxes: which one is ticked is the layout reader's to say
         named = _kinds_named(label.group("value"))
         if len(named) == 1:
             evidence = _snippet(text, label.start(), label.end())
             return ExtractedField(value=named[0], confidence=LABELLED_DAMAGE_TYPE, evidence=evidence)
+    # A row of tick boxes names every kind: it says nothing until one is read as ticked.
     source, ceiling = (description.value, description.confidence) if description.value else (text, GUESS)
+    source = "\n".join(line for line in source.splitlines() if not _options_row(line))
     for index, sentence in enumerate(_sentences(source)):
         named = _kinds_named(sentence)
         if not named:
@@ -587,7 +599,7 @@ def _extract_damage_type(text: str, description: ExtractedField) -> ExtractedFie
             evidence=sentence[:EVIDENCE_CHARS],
             candidates=candidates,
         )
-    if description.value:
+    if description.value and not _options_row(description.value):
         return ExtractedField(
             value="other", confidence=min(GUESS, ceiling), evidence=description.value[:EVIDENCE_CHARS]
         )

@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from agents.events import ExtractedField, LayoutLine
-from agents.extraction.amounts import AmountMention, find_amounts
+from agents.extraction.amounts import AmountMention, currency_named, find_amounts, parse_amount
 from agents.extraction.dates import DateMention, find_dates
 from agents.extraction.lexicon import damage_types_named, find_distractors, find_labels
 
@@ -64,8 +64,11 @@ _COVER = re.compile(
     r"corredor|correduría|mediador|anexos|hoja\s+de\s+remisi[oó]n|carta\s+de\s+env[ií]o)\b",
     re.IGNORECASE,
 )
-_TICKED = re.compile(r"(?:\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|[☒☑✔✓■▣▪●✗✘])\s*([^\[\]☐☒☑□■▣▢○●✓✔(]{2,60})")
-_BOX_MARK = re.compile(r"[☐☒☑□■▣▢○●]|\[\s*[xX✓✔ ]?\s*\]")
+_TICK = re.compile(r"\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|[☒☑✔✓■▣▪●✗✘]")
+_BOX = re.compile(rf"{_TICK.pattern}|\[\s*\]|\(\s*\)|[☐□▢○]")
+_LONE_TICK = re.compile(r"\s*(?:[xX✓✔☒☑■✗✘]|\[\s*[xX✓✔]\s*\])\s*")  # a mark drawn in a box of its own
+_PLACEHOLDER = re.compile(r"<[A-Z]+(?:_[A-Z]+)*_\d+>")  # what redaction left of a name ("<NAME_1>, 5 March")
+RIGHT_CELLS = 3  # how many runs right of a label may hold its value (a currency, then the amount)
 # A sentence ends at . ! or ? after a word, not after a number ("am 8. März", "le 1er", "No. 5").
 _SENTENCE = re.compile(r"(?<=[^\d\s][.!?])\s+(?=[\"'(]?[A-ZÄÖÜÀ-Ý¿¡])")
 _INCIDENT_CUE = re.compile(
@@ -181,17 +184,37 @@ def _is_title(text: str) -> bool:
     return ":" not in text
 
 
-def _values_for(cells: Sequence[_Cell], cell: _Cell, value_start: int) -> Iterable[tuple[str, _Cell]]:
-    """Where a label's value may be, nearest first: after it, right of it, below it."""
+@dataclass(frozen=True)
+class _Place:
+    """Where a label's value may be: its text, its cell, and what lies between (a unit, a currency)."""
+
+    text: str
+    cell: _Cell
+    context: str
+
+
+def _values_for(
+    cells: Sequence[_Cell], cell: _Cell, value_start: int, *, above: Sequence[_Cell] = ()
+) -> Iterable[_Place]:
+    """Where a label's value may be, nearest first: after it, right of it, below it, then `above` it.
+
+    Right of a label, the runs up to the next label count ("Total | EUR | 2 950,00"); a caption
+    under a line ("Place, date" under "Munich, 9 March 2026") has its value above, which the
+    caller offers only for a label alone on its line.
+    """
     inline = cell.line.text[value_start:].strip()
     if inline:
-        yield inline, cell
+        yield _Place(inline, cell, cell.line.text[:value_start])
     page = [c for c in cells if c.line.page == cell.line.page and c.index != cell.index]
     right = sorted(
         (c for c in page if c.same_row(cell) and c.line.x0 >= cell.line.x1 - 0.01), key=lambda c: c.line.x0
     )
-    if right:
-        yield right[0].line.text, right[0]
+    context = cell.line.text
+    for neighbour in right[:RIGHT_CELLS]:
+        yield _Place(neighbour.line.text, neighbour, context)
+        if find_labels(neighbour.line.text):
+            break
+        context = f"{context} {neighbour.line.text}"
     below = sorted(
         (
             c
@@ -200,10 +223,28 @@ def _values_for(cells: Sequence[_Cell], cell: _Cell, value_start: int) -> Iterab
             and c.line.y0 - cell.line.y1 <= BELOW_LINES * cell.height
             and min(c.line.x1, cell.line.x1 + 0.15) - max(c.line.x0, cell.line.x0 - 0.02) > 0
         ),
-        key=lambda c: (c.line.y0, abs(c.line.x0 - cell.line.x0)),
+        # A run right under the label (a table's column) before one only near it: OCR rows are ragged.
+        key=lambda c: (
+            c.line.x0 >= cell.line.x1 or c.line.x1 <= cell.line.x0,
+            c.line.y0,
+            abs(c.line.x0 - cell.line.x0),
+        ),
     )
     if below:
-        yield below[0].line.text, below[0]
+        yield _Place(below[0].line.text, below[0], cell.line.text)
+    over = sorted(
+        (
+            c
+            for c in above
+            if c.line.page == cell.line.page
+            and c.line.y1 <= cell.line.y0 + 0.2 * cell.height
+            and cell.line.y0 - c.line.y1 <= 1.5 * max(cell.height, c.line.y1 - c.line.y0)
+            and min(c.line.x1, cell.line.x1 + 0.15) - max(c.line.x0, cell.line.x0 - 0.02) > 0
+        ),
+        key=lambda c: (-c.line.y1, abs(c.line.x0 - cell.line.x0)),
+    )
+    if over:
+        yield _Place(over[0].line.text, over[0], cell.line.text)
 
 
 def _is_label_only(text: str) -> bool:
@@ -234,6 +275,42 @@ def _number_token(text: str) -> str | None:
     return token.group() if token and sum(ch.isdigit() for ch in token.group()) >= 2 else None
 
 
+def _bare_amount(place: _Place) -> AmountMention | None:
+    """A value cell that is just a number, as an amount in the currency its context names (if any)."""
+    text = place.text.strip()
+    value = parse_amount(text) if any(ch.isdigit() for ch in text) else None
+    if value is None:
+        return None
+    currency, dollar = currency_named(place.context) or (None, False)
+    return AmountMention(value, currency, dollar, 0, len(text), text)
+
+
+def _ticked_in(text: str) -> list[str]:
+    """The damage types that a line's ticked boxes name.
+
+    A box belongs to the option on the side the line's first box is on: "☒ Fire ☐ Theft" and
+    "Fire [X]  Theft [ ]" both tick fire.
+    """
+    boxes = list(_BOX.finditer(text))
+    named = damage_types_named(text)
+    if not named or not any(_TICK.fullmatch(box.group()) for box in boxes):
+        return []
+    marks_first = boxes[0].start() < named[0][1]
+    found = []
+    for i, box in enumerate(boxes):
+        if not _TICK.fullmatch(box.group()):
+            continue
+        if marks_first:
+            end = boxes[i + 1].start() if i + 1 < len(boxes) else len(text)
+            kinds = [kind for kind, start, _ in named if box.end() <= start < end]
+            found.extend(kinds[:1])
+        else:
+            start = boxes[i - 1].end() if i else 0
+            kinds = [kind for kind, begin, end in named if begin >= start and end <= box.start()]
+            found.extend(kinds[-1:])
+    return found
+
+
 def _amount_text(mention: AmountMention) -> str:
     return f"{mention.value.quantize(Decimal('0.01'))}"
 
@@ -259,8 +336,17 @@ class _Reader:
             for _, _, end in find_distractors(cell.line.text):
                 self.distracted.add(cell.index)
                 if not cell.line.text[end:].strip():  # the value is right of or below this label
-                    for _, value_cell in _values_for(self.cells, cell, len(cell.line.text)):
-                        self.distracted.add(value_cell.index)
+                    for place in _values_for(self.cells, cell, len(cell.line.text)):
+                        self.distracted.add(place.cell.index)
+        # Runs that are a label's value by position; the rest may be a caption's value above it.
+        self.owned = {
+            place.cell.index
+            for cell in self.cells
+            if find_labels(cell.line.text)
+            for place in _values_for(self.cells, cell, len(cell.line.text))
+            if place.cell is not cell
+        }
+        self.unowned = [c for c in self.cells if c.index not in self.owned and not find_labels(c.line.text)]
 
     def role(self, cell: _Cell) -> str:
         return self.roles.get(cell.line.document, "claim")
@@ -268,7 +354,7 @@ class _Reader:
     def date_of(self, text: str) -> tuple[str, float] | None:
         return _date_of(text, self.region)
 
-    def labelled(self, name: str) -> Iterable[tuple[list[tuple[str, _Cell]], _Cell]]:
+    def labelled(self, name: str) -> Iterable[tuple[list[_Place], _Cell]]:
         """For every label of field `name`: where its value may be (nearest first), and the label's cell.
 
         The caller takes the first place whose text parses as the field's kind of value: a boxed
@@ -278,10 +364,15 @@ class _Reader:
             for label in find_labels(cell.line.text):
                 if label.field != name:
                     continue
+                # A signature line's caption ("Place, date") may have its value above it.
+                caption = name == "report_date" and _is_label_only(cell.line.text)
                 places = [
-                    (text, value_cell)
-                    for text, value_cell in _values_for(self.cells, cell, label.value_start)
-                    if value_cell is cell or not (value_cell.index in self.distracted or _is_label_only(text))
+                    place
+                    for place in _values_for(
+                        self.cells, cell, label.value_start, above=self.unowned if caption else ()
+                    )
+                    if place.cell is cell
+                    or not (place.cell.index in self.distracted or _is_label_only(place.text))
                 ]
                 if places:
                     yield places, cell
@@ -289,10 +380,10 @@ class _Reader:
     def first(self, name: str, parse: Callable[[str], T | None]) -> Iterable[tuple[T, str, _Cell, _Cell]]:
         """Each label of `name` with the first value place `parse` reads: (value, text, label, cell)."""
         for places, label in self.labelled(name):
-            for text, value_cell in places:
-                parsed = parse(text)
+            for place in places:
+                parsed = parse(place.text)
                 if parsed is not None:
-                    yield parsed, text, label, value_cell
+                    yield parsed, place.text, label, place.cell
                     break
 
     # -- dates --------------------------------------------------------------------------------
@@ -304,7 +395,8 @@ class _Reader:
                 reading.add(value, confidence, f"{label.line.text} {text}", value_cell.line.page)
         if not reading.found:
             for sentence, page in self.sentences("claim"):
-                if not _INCIDENT_CUE.search(sentence):
+                # A sentence tells the loss when it says something happened or names a kind of loss.
+                if not (_INCIDENT_CUE.search(sentence) or damage_types_named(sentence)):
                     continue
                 for mention in find_dates(sentence, self.region):
                     if not _distracted_in(sentence, mention):
@@ -337,11 +429,11 @@ class _Reader:
         Never a form's boxed value: a date right of or below a label is that label's, whatever it is.
         """
         boxed = {
-            value_cell.index
+            place.cell.index
             for cell in self.cells
             if cell.line.y0 <= 0.4
             and (cell.line.text.rstrip().endswith(":") or _is_label_only(cell.line.text))
-            for _, value_cell in _values_for(self.cells, cell, len(cell.line.text))
+            for place in _values_for(self.cells, cell, len(cell.line.text))
         }
         taken = self.distracted | boxed
         for cell in self.cells:
@@ -351,7 +443,7 @@ class _Reader:
             dates = find_dates(text, self.region)
             if len(dates) != 1 or find_labels(text):
                 continue
-            rest = (text[: dates[0].start] + text[dates[0].end :]).strip(" ,.-")
+            rest = _PLACEHOLDER.sub("", text[: dates[0].start] + text[dates[0].end :]).strip(" ,.-")
             if len(rest.split()) <= 3 and not any(ch.isdigit() for ch in rest):
                 yield cell
 
@@ -360,7 +452,7 @@ class _Reader:
     def amount(self) -> tuple[ExtractedField, ExtractedField]:
         claimed, total = _Reading(), _Reading()
         currencies: dict[str, tuple[str | None, float, list[str], str, int]] = {}
-        for first, text, label, value_cell in self.first("claimed_amount", _first_amount):
+        for first, text, label, value_cell in self.labelled_amounts():
             target = claimed if self.role(label) == "claim" else total
             value = _amount_text(first)
             confidence = LABELLED if target is claimed else ATTACHMENT_TOTAL
@@ -392,23 +484,33 @@ class _Reader:
         )
         return amount, currency
 
+    def labelled_amounts(self) -> Iterable[tuple[AmountMention, str, _Cell, _Cell]]:
+        """Each amount label's value: a sum of money, or a bare number whose currency the label or
+        a run between them names ("Amount claimed (EUR)" over "3.450,00"; "Total | EUR | 2 950,00")."""
+        for places, label in self.labelled("claimed_amount"):
+            for place in places:
+                mention = _first_amount(place.text) or _bare_amount(place)
+                if mention is not None:
+                    yield mention, place.text, label, place.cell
+                    break
+
     # -- damage type --------------------------------------------------------------------------
 
     def damage_type(self) -> ExtractedField:
         reading = _Reading()
         for cell in self.cells:
-            if (
-                self.role(cell) != "claim"
-                or len(_BOX_MARK.findall(cell.line.text)) + len(_TICKED.findall(cell.line.text)) < 1
-            ):
+            if self.role(cell) != "claim":
                 continue
-            for ticked in _TICKED.finditer(cell.line.text):
-                named = damage_types_named(ticked.group(1))
-                if named:
-                    reading.add(named[0][0], TICKED, cell.line.text, cell.line.page)
+            if _LONE_TICK.fullmatch(cell.line.text):
+                kind = self.option_beside(cell)
+                if kind:
+                    reading.add(kind, TICKED, f"{cell.line.text.strip()} {kind}", cell.line.page)
+                continue
+            for kind in _ticked_in(cell.line.text):
+                reading.add(kind, TICKED, cell.line.text, cell.line.page)
         if not reading.found:
             for kind, text, label, value_cell in self.first("damage_type", _first_damage):
-                if self.role(label) != "attachment":
+                if self.role(label) != "attachment" and len(self.kinds_in_row(label)) < 2:
                     reading.add(kind, LABELLED, f"{label.line.text} {text}", value_cell.line.page)
         if reading.found:
             return reading.decide()
@@ -429,6 +531,36 @@ class _Reader:
                 candidates=[k for k in mentioned if k != kind],
             )
         return ExtractedField()
+
+    def kinds_in_row(self, label: _Cell) -> set[str]:
+        """The damage types named on a label's row: two or more are choices, none read as ticked."""
+        return {
+            kind
+            for cell in self.cells
+            if cell.line.page == label.line.page and (cell is label or cell.same_row(label))
+            for kind, _, _ in damage_types_named(cell.line.text)
+        }
+
+    def option_beside(self, mark: _Cell) -> str | None:
+        """The damage type printed nearest a tick in a box of its own, on its row (right wins a tie)."""
+        best: tuple[float, bool, str] | None = None
+        for cell in self.cells:
+            if (
+                cell.index == mark.index
+                or cell.line.page != mark.line.page
+                or cell.line.document != mark.line.document
+                or not cell.same_row(mark)
+            ):
+                continue
+            named = damage_types_named(cell.line.text)
+            if not named:
+                continue
+            left = cell.line.x0 < mark.line.x0
+            gap = mark.line.x0 - cell.line.x1 if left else cell.line.x0 - mark.line.x1
+            candidate = (max(gap, 0.0), left, named[-1][0] if left else named[0][0])
+            if best is None or candidate[:2] < best[:2]:
+                best = candidate
+        return best[2] if best else None
 
     # -- policy number as written -------------------------------------------------------------
 

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from agents.events import ClaimFields, ExtractedField, LayoutLine
-from agents.extraction.fields import extract_fields
-from agents.extraction.layout_fields import CONFLICT, LABELLED, read_layout
+from agents.extraction.fields import GUESS, extract_fields
+from agents.extraction.layout_fields import CONFLICT, LABELLED, PROSE, read_layout
 
 COMBINED = ("policy_number", "incident_date", "reported_on", "claimed_amount", "damage_type")
 _SEPARATORS = re.compile(r"[^0-9A-Za-z]")
@@ -47,6 +47,10 @@ def _merge(name: str, rules: ExtractedField, layout: ExtractedField) -> Extracte
     others = [
         c for c in dict.fromkeys([other.value, *best.candidates, *other.candidates]) if c and c != best.value
     ]
+    # The rules' guess (the first date of a text, any amount in it) is no reading of its own: it
+    # does not doubt a value that the layout read by its label or from the sentence saying what it is.
+    if rules.confidence <= GUESS and layout.confidence >= PROSE:
+        return layout.model_copy(update={"candidates": others})
     # A labelled reading is proposed over an inferred one, but two readers that disagree are a doubt
     # a person settles: on the hold-out study the labelled side was right only ~85 % of the time.
     # A policy number is the exception: the book decides it (a number it does not hold fails

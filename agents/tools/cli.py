@@ -1,4 +1,4 @@
-"""Domain commands of `claimflow`: submit, policies, report, audit; sample, demo, eval, bench.
+"""Domain commands of `claimflow`: submit, policies, report, audit; sample, demo, eval, bench, fuzz.
 
 The operator commands (submit, policies, report, audit) need only a worker's install; the
 tooling commands import their modules when they run, so a missing `tools` or `dev` extra
@@ -356,12 +356,49 @@ def eval_retrieval(
     )
 
 
+def fuzz(
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(help="Targets to run (default: all; see --list).", show_default=False),
+    ] = None,
+    seconds: Annotated[float, typer.Option(help="Seconds of fuzzing per target.")] = 60,
+    timeout: Annotated[int, typer.Option(help="Seconds one input may take before it counts as a hang.")] = 10,
+    rss_limit_mb: Annotated[
+        int, typer.Option(help="Memory (MB) a target may use before it counts as a crash.")
+    ] = 2048,
+    workdir: Annotated[
+        Path | None, typer.Option(help="Corpora, crashes, summary (default: state dir/fuzz).")
+    ] = None,
+    list_targets: Annotated[bool, typer.Option("--list", help="List the targets and exit.")] = False,
+) -> None:
+    """Coverage-guided fuzzing (atheris) of every parser of untrusted input; exit 1 if any crashed."""
+    from agents.tools.fuzz import TARGETS, run_fuzzers
+
+    if list_targets:
+        for target in TARGETS.values():
+            console.print(f"{target.name:<15} {target.about}")
+        return
+    unknown = sorted(set(targets or ()) - set(TARGETS))
+    if unknown:
+        raise typer.BadParameter(f"unknown targets {unknown}; known: {', '.join(TARGETS)}")
+    runs = run_fuzzers(
+        targets or list(TARGETS),
+        seconds=seconds,
+        workdir=workdir or get_settings().state_dir / "fuzz",
+        timeout_s=timeout,
+        rss_limit_mb=rss_limit_mb,
+        console=console,
+    )
+    raise typer.Exit(1 if any(run.crashes or run.findings for run in runs) else 0)
+
+
 def register(app: typer.Typer) -> None:
     """Plug the domain commands into the `claimflow` CLI (entry point `claimflow.cli`)."""
     app.command()(submit)
     app.command()(report)
     app.command()(sample)
     app.command()(demo)
+    app.command()(fuzz)
     app.add_typer(bench_app, name="bench")
     app.add_typer(policies_app, name="policies")
     app.add_typer(audit_app, name="audit")

@@ -86,6 +86,17 @@ def test_trailing_bytes_are_refused():
         codec.decode(codec.encode(ingested().to_record()) + b"\x00")
 
 
+def test_an_int_field_holding_more_than_32_bits_is_a_decode_error():
+    """Found by the fuzzer: fastavro reads an Avro int's varint unchecked, so 2**40 decoded fine
+    and only the agent's next encode failed."""
+    long_schema = {"type": "record", "name": "P", "fields": [{"name": "n", "type": "long"}]}
+    wide = AvroCodec("p", long_schema).encode({"n": 2**40})
+    codec = AvroCodec("p", {**long_schema, "fields": [{"name": "n", "type": "int"}]})
+    assert codec.decode(AvroCodec("p", long_schema).encode({"n": 2**31 - 1})) == {"n": 2**31 - 1}
+    with pytest.raises(DecodeError, match=r"cannot hold: P\.n is <1099511627776>"):
+        codec.decode(wide)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [({"status": "maybe"}, "maybe"), ({"confidence": "high"}, "float"), ({"extra": 1}, "extra")],

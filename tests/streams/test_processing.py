@@ -28,6 +28,7 @@ from streams import (
     StreamAgent,
     TopologyError,
 )
+from streams.codec import AvroCodec
 from streams.runner import OutputsNotConfirmed, process_until_confirmed
 from streams.testing import AgentHarness
 from streams.topology import parse_topology
@@ -174,6 +175,24 @@ async def test_undecodable_bytes_are_dead_lettered_with_coordinates_and_the_batc
     assert letter.error_type == "DecodeError"
     assert letter.original_value == b"\x00garbage"
     assert [s.topic for s in h.outbox.sent] == ["ping.dlq", "pong"]
+
+
+async def test_an_event_whose_int_overflows_its_schema_is_dead_lettered_not_emitted(
+    settings: Settings,
+) -> None:
+    """Found by the fuzzer: such an event decoded and its value travelled on (here as 2**41, bytes
+    no other Avro library reads); in a union the agent's own encode failed, which the runner takes
+    for an unconfirmed batch and stops the worker over, again on every redelivery."""
+    h = harness(settings)
+    wide = ping(0).to_record() | {"n": 2**40}
+    schema = json.loads((settings.schemas_dir / "ping.avsc").read_text())
+    schema["fields"][-1]["type"] = "long"
+    value = AvroCodec("ping", schema).encode(wide)
+    await h.deliver(value, ping(1))
+    assert [p["n"] for p in h.emitted("pong")] == [2]
+    [letter] = h.dead_letters()
+    assert (letter.error_type, letter.source_offset) == ("DecodeError", 0)
+    assert "1099511627776" in letter.error_message
 
 
 async def test_a_region_the_deployment_does_not_serve_is_dead_lettered_never_handled(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ OCR is stubbed here so these tests stay fast; tests/test_ocr.py runs the real mo
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from agents.documents import (
     OcrFailed,
     OcrTimeLimitExceeded,
     PageText,
+    PageTooLarge,
     UnsupportedDocument,
     read_document,
 )
@@ -228,6 +230,85 @@ def test_every_document_error_is_permanent() -> None:
         EncryptedDocument,
         OcrTimeLimitExceeded,
         OcrFailed,
+        PageTooLarge,
     ):
         assert issubclass(error, DocumentError)
         assert error.retryable is False
+
+
+def _grid_pdf(columns: int, rows: int, cell: str, font_size: float = 4) -> bytes:
+    """One page with `cell` drawn as its own text object at every point of a grid."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(612, 792), invariant=1)
+    pdf.setFont("Helvetica", font_size)
+    for row in range(rows):
+        for column in range(columns):
+            pdf.drawString(4 + column * 608 / columns, 788 - row * 784 / rows, cell)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def test_a_page_of_thousands_of_text_runs_is_read_without_its_layout() -> None:
+    """Found with hand-built hostile PDFs while fuzzing the reader: the layout read each run's text by
+    scanning the whole page, so 20,000 one-character runs held a worker for 20 s (this page 14 s);
+    past the budget the page keeps only its text."""
+    document = read_document(_grid_pdf(60, 100, "AB"))
+    [page] = document.page_texts
+    assert page.text.count("AB") == 6000
+    assert page.segments == ()
+
+
+def test_a_dense_real_page_keeps_its_layout() -> None:
+    document = read_document(_grid_pdf(13, 120, "ab12 cd.", font_size=5))
+    assert len(document.page_texts[0].segments) == 13 * 120
+
+
+def test_a_page_holding_more_text_than_a_page_can_is_refused() -> None:
+    """Found with hand-built hostile PDFs while fuzzing the reader: a 2 KB content stream drew 500,000
+    characters onto one page, and every parser downstream (redaction, dates, amounts) would have
+    read them."""
+    with pytest.raises(
+        PageTooLarge, match=r"claim\.pdf: page 1 has 12\d{4} characters, over the limit of 100000"
+    ):
+        read_document(_grid_pdf(1, 250, "Lorem ipsum " * 42, font_size=0.5), filename="claim.pdf")
+
+
+def _tiff_without(tag: int, mode: str) -> bytes:
+    """A real two-page TIFF whose second page has lost one tag (renamed to one no reader knows)."""
+    buffer = io.BytesIO()
+    pages = [Image.new(mode, (2, 2), 0), Image.new(mode, (2, 2), 1)]
+    pages[0].save(buffer, "TIFF", save_all=True, append_images=pages[1:])
+    data = bytearray(buffer.getvalue())
+    first = int.from_bytes(data[4:8], "little")
+    entries = int.from_bytes(data[first : first + 2], "little")
+    second = int.from_bytes(data[first + 2 + 12 * entries : first + 6 + 12 * entries], "little")
+    for entry in range(int.from_bytes(data[second : second + 2], "little")):
+        at = second + 2 + 12 * entry
+        if int.from_bytes(data[at : at + 2], "little") == tag:
+            data[at : at + 2] = (0xFFF0).to_bytes(2, "little")
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("tag", "mode", "cause"),
+    [(256, "L", "TypeError"), (320, "P", "KeyError")],
+    ids=["no width", "no colour map"],
+)
+def test_a_tiff_missing_a_required_tag_is_corrupt(tag: int, mode: str, cause: str) -> None:
+    """Found by the fuzzer: Pillow raises TypeError and KeyError for these, which escaped the reader."""
+    with pytest.raises(CorruptImage, match=rf"scan\.tif: cannot decode image \({cause}"):
+        read_document(_tiff_without(tag, mode), filename="scan.tif", ocr=StubOcr(["never"]))
+
+
+def test_a_pdf_only_pypdf_opens_whose_content_filter_it_does_not_know_is_corrupt(
+    pdf_factory: PdfFactory,
+) -> None:
+    """Found by the fuzzer: pdfium refuses the file (its trailer names no catalog), pypdf finds the
+    catalog, then raises NotImplementedError for the unknown filter, which escaped the reader."""
+    data = pdf_factory("hello").replace(b"/FlateDecode", b"/FlateDecodX")
+    data = re.sub(rb"/Root \d+ 0 R", b"/Root 99 0 R", data)
+    with pytest.raises(
+        CorruptDocument, match=r"claim\.pdf: cannot parse PDF .*NotImplementedError: .*FlateDecodX"
+    ):
+        read_document(data, filename="claim.pdf")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 from itertools import pairwise
 
@@ -161,18 +160,13 @@ def test_parse_amount_rejects_what_is_not_one_number(text: str) -> None:
     assert parse_amount(text) is None
 
 
-def test_a_20_kb_text_is_scanned_in_a_few_milliseconds() -> None:
-    line = (
-        "Schadenhöhe: 4.850,00 EUR (inkl. 19 % MwSt), estimate $12,400.00, S$1,200.50, am 03.04.2025, "
-        "Tel. +49 30 1234 5678, IBAN DE89 3704 0044 0532 0130 00, policy POL-EU-2024-001234. "
-    )
-    text = (line * (20_000 // len(line) + 1))[:20_000]
-    find_amounts(text)
-    best = min(_cpu_seconds(lambda: find_amounts(text)) for _ in range(5))
-    assert best < 0.010  # about 3 ms on a developer laptop; the margin absorbs slow CI machines
+@pytest.mark.parametrize("text", ["€10000000000000000000000Mio.", "EUR 1234567890123456 Mrd", "€" + "9" * 40])
+def test_a_digit_run_too_long_for_money_is_not_an_amount(text: str) -> None:
+    """Found by the fuzzer: 23 digits and "Mio." overflowed Decimal's precision (InvalidOperation)."""
+    assert find_amounts(text) == []
+    assert parse_amount(text) is None
 
 
-def _cpu_seconds(run: object) -> float:
-    start = time.process_time()
-    run()  # type: ignore[operator]
-    return time.process_time() - start
+def test_the_longest_sum_of_money_still_reads_with_its_scale() -> None:
+    [mention] = find_amounts("EUR 999.999.999.999.999 Mrd")
+    assert mention.value == Decimal("999999999999999") * 10**9

@@ -20,6 +20,7 @@ from agents.extraction.layout_fields import (
     CONFLICT,
     COVER_SHEET_DATE,
     LABELLED,
+    PROSE,
     TICKED,
     read_layout,
 )
@@ -267,3 +268,118 @@ def test_a_policy_number_the_rules_put_in_the_books_form_keeps_its_confidence() 
     got = fields.policy_number
     assert (got.value, got.candidates) == ("POL-EU-2023-486451", ["486451/23"])
     assert got.confidence > CONFLICT
+
+
+@pytest.mark.parametrize(
+    ("row", "ticked"),
+    [
+        ("Cause of loss: Fire [ ] Theft [ ] Water [X] Storm [ ]", "water"),  # the box after its option
+        ("Cause of loss: [ ] Fire [ ] Theft [X] Water [ ] Storm", "water"),  # the box before it
+        ("Schadenart: Feuer ☐ Einbruchdiebstahl ☒ Leitungswasser ☐", "theft"),
+    ],
+)
+def test_a_ticked_box_belongs_to_the_option_on_the_side_the_rows_boxes_are_on(row: str, ticked: str) -> None:
+    found = read_claim_fields(row, [line(row, 0.1, 0.3, width=0.8)], "EU").damage_type
+    assert (found.value, found.confidence) == (ticked, TICKED)
+
+
+def test_a_tick_drawn_in_a_box_of_its_own_names_the_nearest_option_on_its_row() -> None:
+    row = [
+        line("Type of loss:", 0.10, 0.17, width=0.09),
+        line("Fire", 0.36, 0.17, width=0.03),
+        line("X", 0.47, 0.17, width=0.01),  # inside the box drawn just left of "Theft"
+        line("Theft", 0.49, 0.17, width=0.04),
+        line("Water", 0.63, 0.17, width=0.04),
+    ]
+    found = read_layout(row, "UK").damage_type
+    assert (found.value, found.confidence) == ("theft", TICKED)
+
+
+def test_a_row_of_choices_with_no_tick_read_names_no_damage_type() -> None:
+    # A scan whose tick the OCR did not see: the option right of the label is not the answer.
+    row = [
+        line("Type of loss:", 0.10, 0.17, width=0.09),
+        line("Fire", 0.36, 0.17, width=0.03),
+        line("Theft", 0.46, 0.17, width=0.04),
+        line("Water", 0.63, 0.17, width=0.04),
+    ]
+    assert read_layout(row, "UK").damage_type.value is None
+    text = "\n".join(cell.text for cell in row)
+    assert read_claim_fields(text, row, "UK").damage_type.value is None
+
+
+def test_a_table_reads_each_value_under_its_header_and_the_header_names_the_currency() -> None:
+    # OCR rows are ragged: the run under the header comes before a neighbour column's slightly higher one.
+    table = [
+        line("Date of incident", 0.27, 0.1435, width=0.12),
+        line("Type of loss", 0.40, 0.1415, width=0.10),
+        line("Amount claimed (EUR)", 0.55, 0.1425, width=0.18),
+        line("14/02/2026", 0.27, 0.1645, width=0.09),
+        line("Burst pipe / water", 0.40, 0.1635, width=0.14),
+        line("3.450,00", 0.55, 0.164, width=0.07),
+    ]
+    found = read_layout(table, "EU")
+    assert (found.incident_date.value, found.incident_date.confidence) == ("2026-02-14", LABELLED)
+    assert (found.claimed_amount.value, found.currency.value) == ("3450.00", "EUR")
+    assert found.damage_type.value == "water"
+    assert found.reported_on.value is None  # a table's value is never a letter's heading date
+
+
+def test_a_currency_in_a_run_of_its_own_between_label_and_number_is_the_amounts() -> None:
+    row = [
+        line("Total claimed", 0.1, 0.4, width=0.2),
+        line("CHF", 0.4, 0.4, width=0.05),
+        line("2'950.00", 0.5, 0.4),
+    ]
+    found = read_layout(row, "EU")
+    assert (found.claimed_amount.value, found.currency.value) == ("2950.00", "CHF")
+    bare = read_layout([line("Amount claimed", 0.1, 0.4, width=0.2), line("2 950,00", 0.4, 0.4)], "EU")
+    assert (bare.claimed_amount.value, bare.currency.value) == ("2950.00", None)
+
+
+@pytest.mark.parametrize(("caption", "signed", "region"), [
+    ("Ort, Datum", "München, 09.03.2026", "EU"),
+    ("Date", "03/02/2026", "US"),
+])  # fmt: skip
+def test_the_date_above_a_signature_lines_caption_is_the_report_date(
+    caption: str, signed: str, region: str
+) -> None:
+    form = [
+        line("Schadenanzeige", 0.1, 0.05),
+        line("Date of loss: 2026-03-02", 0.1, 0.13),
+        line(signed, 0.1, 0.748, width=0.16),
+        LayoutLine(document=0, page=1, text=caption, x0=0.1, y0=0.7702, x1=0.16, y1=0.7766),  # small print
+        LayoutLine(document=0, page=1, text="Signature", x0=0.5, y0=0.7702, x1=0.56, y1=0.7766),
+    ]
+    found = read_layout(form, region)
+    assert (found.reported_on.value, found.report_date_source) == (
+        "2026-03-09" if region == "EU" else "2026-03-02",
+        "document",
+    )
+    assert found.incident_date.value == "2026-03-02"
+
+
+def test_only_a_report_date_caption_takes_a_value_above_it() -> None:
+    form = [
+        line("Policy period 01/01/2026 - 31/12/2026", 0.1, 0.10, width=0.5),
+        line("Date of loss", 0.1, 0.125),
+    ]
+    assert read_layout(form, "EU").incident_date.value is None
+
+
+def test_a_letter_in_french_or_spanish_tells_its_loss_date_in_the_sentence_naming_the_loss() -> None:
+    letter = [
+        line("<NAME_1>, 5 de marzo de 2026", 0.1, 0.10, width=0.4),  # the redacted place: still a heading
+        line("Asunto: parte de siniestro", 0.1, 0.14, width=0.4),
+        line("El pasado 1 de marzo de 2026 entraron a robar en mi domicilio y se llevaron joyas.", 0.1, 0.2),
+        line(
+            "Le 27 février 2026, un violent orage a arraché une partie de la toiture.", 0.1, 0.3, document=1
+        ),
+    ]
+    found = read_layout(letter[:3], "EU")
+    assert (found.incident_date.value, found.reported_on.value) == ("2026-03-01", "2026-03-05")
+    text = "\n".join(cell.text for cell in letter[:3])
+    fields = read_claim_fields(text, letter[:3], "EU")
+    # The rules' guess (the text's first date) does not doubt the sentence that says what happened.
+    assert (fields.incident_date.value, fields.incident_date.confidence) == ("2026-03-01", PROSE)
+    assert read_layout(letter[3:], "EU").incident_date.value == "2026-02-27"
