@@ -10,6 +10,9 @@ A short wait is not free on Tansu, though: every fetch costs the broker and the 
 CPU (one consumer polling every 25 ms: 5 % of a core in Tansu and 4 % in the client), and
 a pipeline has eight consumers. So the wait adapts: short while records flow, doubling
 with every empty fetch up to a longer idle wait, and short again with the first record.
+
+A worker process's clients also never create a topic by asking about it
+(`refuse_topic_auto_creation`): topics come from topology.yaml, with its partition counts.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiokafka
+import aiokafka.client
 import faust
+from aiokafka.protocol.metadata import MetadataRequest
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TransportT
 
@@ -58,6 +63,28 @@ def adapt_fetch_wait(fetcher: Any, wait: AdaptiveFetchWait) -> None:
 
     fetcher._fetch_max_wait_ms = wait.current_ms
     fetcher._proc_fetch_request = fetch_and_adapt
+
+
+class _MetadataRequestWithoutAutoCreation(MetadataRequest):
+    """A metadata request that tells the broker not to create the topics it names."""
+
+    def __init__(self, topics: list[str] | None = None, allow_auto_topic_creation: bool = False) -> None:
+        super().__init__(topics, allow_auto_topic_creation)
+
+
+def refuse_topic_auto_creation() -> None:
+    """Make every aiokafka client of this process ask for metadata without creating topics.
+
+    aiokafka asks with `allow_auto_topic_creation=true` and offers no setting (0.14), and Tansu
+    honours it, as does an Apache Kafka with `auto.create.topics.enable`: a consumer or producer
+    that names a missing topic creates it with the broker's default partition count (4 on
+    Tansu). After the embedded broker lost its log, every agent re-created its topics that way
+    within a second, keys then hashed to the wrong partitions and every worker started later
+    refused the topics (`TopicPartitionsMismatch`). A missing topic must stay missing until
+    `ensure_topics` declares it, so the client's metadata requests are built with the flag off.
+    aiokafka builds them from this module attribute only (`AIOKafkaClient._metadata_update`).
+    """
+    aiokafka.client.MetadataRequest = _MetadataRequestWithoutAutoCreation
 
 
 class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):

@@ -25,9 +25,17 @@ from streams.kafka_admin import ensure_topics
 from streams.telemetry import headers_for, setup_tracing, tracer
 from streams.topology import TopicSpec
 
+# The Java client's partitioner (murmur2 of the key, positive, modulo the partition count),
+# which the agents' aiokafka producers, kafkajs and every Java producer use. librdkafka's
+# default (`consistent_random`, CRC32) sends most keys elsewhere, so a claim written by
+# `claimflow submit` and one written by any other client would land on different partitions
+# and lose their per-claim order. `_random`: a record without a key goes to a random
+# partition (the Java client picks a sticky one); an empty key is hashed like any other.
+JAVA_COMPATIBLE_PARTITIONER = "murmur2_random"
+
 
 def make_producer(bootstrap: str) -> Producer:
-    """An idempotent, acks=all producer: what the pipeline's inputs deserve."""
+    """An idempotent, acks=all producer that partitions exactly as the Java client does."""
     return Producer(
         {
             "bootstrap.servers": bootstrap,
@@ -35,6 +43,9 @@ def make_producer(bootstrap: str) -> Producer:
             "acks": "all",
             "linger.ms": 5,
             "message.timeout.ms": 30000,
+            "partitioner": JAVA_COMPATIBLE_PARTITIONER,
+            # Topics come from topology.yaml (`ensure_topics`), never from the broker's defaults.
+            "allow.auto.create.topics": False,
         }
     )
 

@@ -4,7 +4,8 @@ Faust carries the records (consumer group, partitions, commits); `streams.proces
 does everything else: decoding with the Avro codecs, the data-residency check, retries,
 the dead-letter topic, trace propagation and emitting to the next topic. Inputs are
 acknowledged only after outputs and dead letters are confirmed by the broker, so a crash
-anywhere means redelivery, never loss (sinks are idempotent).
+anywhere means redelivery, never loss (sinks are idempotent). A `BrokerWatch` stops the
+worker if the broker loses the log under it (`streams.broker_watch`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any, NoReturn
 import faust
 
 from streams.agent import AgentContext, RawAgent, StreamAgent
+from streams.broker_watch import BrokerWatch
 from streams.codec import load_codecs
 from streams.dead_letter import Coordinates
 from streams.errors import ClaimFlowError, ConfigurationError, TopologyError
@@ -170,9 +172,15 @@ class AgentRunner:
             store="memory://",
             datadir=str(datadir),
             broker_commit_interval=1.0,
+            # Faust's leader-election topic is not in topology.yaml, and nothing here elects a leader.
+            topic_disable_leader=True,
         )
         consumed = [self.topology.topic(name) for name in self.spec.consumes]
         out_names = [*self.spec.emits, *(t.dead_letter_topic for t in consumed if t.dead_letter_topic)]
+        self.broker_watch = BrokerWatch(
+            self.spec.name, settings.kafka_bootstrap, [*consumed, *map(self.topology.topic, out_names)]
+        )
+        app.task(self.broker_watch.run)
         outbox = _FaustOutbox({name: self._raw_topic(app, [name]) for name in out_names})
         self.processor = Processor(
             self.agent,

@@ -5,19 +5,49 @@ from __future__ import annotations
 import logging
 
 import faust
+from log_rate_limit import StreamRateLimitFilter
 
+from streams.faust_app import refuse_topic_auto_creation
 from streams.kafka_admin import ensure_topics
 from streams.runner import build_runner
 from streams.settings import get_settings
 from streams.topology import load_topology
+
+# Loggers of the Kafka client and the stream library, which log every retry of a lost
+# connection (about 70 lines a second per worker while the broker was away).
+CHATTY_LIBRARIES = ("aiokafka", "faust", "mode")
+# The same message of theirs is written once per period, then with a count of those skipped.
+LIBRARY_LOG_PERIOD_S = 30.0
+
+
+class LibraryLogLimit(logging.Filter):
+    """Rate-limits repeated messages of `CHATTY_LIBRARIES`; ClaimFlow's own lines always pass."""
+
+    def __init__(self, period_s: float = LIBRARY_LOG_PERIOD_S) -> None:
+        super().__init__()
+        self._limit = StreamRateLimitFilter(period_sec=period_s)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.name.startswith(CHATTY_LIBRARIES) or self._limit.filter(record)
+
+
+class _Worker(faust.Worker):
+    def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
+        super().on_setup_root_logger(logger, level)
+        # Faust replaced the root handlers; filter on the handlers so that child loggers
+        # (`aiokafka.conn`, `aiokafka.consumer.fetcher`, ...) are covered too.
+        for handler in logger.handlers:
+            if not any(isinstance(f, LibraryLogLimit) for f in handler.filters):
+                handler.addFilter(LibraryLogLimit())
 
 
 def run_worker(agent_name: str) -> None:
     """Run `agent_name` in the foreground (production runs one such process per pod)."""
     settings = get_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    refuse_topic_auto_creation()
     topology = load_topology(settings.topology_file)
     ensure_topics(settings.kafka_bootstrap, topology.topics.values())
     runner = build_runner(agent_name, settings, topology)
-    worker = faust.Worker(runner.app, loglevel=settings.log_level, quiet=True)
+    worker = _Worker(runner.app, loglevel=settings.log_level, quiet=True)
     worker.execute_from_commandline()

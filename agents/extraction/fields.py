@@ -557,8 +557,15 @@ _BOX = re.compile(r"[☐☒☑□■▣▢]|\[\s*[xX✓✔ ]?\s*\]")
 
 
 def _options_row(line: str) -> bool:
-    """A form's row of choices: tick boxes, or three or more kinds of damage named side by side."""
-    return bool(_BOX.search(line)) or len(_kinds_named(line)) >= 3
+    """A form's row of choices: tick boxes, or three or more kinds of damage named side by side.
+
+    Side by side means a list, not a sentence: "Flood water rose during the storm and cracked the
+    windscreen" names three kinds too, and is an account.
+    """
+    if _BOX.search(line):
+        return True
+    kinds = len(_kinds_named(line))
+    return kinds >= 3 and len(line.split()) <= 2 * kinds + 3
 
 
 def _kinds_named(sentence: str) -> list[str]:

@@ -21,7 +21,13 @@ import numpy as np
 
 from agents.events import ClausesRetrieved, PolicyUpdated, RetrievalRequest, RetrievedClause
 from agents.retrieval import ClauseIndex, IndexSpec, RetrievalSettings
-from agents.stores import ClauseStore, ClauseVersion, PolicyUpdateFollower, regions_to_refresh
+from agents.stores import (
+    ClauseStore,
+    ClauseVersion,
+    ClauseVersionLog,
+    PolicyUpdateFollower,
+    regions_to_refresh,
+)
 from streams import DependencyUnavailable, Event, StreamAgent, get_codec
 
 log = logging.getLogger(__name__)
@@ -51,7 +57,10 @@ class FaissWorker(StreamAgent[RetrievalRequest]):
         # Position on the policy-update topic first, then load: no update can slip between the two.
         await self.follower.open()
         try:
-            self.applied_version = await self.version.current()
+            async with ClauseVersionLog(
+                settings.postgres_dsn, self.ctx.dependency("postgres"), pool_max_size=1
+            ) as versions:
+                self.applied_version = await versions.current()
             await self.refresh(self.regions)
             await self.version.acknowledge(self.worker_id, self.applied_version)
         except BaseException:

@@ -1,7 +1,14 @@
-"""What agents keep: policy book and reports (PostgreSQL), clause vectors (Milvus), versions (Redis)."""
+"""What agents keep: policy book, reports and clause versions (PostgreSQL), clause vectors (Milvus),
+workers' acknowledgements (Redis)."""
 
 from agents.stores.clause_store import ClauseRecord, ClauseStore
-from agents.stores.clause_version import ClauseVersion, PolicyUpdateFollower, regions_to_refresh
+from agents.stores.clause_version import (
+    ClauseVersion,
+    ClauseVersionError,
+    ClauseVersionLog,
+    PolicyUpdateFollower,
+    regions_to_refresh,
+)
 from agents.stores.policy_book import (
     Clause,
     Policy,
@@ -20,6 +27,8 @@ __all__ = [
     "ClauseRecord",
     "ClauseStore",
     "ClauseVersion",
+    "ClauseVersionError",
+    "ClauseVersionLog",
     "MemoryPolicyBook",
     "MemoryPolicyIndex",
     "Policy",

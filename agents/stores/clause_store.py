@@ -10,6 +10,12 @@ created with the sync `MilvusClient` (`AsyncMilvusClient.create_collection` is
 UNIMPLEMENTED on Milvus Lite); upsert, query and count use `AsyncMilvusClient`
 natively, each call wrapped in the `milvus` dependency (timeout, jittered retries,
 circuit breaker).
+
+A collection must be loaded into memory before it can be queried, and Milvus does not
+remember that across its own restart: after one, every query answers "collection not
+loaded" (Milvus Lite: "in state 'released'") until somebody loads it again. Whoever
+queries loads it, within the same attempt, so a Milvus restart costs one load instead of
+an open breaker and a manual `claimflow policies load`.
 """
 
 from __future__ import annotations
@@ -39,6 +45,9 @@ _LOAD_PAGE = 2_000
 # Ask the server for primary-key-ordered pages; without these a limited query returns an
 # arbitrary subset and keyset pagination silently skips rows (seen on milvus-lite 3.2).
 _ORDERED_PAGE_OPTIONS = {"iterator": "True", "reduce_stop_for_best": "True"}
+# Milvus's error code for a query on a collection that is not loaded (merr.ErrCollectionNotLoaded;
+# Milvus Lite answers the same code for its "released" state); pymilvus has no name for it.
+_COLLECTION_NOT_LOADED = 101
 
 
 def _literal(value: str | list[str]) -> str:
@@ -172,12 +181,28 @@ class ClauseStore:
             await client.close()
 
     async def _call(self, what: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        """One Milvus request through the dependency, with client errors surfaced as ours."""
+        """One Milvus request through the dependency, with client errors surfaced as ours.
+
+        A collection found unloaded (Milvus restarted) is loaded and the request sent again
+        within the same attempt, so it neither costs a retry nor counts against the breaker.
+        """
         client = self._client()
+        request = getattr(client, method)
+
+        async def attempt() -> Any:
+            try:
+                return await request(*args, timeout=self._timeout_s, **kwargs)
+            except MilvusException as exc:
+                if exc.code != _COLLECTION_NOT_LOADED:
+                    raise
+                log.warning(
+                    "milvus: collection %s is not loaded (%s); loading it again", self.collection, exc.message
+                )
+                await client.load_collection(self.collection, timeout=self._timeout_s)
+                return await request(*args, timeout=self._timeout_s, **kwargs)
+
         try:
-            return await self.dependency.call(
-                getattr(client, method), *args, timeout=self._timeout_s, **kwargs
-            )
+            return await self.dependency.call(attempt)
         except MilvusException as exc:
             raise DependencyUnavailable(f"milvus: {what} on {self.collection} failed: {exc}") from exc
 

@@ -13,9 +13,19 @@ finished its Milvus upsert before the load began (the loader publishes after ups
 so the load contains it; one published after is read and applied. Nothing falls in between,
 and a worker can join or restart at any time.
 
-Redis holds two small things: the clause version counter (one increment per load, carried
-in the event) and each live worker's acknowledged version (a key with a TTL refreshed by
-the worker), so an operator or a test can wait until every worker has applied a load.
+The clause version numbers the loads: one row per load in PostgreSQL (`ClauseVersionLog`),
+carried in the load's events. It must never go backwards, or `policies load --wait` returns
+before any worker applied the load (the workers already acknowledged a higher number) and the
+versions on the log stop ordering the loads. It used to be a Redis counter, which the
+embedded Redis (no persistence) forgot on every restart; a production Redis can lose it too
+(eviction, an asynchronous replica promoted, an AOF that syncs once a second). PostgreSQL
+already holds the policy book it numbers, with the same durability, so the number lives
+next to what it counts; making Redis persistent would only have made the dev stack right.
+
+Redis keeps what may be forgotten: each live worker's acknowledged version, a key with a TTL
+that the worker renews every second, so an operator or a test can wait until every worker
+has applied a load. After a Redis restart they are back at each worker's next round (its retries
+back off to 30 s while Redis is away).
 """
 
 from __future__ import annotations
@@ -31,32 +41,86 @@ from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
 from agents.events import PolicyUpdated
-from streams import AvroCodec, DecodeError, Dependency, DependencyUnavailable, TopicSpec
+from streams import (
+    AvroCodec,
+    DecodeError,
+    Dependency,
+    DependencyUnavailable,
+    PermanentError,
+    PostgresStore,
+    TopicSpec,
+)
 
 log = logging.getLogger(__name__)
 
-VERSION_KEY = "claimflow:clauses:version"
+# Where the counter lived before it moved to PostgreSQL; read once per load as a floor, so an
+# upgraded deployment continues from its old number instead of starting again at 1.
+LEGACY_VERSION_KEY = "claimflow:clauses:version"
 APPLIED_PREFIX = "claimflow:clauses:applied:"
 # A worker refreshes its acknowledgement about every second; one that stops for this long
 # (crashed, hung) no longer counts as a worker that has to catch up.
 APPLIED_TTL_S = 15
 
 
+_VERSION_DDL = """
+CREATE TABLE IF NOT EXISTS clause_version (
+    version   bigint      PRIMARY KEY CHECK (version > 0),
+    regions   text[]      NOT NULL,
+    loaded_at timestamptz NOT NULL DEFAULT now()
+);
+"""
+
+# The table lock serialises concurrent loads, so two never take the same number; loads are rare.
+_BUMP = """
+INSERT INTO clause_version (version, regions)
+SELECT greatest(coalesce(max(version), 0), $2) + 1, $1 FROM clause_version
+RETURNING version
+"""
+
+
+class ClauseVersionError(PermanentError):
+    """The clause version log was used before it was opened."""
+
+
+class ClauseVersionLog(PostgresStore):
+    """The clause version: every policy load, numbered upwards, in PostgreSQL (see the module docstring)."""
+
+    ddl = _VERSION_DDL
+    schema_lock = "claimflow.clause_version.schema"
+    error = ClauseVersionError
+    display_name = "ClauseVersionLog"
+
+    async def current(self) -> int:
+        """The version of the latest load that has finished upserting (0 before any)."""
+        return int(
+            await self._dep.call(self.pool.fetchval, "SELECT coalesce(max(version), 0) FROM clause_version")
+        )
+
+    async def bump(self, regions: Sequence[str], *, at_least: int = 0) -> int:
+        """Number a new load of `regions`: one more than any before it and than `at_least`.
+
+        Called after the load's Milvus upsert, before its events are published.
+        """
+
+        async def insert() -> int:
+            async with self.pool.acquire() as conn, conn.transaction():
+                await conn.execute("LOCK TABLE clause_version IN SHARE ROW EXCLUSIVE MODE")
+                return int(await conn.fetchval(_BUMP, list(regions), at_least))
+
+        return await self._dep.call(insert)
+
+
 class ClauseVersion:
-    """The load counter `policies load` bumps, and the versions workers acknowledge."""
+    """The versions workers acknowledge in Redis, and waiting until they all applied a load."""
 
     def __init__(self, redis_url: str, dependency: Dependency | None = None) -> None:
         self.client = aioredis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
         self.dependency = dependency or Dependency("redis")
 
-    async def current(self) -> int:
-        """The version of the latest load that has finished upserting (0 before any)."""
-        value = await self.dependency.call(self.client.get, VERSION_KEY)
+    async def legacy_version(self) -> int:
+        """The counter an older ClaimFlow kept in Redis (0 when there is none): a floor for the next load."""
+        value = await self.dependency.call(self.client.get, LEGACY_VERSION_KEY)
         return int(value or 0)
-
-    async def bump(self) -> int:
-        """Number a new load; called after its Milvus upsert, before its events are published."""
-        return int(await self.dependency.call(self.client.incr, VERSION_KEY))
 
     async def acknowledge(self, worker: str, version: int) -> None:
         """Record that `worker` applied every update up to `version` it received; expires unless renewed."""

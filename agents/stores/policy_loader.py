@@ -25,7 +25,7 @@ from typing import Any
 from agents.events import PolicyUpdated
 from agents.retrieval import MiniLMEmbedder
 from agents.stores.clause_store import ClauseRecord, ClauseStore
-from agents.stores.clause_version import ClauseVersion
+from agents.stores.clause_version import ClauseVersion, ClauseVersionLog
 from agents.stores.policy_book import Clause, Policy, PolicyBook, read_policies, wording_key
 from agents.stores.policy_index import PolicyIndex
 from streams import Producer, Settings, get_codec, load_topology, publish_events
@@ -100,11 +100,13 @@ async def load_policy_book(
     if deleted:
         on_progress(f"deleted {len(deleted)} clause wording(s) no policy lists any more")
     on_progress(f"clause embeddings upserted into Milvus ({len(new)} new)")
-    version = ClauseVersion(settings.redis_url)
+    acknowledgements = ClauseVersion(settings.redis_url)
     try:
-        new_version = await version.bump()
+        legacy = await acknowledgements.legacy_version()
     finally:
-        await version.close()
+        await acknowledgements.close()
+    async with ClauseVersionLog(settings.postgres_dsn, pool_max_size=1) as versions:
+        new_version = await versions.bump(regions, at_least=legacy)
     changed = [(wordings[key][0].region, key) for key in new]
     await asyncio.to_thread(_publish, settings, new_version, regions, policies, changed)
     on_progress(f"published policy update version {new_version} for {', '.join(regions)}")

@@ -1,6 +1,7 @@
 """The agents' Faust consumers wait for records only as long as settings say (Faust alone waits 1.5 s).
 
-While idle they back off to a longer wait, so idle agents stop costing the broker CPU.
+While idle they back off to a longer wait, so idle agents stop costing the broker CPU. And a
+worker's clients never create a topic by naming it.
 """
 
 from __future__ import annotations
@@ -8,12 +9,15 @@ from __future__ import annotations
 import asyncio
 from uuid import uuid4
 
+import aiokafka.client
 import faust
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError
 
-from streams.faust_app import AdaptiveFetchWait, ClaimFlowApp, adapt_fetch_wait
+from streams.faust_app import AdaptiveFetchWait, ClaimFlowApp, adapt_fetch_wait, refuse_topic_auto_creation
+from streams.kafka_admin import admin_client, broker_partitions
 from streams.settings import Settings
 from tests.fixtures.pipeline import Pipeline
 from tests.fixtures.waiting import NotYet, eventually_async
@@ -94,3 +98,23 @@ async def test_real_fetcher_backs_off_while_idle_and_answers_the_first_record(pi
     finally:
         await producer.stop()
         await consumer.stop()
+
+
+@pytest.mark.integration
+async def test_a_workers_kafka_clients_never_create_a_topic_by_naming_it(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without it, a lost topic came back with the broker's default partition count (4 on Tansu)."""
+    bootstrap = pipeline.settings.kafka_bootstrap
+    # Restored after the test: other tests of this process may rely on aiokafka's own behaviour.
+    monkeypatch.setattr(aiokafka.client, "MetadataRequest", aiokafka.client.MetadataRequest)
+    refuse_topic_auto_creation()
+    topic = f"test-never-created-{uuid4().hex[:8]}"
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, request_timeout_ms=1500)
+    await producer.start()
+    try:
+        with pytest.raises(KafkaError):
+            await producer.send_and_wait(topic, b"claim")
+    finally:
+        await producer.stop()
+    assert topic not in broker_partitions(admin_client(bootstrap))

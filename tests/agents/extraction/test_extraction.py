@@ -633,3 +633,14 @@ def test_two_damage_types_cause_wins_below_auto_approval(description: str, expec
     fields = extract_fields(f"Description of damage: {description}", "EU")
     assert fields.damage_type.value == expected
     assert fields.damage_type.confidence < AUTO_APPROVE
+
+
+def test_an_account_naming_three_kinds_of_damage_is_no_row_of_options() -> None:
+    # A list of choices ("Fire  Water  Storm") says nothing until a tick is read; a sentence does.
+    account = (
+        "Flood water rose above the sills during the storm and entered the engine. "
+        "The windscreen was also cracked by the impact."
+    )
+    fields = extract_fields(f"Description of damage: {account}", "US")
+    assert (fields.damage_type.value, fields.damage_type.candidates) == ("storm", ["water"])
+    assert extract_fields("Type of loss: Fire  Water  Storm  Theft", "US").damage_type.value is None

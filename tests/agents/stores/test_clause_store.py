@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator
 
 import numpy as np
 import pytest
+from pymilvus import MilvusClient
+from pymilvus.client.types import LoadState
 
 from agents.stores import ClauseRecord, ClauseStore
 from streams.errors import ConfigurationError, PermanentError
@@ -105,5 +107,29 @@ async def test_delete_removes_clauses_by_id_and_ignores_unknown_ones(milvus_uri:
         left = {r.clause_key for r in await store.load()}
         assert left == {r.clause_key for r in records[3:]}
         assert await store.count() == 37
+    finally:
+        await store.close()
+
+
+async def test_a_released_collection_is_loaded_again_by_the_next_reader(milvus_uri: str) -> None:
+    """What a Milvus restart leaves behind: a collection on disk but not in memory ("released").
+
+    The store loads it and answers, within the same attempt: no retry, no failure counted
+    against the breaker (which otherwise opened and kept the FAISS worker from starting).
+    """
+    store = ClauseStore(milvus_uri, collection="clauses_released_test")
+    await store.prepare()
+    try:
+        await store.upsert(_records(12))
+        admin = MilvusClient(uri=milvus_uri)
+        try:
+            admin.release_collection(store.collection)
+            assert admin.get_load_state(store.collection)["state"] == LoadState.NotLoad
+            assert len(await store.load(["EU"])) == 3
+            assert admin.get_load_state(store.collection)["state"] == LoadState.Loaded
+        finally:
+            admin.close()
+        assert store.dependency.breaker.fail_counter == 0
+        assert not store.dependency.is_open
     finally:
         await store.close()

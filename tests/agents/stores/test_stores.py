@@ -1,4 +1,4 @@
-"""The PostgreSQL stores (audit log, policy book, reports) against a real PostgreSQL."""
+"""The PostgreSQL stores (audit log, policy book, reports, clause versions) against a real PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ import pytest
 
 from agents.stores import (
     Clause,
+    ClauseVersionError,
+    ClauseVersionLog,
     Policy,
     PolicyBook,
     PolicyFileError,
@@ -445,3 +447,39 @@ async def test_report_refused_by_postgres_is_permanent(reports: ReportStore) -> 
     with pytest.raises(ReportStoreError):
         await reports.save([bad])
     assert not reports._dep.is_open
+
+
+# --------------------------------------------------------------------------- clause versions
+
+
+async def test_loads_are_numbered_upwards_and_the_number_outlives_the_client(postgres_dsn: str) -> None:
+    async with ClauseVersionLog(postgres_dsn) as versions:
+        assert await versions.current() == 0
+        assert await versions.bump(["EU"]) == 1
+        assert await versions.bump(["EU", "US"]) == 2
+    async with ClauseVersionLog(postgres_dsn) as again:
+        assert await again.current() == 2
+        assert await again.bump(["US"]) == 3
+
+
+async def test_an_older_counter_is_a_floor_never_a_reset(postgres_dsn: str) -> None:
+    """An upgraded deployment continues from the number its Redis counter had reached."""
+    async with ClauseVersionLog(postgres_dsn) as versions:
+        assert await versions.bump(["EU"], at_least=41) == 42
+        assert await versions.bump(["EU"], at_least=0) == 43
+        assert await versions.bump(["EU"], at_least=7) == 44
+
+
+async def test_concurrent_loads_never_share_a_number(postgres_dsn: str) -> None:
+    stores = [ClauseVersionLog(postgres_dsn, pool_max_size=1) for _ in range(6)]
+    await asyncio.gather(*(s.open() for s in stores))
+    try:
+        numbers = await asyncio.gather(*(s.bump(["EU"]) for s in stores for _ in range(5)))
+    finally:
+        await asyncio.gather(*(s.close() for s in stores))
+    assert sorted(numbers) == list(range(1, 31))
+
+
+async def test_an_unopened_log_says_so(postgres_dsn: str) -> None:
+    with pytest.raises(ClauseVersionError, match="not open"):
+        await ClauseVersionLog(postgres_dsn).current()
