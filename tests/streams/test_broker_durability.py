@@ -187,7 +187,9 @@ def test_down_compacts_the_recording_and_up_keeps_them(
 
     assert recording.stat().st_size < grown
     assert not recording.with_name(f"{recording.name}.compacting").exists()
-    devstack.up(state_dir)  # replays the compacted recording
+    after = devstack.up(state_dir)  # replays the compacted recording
+
+    assert after.broker_storage == "s3://tansu/"  # no storage named: the folder kept its choice
     _assert_whole(state_dir, log, committed)
 
 
