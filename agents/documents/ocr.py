@@ -78,8 +78,9 @@ class OcrResult:
 class _Helper:
     """One rapidocr child process and its socket; used by one page at a time."""
 
-    def __init__(self, threads: int | None) -> None:
+    def __init__(self, threads: int | None, start_timeout_s: float = _START_TIMEOUT_S) -> None:
         self._threads = threads
+        self._start_timeout_s = start_timeout_s
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
 
@@ -101,9 +102,9 @@ class _Helper:
             )
         self._conn = Connection(parent.detach())
         # Loading the models is not the page's time: wait for the helper to say it is ready.
-        if not self._conn.poll(_START_TIMEOUT_S):
+        if not self._conn.poll(self._start_timeout_s):
             self.stop()
-            raise OcrError(f"OCR helper did not start within {_START_TIMEOUT_S:g} s")
+            raise OcrError(f"OCR helper did not start within {self._start_timeout_s:g} s")
         try:
             self._conn.recv()
         except (EOFError, OSError) as exc:
@@ -152,12 +153,15 @@ class OcrEngine:
     between operators, and spin while they wait).
     """
 
-    def __init__(self, threads: int | None = None, helpers: int = 1) -> None:
-        """`threads`: onnxruntime threads per helper (None = every core); `helpers`: pages read at once."""
+    def __init__(
+        self, threads: int | None = None, helpers: int = 1, start_timeout_s: float = _START_TIMEOUT_S
+    ) -> None:
+        """`threads`: onnxruntime threads per helper (None = every core); `helpers`: pages read at once;
+        `start_timeout_s`: how long a helper may take to load its models."""
         if helpers < 1:
             raise ValueError(f"helpers must be >= 1, got {helpers}")
         self.helpers = helpers
-        self._all = [_Helper(threads) for _ in range(helpers)]
+        self._all = [_Helper(threads, start_timeout_s) for _ in range(helpers)]
         self._idle: queue.SimpleQueue[_Helper] = queue.SimpleQueue()
         for helper in self._all:
             self._idle.put(helper)
@@ -206,15 +210,17 @@ _shared: OcrEngine | None = None
 _shared_lock = threading.Lock()
 
 
-def shared_engine(threads: int | None = None, helpers: int = 1) -> OcrEngine:
+def shared_engine(
+    threads: int | None = None, helpers: int = 1, start_timeout_s: float = _START_TIMEOUT_S
+) -> OcrEngine:
     """The process-wide engine, so every reader in a worker shares one set of loaded models.
 
-    The first call's `threads` and `helpers` decide; a worker has one OCR configuration.
+    The first call's arguments decide; a worker has one OCR configuration.
     """
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = OcrEngine(threads, helpers)
+            _shared = OcrEngine(threads, helpers, start_timeout_s)
         return _shared
 
 

@@ -21,6 +21,12 @@ class DocumentSettings(SettingsSection):
         ge=1,
         description="onnxruntime threads of each OCR helper process (None = every core).",
     )
+    ocr_start_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="How long an OCR helper may take to load its models. On a crowded 2-core machine "
+        "(load average 15-24) it took more than 60 s, and the retriever could not start.",
+    )
     ocr_helpers: int | None = Field(
         default=None,
         ge=1,

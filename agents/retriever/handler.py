@@ -126,7 +126,9 @@ class Retriever(StreamAgent[ClaimIngested]):
         self.embedder = MiniLMEmbedder(
             threads=self.retrieval.embedding_threads, backend=self.retrieval.embedding_backend
         )
-        self.ocr = shared_engine(self.documents.ocr_threads, self.documents.ocr_pool_size)
+        self.ocr = shared_engine(
+            self.documents.ocr_threads, self.documents.ocr_pool_size, self.documents.ocr_start_timeout_s
+        )
         dependency = self.ctx.dependency("postgres")
         # No cache: a policy load changes its clause keys, and a claim must carry the keys the
         # FAISS workers hold now (one primary-key lookup per claim).

@@ -51,7 +51,7 @@ def run_demo(
     console.width = max(console.width, 132)  # the report table needs room even when output is piped
     state_dir = get_settings().state_dir
     with console.status(
-        "starting the embedded stack (Kafka-compatible broker, PostgreSQL, Redis, Milvus Lite)"
+        "starting the embedded stack (S3 server, Kafka-compatible broker, PostgreSQL, Redis, Milvus Lite)"
     ):
         devstack.up(state_dir)
     settings = _settings_after_stack_up()

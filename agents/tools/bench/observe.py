@@ -258,7 +258,9 @@ class Watcher:
             tps = [
                 TopicPartition(t, p) for t in agent.consumes for p in range(self.topology.topic(t).partitions)
             ]
-            committed = self.groups[agent.name].committed(tps, timeout=5)
+            # 30 s: on the broker's s3:// storage, on a crowded machine, fetching the auditor's
+            # committed offsets (every partition of every topic) took more than 5 s.
+            committed = self.groups[agent.name].committed(tps, timeout=30)
             sample[agent.name] = float(
                 sum(max(0, self.ends[tp.topic][tp.partition] - max(tp.offset, 0)) for tp in committed)
             )

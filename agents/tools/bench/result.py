@@ -67,14 +67,18 @@ def versions() -> dict[str, Any]:
 
 
 def environment() -> dict[str, Any]:
-    """Cores, memory and load average now: the contention that numbers must be read against."""
+    """Cores, memory, load average now and the broker's storage: what numbers must be read against."""
     import psutil
+
+    from streams.devstack import DevStackSettings
 
     load1, load5, load15 = os.getloadavg()
     return {
         "cpu_count": os.cpu_count(),
         "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
         "loadavg": [load1, load5, load15],
+        # The embedded broker's log on s3:// costs throughput (docs/durability.md).
+        "broker_storage": DevStackSettings.current().dev_broker_storage,
     }
 
 
