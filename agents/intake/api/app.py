@@ -34,7 +34,6 @@ from agents.auth import ClaimsVerifier, TokenRefused
 from agents.events import ClaimIngested
 from agents.intake.api.clients import READ, SUBMIT, Client, verifier_from_settings
 from agents.intake.api.errors import (
-    BadRequest,
     ClaimUnknown,
     Forbidden,
     IntakeRefused,
@@ -352,10 +351,8 @@ def create_app(
             )
             received = await reader.read(request.stream())
             reference = received.fields.get("external_reference") or None
-            if reference is not None and len(reference) > 200:
-                raise BadRequest("external_reference is over 200 characters")
-            received_at = received.received_at
             try:
+                received_at = received.received_at
                 documents = await received.commit()
                 claim = claim_event(
                     claim_id=claim_id,

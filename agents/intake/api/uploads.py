@@ -23,6 +23,7 @@ from streams import ObjectTooLarge, ObjectWriter
 DOCUMENTS_FIELD = "documents"
 TEXT_FIELDS = ("region", "external_reference", "received_at")
 MAX_FIELD_BYTES = 512
+MAX_REFERENCE = 200
 SNIFF_BYTES = 8
 GENERIC_TYPES = ("", "application/octet-stream")
 
@@ -269,6 +270,9 @@ class ClaimBodyReader:
             if part.name == "region":
                 value = self.check_region(value)
             self.received.fields[part.name] = value
+            _ = self.received.received_at  # a bad date is refused here, before any document is read
+            if len(self.received.fields.get("external_reference", "")) > MAX_REFERENCE:
+                raise BadRequest(f"external_reference is over {MAX_REFERENCE} characters")
             return
         if part.writer is None:
             if not part.head:
