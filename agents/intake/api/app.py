@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Path, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from limits import RateLimitItem, parse_many
@@ -245,6 +246,7 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
         (400, "Malformed request"),
         (401, "No valid bearer token"),
         (403, "Scope or region not allowed"),
+        (422, "A field, header or path parameter is not acceptable"),
         (429, "Rate limit"),
     )
 }
@@ -289,6 +291,11 @@ def create_app(
         elif isinstance(exc, RateLimited):
             headers["Retry-After"] = str(exc.retry_after_s)
         return JSONResponse({"error": exc.code, "detail": str(exc)}, status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return JSONResponse({"error": "invalid_request", "detail": where}, status_code=422)
 
     @app.post(
         "/v1/claims",
