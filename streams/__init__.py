@@ -25,7 +25,7 @@ from streams.errors import (
 )
 from streams.events import Event, Producer, derived_event_id, utc_now
 from streams.kafka_io import publish_events
-from streams.objectstore import FileObjectStore, ObjectNotFound, ObjectTooLarge, StoredObject
+from streams.objectstore import FileObjectStore, ObjectNotFound, ObjectTooLarge, ObjectWriter, StoredObject
 from streams.postgres import PostgresStore, lock_key
 from streams.resilience import Dependency, RetryPolicy
 from streams.settings import Settings, SettingsSection, get_settings, reload_settings
@@ -50,6 +50,7 @@ __all__ = [
     "FileObjectStore",
     "ObjectNotFound",
     "ObjectTooLarge",
+    "ObjectWriter",
     "PermanentError",
     "PostgresStore",
     "Producer",

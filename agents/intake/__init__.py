@@ -5,8 +5,17 @@ from agents.intake.submit import (
     SUBMITTER,
     build_claim,
     check_region,
+    claim_event,
     new_claim_id,
     publish_claims,
 )
 
-__all__ = ["MEDIA_TYPES", "SUBMITTER", "build_claim", "check_region", "new_claim_id", "publish_claims"]
+__all__ = [
+    "MEDIA_TYPES",
+    "SUBMITTER",
+    "build_claim",
+    "check_region",
+    "claim_event",
+    "new_claim_id",
+    "publish_claims",
+]

@@ -43,11 +43,7 @@ def build_claim(
     submitted_by: str = "cli",
     received_at: datetime | None = None,
 ) -> ClaimIngested:
-    """Store `files` as the documents of one claim and return its claim.ingested event (not yet published).
-
-    `received_at` is when the insurer received the claim (default: now, the submission);
-    a naive datetime is taken as UTC.
-    """
+    """Store `files` as the documents of one claim and return its claim.ingested event (not yet published)."""
     store = FileObjectStore(settings.object_store_root)
     claim_id = claim_id or new_claim_id()
     documents = []
@@ -62,12 +58,34 @@ def build_claim(
                 sha256=stored.sha256,
             )
         )
+    return claim_event(
+        claim_id=claim_id,
+        region=region,
+        documents=documents,
+        submitted_by=submitted_by,
+        received_at=received_at,
+    )
+
+
+def claim_event(
+    *,
+    claim_id: str,
+    region: str,
+    documents: Sequence[DocumentRef],
+    submitted_by: str,
+    received_at: datetime | None = None,
+    by: Producer = SUBMITTER,
+) -> ClaimIngested:
+    """The claim.ingested event of documents already in the object store (every submission path ends here).
+
+    `received_at` is when the insurer received the claim (default: now); a naive datetime is UTC.
+    """
     received = received_at or utc_now()
     return ClaimIngested.new(
         claim_id=claim_id,
         region=region,
-        by=SUBMITTER,
-        documents=documents,
+        by=by,
+        documents=list(documents),
         submitted_by=submitted_by,
         received_at=received if received.tzinfo else received.replace(tzinfo=UTC),
     )

@@ -5,7 +5,8 @@ token that a `TokenVerifier` turns back into one. Locally, `LocalSignIn` checks 
 in the reviewer table and `SessionTokens` issues and verifies HS256 tokens. An OpenID Connect
 provider takes over by verifying its own tokens instead (`JwksTokenVerifier`: RS256/ES256 against
 the provider's published keys, roles and regions read from configurable claims); nothing past
-the verifier knows which one signed the token in.
+the verifier knows which one signed the token in. Signing and verifying are the shared
+`agents.auth` tokens (the intake API uses the same); this module maps their claims to reviewers.
 
 Needs the `review` extra (argon2-cffi, PyJWT).
 """
@@ -14,13 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import time
-import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 try:
-    import jwt
     from argon2 import PasswordHasher
     from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 except ImportError as exc:  # pragma: no cover - exercised only on an install without the extra
@@ -29,11 +27,12 @@ except ImportError as exc:  # pragma: no cover - exercised only on an install wi
         name=exc.name,
     ) from exc
 
+from agents.auth import HmacTokens, JwksTokens, TokenRefused, claim_strings
 from agents.review.errors import AuthenticationFailed
 from agents.review.model import ROLES, Principal
 from agents.review.settings import ReviewSettings
 from agents.review.store import ReviewStore
-from streams import ConfigurationError, Dependency, DependencyUnavailable
+from streams import ConfigurationError, Dependency
 
 AUDIENCE = "claimflow-review"
 
@@ -90,14 +89,8 @@ class TokenVerifier(Protocol):
 
 def principal_from_claims(claims: Mapping[str, Any], *, roles_claim: str, regions_claim: str) -> Principal:
     """A principal from verified claims; unknown roles are dropped, a token without a role is refused."""
-
-    def strings(value: Any) -> list[str]:
-        if isinstance(value, str):
-            return [v for v in value.replace(",", " ").split() if v]
-        return [str(v) for v in value or []]
-
-    roles = frozenset(r for r in strings(claims.get(roles_claim)) if r in ROLES)
-    regions = tuple(sorted({r.upper() for r in strings(claims.get(regions_claim))}))
+    roles = frozenset(r for r in claim_strings(claims.get(roles_claim)) if r in ROLES)
+    regions = tuple(sorted({r.upper() for r in claim_strings(claims.get(regions_claim))}))
     subject = str(claims.get("sub") or "")
     if not subject or not roles:
         raise AuthenticationFailed("the token names no user or no reviewer role")
@@ -108,19 +101,17 @@ def principal_from_claims(claims: Mapping[str, Any], *, roles_claim: str, region
 class SessionTokens:
     """Local session tokens: HS256 JWTs carrying the principal, signed with the server's secret."""
 
-    algorithm = "HS256"
+    algorithm = HmacTokens.algorithm
 
     def __init__(self, secret: bytes, *, issuer: str, ttl_s: float) -> None:
-        if len(secret) < 32:
-            raise ValueError("the session token secret needs at least 32 bytes")
-        self._secret = secret
+        self._tokens = HmacTokens(secret, issuer=issuer, audience=AUDIENCE, ttl_s=ttl_s)
         self.issuer = issuer
         self.ttl_s = ttl_s
 
     @property
     def secret(self) -> bytes:
         """The signing key (the web server derives its form tokens from it)."""
-        return self._secret
+        return self._tokens.secret
 
     @classmethod
     def from_settings(cls, section: ReviewSettings) -> SessionTokens:
@@ -129,19 +120,8 @@ class SessionTokens:
         return cls(key, issuer=section.review_token_issuer, ttl_s=section.review_token_minutes * 60)
 
     def issue(self, who: Principal) -> str:
-        now = int(time.time())
-        claims = {
-            "sub": who.user_id,
-            "name": who.display_name,
-            "roles": sorted(who.roles),
-            "regions": list(who.regions),
-            "iss": self.issuer,
-            "aud": AUDIENCE,
-            "iat": now,
-            "exp": now + int(self.ttl_s),
-            "jti": uuid.uuid4().hex,
-        }
-        return jwt.encode(claims, self._secret, algorithm=self.algorithm)
+        claims = {"name": who.display_name, "roles": sorted(who.roles), "regions": list(who.regions)}
+        return self._tokens.issue(who.user_id, claims)
 
     async def verify(self, token: str) -> Principal:
         return principal_from_claims(self.claims(token), roles_claim="roles", regions_claim="regions")
@@ -149,24 +129,17 @@ class SessionTokens:
     def claims(self, token: str) -> dict[str, Any]:
         """The verified claims (signature, issuer, audience, expiry); `AuthenticationFailed` otherwise."""
         try:
-            return jwt.decode(
-                token,
-                self._secret,
-                algorithms=[self.algorithm],
-                audience=AUDIENCE,
-                issuer=self.issuer,
-                options={"require": ["exp", "iat", "sub", "jti"]},
-            )
-        except jwt.PyJWTError as exc:
-            raise AuthenticationFailed(f"session token refused: {exc}") from exc
+            return self._tokens.claims(token)
+        except TokenRefused as exc:
+            raise AuthenticationFailed(f"session {exc}") from exc
 
 
 class JwksTokenVerifier:
     """Bearer tokens of an OpenID Connect provider, verified with the keys it publishes (its JWKS URL).
 
     The provider's roles and regions claims name what the local reviewer table holds otherwise
-    (e.g. `roles: [reviewer]`, `regions: [EU]`); a token without them is refused. Fetching the
-    keys is an external call: it has a timeout, and goes through a `Dependency` (retries, breaker).
+    (e.g. `roles: [reviewer]`, `regions: [EU]`); a token without them is refused. The keys are
+    fetched by the shared `agents.auth.JwksTokens` (timeout, retries, breaker).
     """
 
     def __init__(
@@ -181,33 +154,21 @@ class JwksTokenVerifier:
         timeout_s: float = 5.0,
         dependency: Dependency | None = None,
     ) -> None:
-        self._keys = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=int(max(1, timeout_s)))
-        self.issuer, self.audience = issuer, audience
+        self._tokens = JwksTokens(
+            jwks_url,
+            issuer=issuer,
+            audience=audience,
+            algorithms=algorithms,
+            timeout_s=timeout_s,
+            dependency=dependency,
+        )
         self.roles_claim, self.regions_claim = roles_claim, regions_claim
-        self.algorithms = list(algorithms)
-        self._dep = dependency or Dependency("identity-provider")
-
-    def _signing_key(self, token: str) -> Any:
-        try:
-            return self._keys.get_signing_key_from_jwt(token).key
-        except jwt.PyJWKClientConnectionError as exc:
-            raise DependencyUnavailable(f"identity provider keys unavailable: {exc}") from exc
-        except jwt.PyJWTError as exc:
-            raise AuthenticationFailed(f"token refused: {exc}") from exc
 
     async def verify(self, token: str) -> Principal:
-        key = await self._dep.call(asyncio.to_thread, self._signing_key, token)
         try:
-            claims = jwt.decode(
-                token,
-                key,
-                algorithms=self.algorithms,
-                audience=self.audience,
-                issuer=self.issuer,
-                options={"require": ["exp", "sub"]},
-            )
-        except jwt.PyJWTError as exc:
-            raise AuthenticationFailed(f"token refused: {exc}") from exc
+            claims = await self._tokens.verify_claims(token)
+        except TokenRefused as exc:
+            raise AuthenticationFailed(str(exc)) from exc
         return principal_from_claims(claims, roles_claim=self.roles_claim, regions_claim=self.regions_claim)
 
 

@@ -21,6 +21,7 @@ from rich.table import Table
 from agents.intake import build_claim, check_region, publish_claims
 from agents.stores import ClauseVersion, ReportStore, StoredReport
 from agents.stores.policy_loader import load_policy_book
+from agents.tools.api_cli import register as register_api
 from agents.tools.bench.cli import bench_app
 from agents.tools.review_cli import register as register_review
 from streams import AuditLog, get_settings
@@ -423,3 +424,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
     app.add_typer(eval_app, name="eval")
     register_review(app)
+    register_api(app)
