@@ -90,12 +90,15 @@ def publish_events(bootstrap: str, topic: TopicSpec, codec: AvroCodec, events: S
     producer = make_producer(bootstrap)
     for event in events:
         with tracer().start_as_current_span(f"submit {topic.name}", attributes={"claim.id": event.claim_id}):
+            key = str(getattr(event, topic.key))
+            placed = topic.partition_for(key)
             producer.produce(
                 topic.name,
-                key=str(getattr(event, topic.key)).encode(),
+                key=key.encode(),
                 value=codec.encode(event.to_record()),
                 headers=headers_for(),
                 on_delivery=on_delivery,
+                **({} if placed is None else {"partition": placed}),
             )
         producer.poll(0)
     flush_or_fail(producer)

@@ -53,7 +53,13 @@ class Outbox(Protocol):
     """Where a processor's records go: `send` queues one; awaiting its result waits for the broker."""
 
     async def send(
-        self, topic: str, *, key: bytes | None, value: bytes, headers: Sequence[tuple[str, bytes | None]]
+        self,
+        topic: str,
+        *,
+        key: bytes | None,
+        value: bytes,
+        headers: Sequence[tuple[str, bytes | None]],
+        partition: int | None = None,
     ) -> Awaitable[Any]: ...
 
 
@@ -260,12 +266,14 @@ class Processor:
                 raise TopologyError(f"agent {self.spec.name!r} emitted {out.avro_schema!r}, not in its emits")
             span = span_of.get(out.causation_id or "")
             headers = headers_for(trace.set_span_in_context(span) if span else None)
+            key = str(getattr(out, spec.key))
             pending.append(
                 await self.outbox.send(
                     spec.name,
-                    key=str(getattr(out, spec.key)).encode(),
+                    key=key.encode(),
                     value=self._codec_of_schema[spec.schema_name].encode(out.to_record()),
                     headers=headers,
+                    partition=spec.partition_for(key),
                 )
             )
         if pending:

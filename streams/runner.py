@@ -133,10 +133,16 @@ class _FaustOutbox:
         self.topics = topics
 
     async def send(
-        self, topic: str, *, key: bytes | None, value: bytes, headers: Sequence[tuple[str, bytes | None]]
+        self,
+        topic: str,
+        *,
+        key: bytes | None,
+        value: bytes,
+        headers: Sequence[tuple[str, bytes | None]],
+        partition: int | None = None,
     ) -> Awaitable[Any]:
         future: Awaitable[Any] = await self.topics[topic].send(
-            key=key, value=value, headers=list(headers), force=True
+            key=key, value=value, headers=list(headers), partition=partition, force=True
         )
         return future
 

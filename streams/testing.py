@@ -39,6 +39,7 @@ class Sent:
     key: bytes | None
     value: bytes
     headers: tuple[tuple[str, bytes | None], ...]
+    partition: int | None = None  # the topology's placement; None: the producer's partitioner
 
 
 @dataclass
@@ -49,13 +50,19 @@ class MemoryOutbox:
     refused: set[str] = field(default_factory=set)
 
     async def send(
-        self, topic: str, *, key: bytes | None, value: bytes, headers: Sequence[tuple[str, bytes | None]]
+        self,
+        topic: str,
+        *,
+        key: bytes | None,
+        value: bytes,
+        headers: Sequence[tuple[str, bytes | None]],
+        partition: int | None = None,
     ) -> Awaitable[Any]:
         confirmation: asyncio.Future[Sent] = asyncio.get_running_loop().create_future()
         if topic in self.refused:
             confirmation.set_exception(DependencyUnavailable(f"the broker refused a record for {topic}"))
         else:
-            record = Sent(topic, key, value, tuple(headers))
+            record = Sent(topic, key, value, tuple(headers), partition)
             self.sent.append(record)
             confirmation.set_result(record)
         return confirmation

@@ -34,6 +34,12 @@ class TopicSpec(_Frozen):
     replication_factor: int = Field(ge=1)
     dead_letter_topic: str | None = None
     is_dead_letter: bool = False
+    # For a topic keyed by region: which partition holds each region (see `_placed`).
+    placement: dict[str, int] = Field(default_factory=dict)
+
+    def partition_for(self, key: str) -> int | None:
+        """The partition a record with this key goes to when the topology places it; None: the partitioner's."""
+        return self.placement.get(key)
 
 
 class BatchSpec(_Frozen):
@@ -73,6 +79,9 @@ class Topology(_Frozen):
             for name in (*agent.consumes, *agent.emits):
                 if name not in self.topics:
                     raise ValueError(f"agent {agent.name!r} refers to undeclared topic {name!r}")
+        for topic in self.topics.values():
+            if topic.placement:
+                _check_placement(topic, self.regions)
         return self
 
     def topic(self, name: str) -> TopicSpec:
@@ -109,13 +118,45 @@ class Topology(_Frozen):
         return self.topic(dlq)
 
 
+def _check_placement(topic: TopicSpec, regions: tuple[str, ...]) -> None:
+    """Every region on one partition of the topic, and no partition with two more regions than another."""
+    if set(topic.placement) != set(regions):
+        raise ValueError(
+            f"topic {topic.name!r} places regions {sorted(topic.placement)}, the topology declares {sorted(regions)}"
+        )
+    outside = {r: p for r, p in topic.placement.items() if not 0 <= p < topic.partitions}
+    if outside:
+        raise ValueError(
+            f"topic {topic.name!r} has {topic.partitions} partitions; placement {outside} is outside"
+        )
+    load = [0] * topic.partitions
+    for partition in topic.placement.values():
+        load[partition] += 1
+    if max(load) - min(load) > 1:
+        raise ValueError(
+            f"topic {topic.name!r}: placement {topic.placement} is unbalanced (regions per partition {load})"
+        )
+
+
+def _placed(spec: dict[str, Any], regions: list[str]) -> dict[str, Any]:
+    """A topic keyed by region gets an explicit placement: declared, or the regions in order, round-robin.
+
+    Left to a hash partitioner, three regions over three partitions share one and leave another
+    idle (murmur2 puts US and APAC both on partition 2), so one shard's workers do two regions' work.
+    """
+    if spec.get("key") != "region" or spec.get("placement") or not regions:
+        return spec
+    return {**spec, "placement": {region: i % int(spec["partitions"]) for i, region in enumerate(regions)}}
+
+
 def _expand(raw: dict[str, Any]) -> dict[str, Any]:
     """Apply defaults, derive the dead-letter topics and resolve `consumes: ["*"]`."""
     defaults = raw.get("defaults", {})
     dead = raw.get("dead_letter", {})
     topics: dict[str, Any] = {}
+    regions = list(raw.get("regions") or [])
     for name, spec in (raw.get("topics") or {}).items():
-        spec = {**defaults, **(spec or {}), "name": name}
+        spec = _placed({**defaults, **(spec or {}), "name": name}, regions)
         if dead:
             dlq_name = f"{name}{dead.get('suffix', '.dlq')}"
             spec["dead_letter_topic"] = dlq_name
@@ -135,7 +176,7 @@ def _expand(raw: dict[str, Any]) -> dict[str, Any]:
         if ALL_TOPICS in spec.get("consumes", []):
             spec["consumes"] = list(topics)
         agents[name] = spec
-    return {"regions": raw.get("regions", []), "topics": topics, "agents": agents}
+    return {"regions": regions, "topics": topics, "agents": agents}
 
 
 def parse_topology(text: str, *, source: str = "topology.yaml") -> Topology:

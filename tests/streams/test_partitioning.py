@@ -112,3 +112,19 @@ def test_a_claim_sits_on_its_java_partition_on_every_topic_it_crosses(pipeline: 
                 assert message.partition() == java_partition(message.key(), topic.partitions), topic.name
                 checked += 1
     assert checked >= 4, "claim.ingested, clauses.retrieved, fields.extracted, claim.validated"
+
+
+@pytest.mark.integration
+def test_each_regions_retrieval_requests_sit_on_the_partition_the_topology_places_them(pipeline: Pipeline) -> None:
+    """A hash would put US and APAC on one shard of the FAISS workers; the topology places each region."""
+    topic = pipeline.topology.topic_for_schema("retrieval_request")
+    rows = {row["region"]: row for row in pipeline.truth}  # one sample claim per region
+    claims = [pipeline.submit([pipeline.corpus.claims_dir / row["file"]], region=r) for r, row in rows.items()]
+    pipeline.reports([c.claim_id for c in claims], timeout_s=180)
+    ours = {c.claim_id for c in claims}
+    seen: dict[str, set[int]] = {}
+    for message, record in pipeline.messages(topic.name):
+        if record["claim_id"] in ours:
+            seen.setdefault(record["region"], set()).add(message.partition())
+    assert seen == {region: {partition} for region, partition in topic.placement.items()}
+    assert sorted(topic.placement.values()) == list(range(topic.partitions)), "one region per partition"

@@ -72,3 +72,41 @@ def test_unknown_agent_and_topic_lookups_name_what_exists():
         topology.agent("nope")
     with pytest.raises(TopologyError, match="not declared"):
         topology.topic("nope")
+
+
+REGIONAL = """
+regions: [EU, US, APAC]
+defaults: {partitions: 3, retention_ms: 1000, replication_factor: 1}
+topics:
+  r: {schema: retrieval_request, key: region%s}
+  c: {schema: claim_ingested, key: claim_id}
+agents:
+"""
+
+
+def test_a_topic_keyed_by_region_places_the_regions_round_robin_unless_told() -> None:
+    topology = parse_topology(REGIONAL % "")
+    assert topology.topic("r").placement == {"EU": 0, "US": 1, "APAC": 2}
+    assert topology.topic("r").partition_for("US") == 1
+    assert topology.topic("c").placement == {} and topology.topic("c").partition_for("CLM-1") is None
+    told = parse_topology(REGIONAL % ", placement: {EU: 2, US: 0, APAC: 1}")
+    assert told.topic("r").placement == {"EU": 2, "US": 0, "APAC": 1}
+
+
+@pytest.mark.parametrize(
+    ("placement", "error"),
+    [
+        ("{EU: 0, US: 2, APAC: 2}", "unbalanced"),  # what murmur2 does with these keys
+        ("{EU: 0, US: 1}", "places regions"),  # a region with no shard
+        ("{EU: 0, US: 1, APAC: 2, MARS: 0}", "places regions"),
+        ("{EU: 0, US: 1, APAC: 3}", "outside"),
+    ],
+)
+def test_a_placement_that_leaves_a_region_out_or_a_partition_idle_is_refused(placement: str, error: str) -> None:
+    with pytest.raises(TopologyError, match=error):
+        parse_topology(REGIONAL % f", placement: {placement}")
+
+
+def test_the_shipped_topology_gives_each_region_its_own_retrieval_shard() -> None:
+    topic = load_topology(ROOT / "topology.yaml").topic_for_schema("retrieval_request")
+    assert sorted(topic.placement.values()) == list(range(topic.partitions))

@@ -87,6 +87,7 @@ def write_topology_variant(base: Path, partitions: int | None, folder: Path) -> 
     raw = yaml.safe_load(base.read_text())
     for topic in raw["topics"].values():
         topic["partitions"] = partitions
+        topic.pop("placement", None)  # a region placement is re-derived for the new count
     out.write_text(yaml.safe_dump(raw, sort_keys=False))
     load_topology(out)  # fail here, not in six workers, if the variant is invalid
     return out
