@@ -38,7 +38,7 @@ class TopicSpec(_Frozen):
     placement: dict[str, int] = Field(default_factory=dict)
 
     def partition_for(self, key: str) -> int | None:
-        """The partition a record with this key goes to when the topology places it; None: the partitioner's."""
+        """The partition the topology places a record with this key on; None: the producer's partitioner."""
         return self.placement.get(key)
 
 
@@ -122,7 +122,8 @@ def _check_placement(topic: TopicSpec, regions: tuple[str, ...]) -> None:
     """Every region on one partition of the topic, and no partition with two more regions than another."""
     if set(topic.placement) != set(regions):
         raise ValueError(
-            f"topic {topic.name!r} places regions {sorted(topic.placement)}, the topology declares {sorted(regions)}"
+            f"topic {topic.name!r} places regions {sorted(topic.placement)}, "
+            f"the topology declares {sorted(regions)}"
         )
     outside = {r: p for r, p in topic.placement.items() if not 0 <= p < topic.partitions}
     if outside:

@@ -115,11 +115,12 @@ def test_a_claim_sits_on_its_java_partition_on_every_topic_it_crosses(pipeline: 
 
 
 @pytest.mark.integration
-def test_each_regions_retrieval_requests_sit_on_the_partition_the_topology_places_them(pipeline: Pipeline) -> None:
+def test_each_regions_retrieval_requests_sit_on_the_partition_placed_for_it(pipeline: Pipeline) -> None:
     """A hash would put US and APAC on one shard of the FAISS workers; the topology places each region."""
     topic = pipeline.topology.topic_for_schema("retrieval_request")
     rows = {row["region"]: row for row in pipeline.truth}  # one sample claim per region
-    claims = [pipeline.submit([pipeline.corpus.claims_dir / row["file"]], region=r) for r, row in rows.items()]
+    files = {region: pipeline.corpus.claims_dir / row["file"] for region, row in rows.items()}
+    claims = [pipeline.submit([path], region=region) for region, path in files.items()]
     pipeline.reports([c.claim_id for c in claims], timeout_s=180)
     ours = {c.claim_id for c in claims}
     seen: dict[str, set[int]] = {}

@@ -102,7 +102,7 @@ def test_a_topic_keyed_by_region_places_the_regions_round_robin_unless_told() ->
         ("{EU: 0, US: 1, APAC: 3}", "outside"),
     ],
 )
-def test_a_placement_that_leaves_a_region_out_or_a_partition_idle_is_refused(placement: str, error: str) -> None:
+def test_a_placement_leaving_a_region_out_or_a_partition_idle_is_refused(placement: str, error: str) -> None:
     with pytest.raises(TopologyError, match=error):
         parse_topology(REGIONAL % f", placement: {placement}")
 
