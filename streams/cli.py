@@ -18,6 +18,7 @@ from rich.table import Table
 
 from streams import agent_processes
 from streams.cli_dev import dev_app
+from streams.cli_dlq import dlq_app
 from streams.cli_kafka import replay, tail, topics
 from streams.errors import ClaimFlowError
 from streams.settings import get_settings
@@ -29,6 +30,7 @@ agents_app = typer.Typer(
 )
 app.add_typer(dev_app, name="dev")
 app.add_typer(agents_app, name="agents")
+app.add_typer(dlq_app, name="dlq")
 app.command()(topics)
 app.command()(tail)
 app.command()(replay)

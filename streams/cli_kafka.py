@@ -21,6 +21,7 @@ from streams.kafka_io import (
     log_bounds,
     make_consumer,
     make_producer,
+    placed,
     read_range,
 )
 from streams.settings import get_settings
@@ -170,13 +171,12 @@ def replay(
             for msg in read_range(consumer, spec.name, ranges):
                 origin = f"{spec.name}[{msg.partition()}]@{msg.offset()}".encode()
                 headers = [(k, v) for k, v in (msg.headers() or []) if k != REPLAY_HEADER]
-                placed = spec.partition_for(msg.key().decode(errors="replace")) if msg.key() else None
                 producer.produce(
                     spec.name,
                     key=msg.key(),
                     value=msg.value(),
                     headers=[*headers, (REPLAY_HEADER, origin)],
-                    **({} if placed is None else {"partition": placed}),
+                    **placed(spec, msg.key()),
                 )
                 producer.poll(0)
                 count += 1

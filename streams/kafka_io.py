@@ -91,19 +91,26 @@ def publish_events(bootstrap: str, topic: TopicSpec, codec: AvroCodec, events: S
     for event in events:
         with tracer().start_as_current_span(f"submit {topic.name}", attributes={"claim.id": event.claim_id}):
             key = str(getattr(event, topic.key))
-            placed = topic.partition_for(key)
             producer.produce(
                 topic.name,
                 key=key.encode(),
                 value=codec.encode(event.to_record()),
                 headers=headers_for(),
                 on_delivery=on_delivery,
-                **({} if placed is None else {"partition": placed}),
+                **placed(topic, key),
             )
         producer.poll(0)
     flush_or_fail(producer)
     if errors:
         raise DependencyUnavailable(f"Kafka refused {len(errors)} message(s): {errors[0]}")
+
+
+def placed(topic: TopicSpec, key: bytes | str | None) -> dict[str, int]:
+    """`produce` keywords sending a record to the partition the topology places its key on (none: hashed)."""
+    if key is None:
+        return {}
+    partition = topic.partition_for(key.decode(errors="replace") if isinstance(key, bytes) else key)
+    return {} if partition is None else {"partition": partition}
 
 
 @dataclass(frozen=True)
