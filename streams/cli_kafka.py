@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -13,6 +13,7 @@ from rich.table import Column, Table
 
 from streams.codec import get_codec
 from streams.errors import ClaimFlowError, SchemaError
+from streams.events import epoch_event_id
 from streams.jsonout import dumps
 from streams.kafka_io import (
     PartitionRange,
@@ -30,6 +31,7 @@ from streams.topology import TopicSpec, Topology, load_topology
 
 console = Console()
 REPLAY_HEADER = "claimflow-replay-of"
+EPOCH_HEADER = "claimflow-epoch"
 
 
 def _topology() -> Topology:
@@ -150,14 +152,38 @@ def replay(
     since: Annotated[
         datetime | None, typer.Option(help="Start at the first message at or after this time.")
     ] = None,
+    reassess: Annotated[
+        bool,
+        typer.Option(
+            "--reassess",
+            help="Start a new processing epoch: the events get new ids, so every claim is assessed again "
+            "and gets a new report revision (without it a replay changes nothing).",
+        ),
+    ] = False,
+    epoch: Annotated[
+        str | None, typer.Option(help="With --reassess: the epoch's name (default: the time now, UTC).")
+    ] = None,
 ) -> None:
-    """Re-publish a range of a topic onto itself so the pipeline reprocesses it (outcomes stay idempotent)."""
+    """Re-publish a range of a topic onto itself so the pipeline reprocesses it.
+
+    Without --reassess the outcomes stay idempotent (same event ids, nothing changes); with it the
+    claims are re-assessed under the agents' current rules and models, and `claimflow diff --since`
+    shows what changed.
+    """
     if sum([from_beginning, from_offset is not None, since is not None]) != 1:
         raise typer.BadParameter("give exactly one of --from-beginning, --from-offset, --since")
+    if epoch is not None and not reassess:
+        raise typer.BadParameter("--epoch goes with --reassess")
     spec = _topic(topic)
+    if spec.is_dead_letter:
+        raise typer.BadParameter(f"{spec.name} holds dead letters: use `claimflow dlq redrive`")
     settings = get_settings()
+    started = datetime.now(UTC)
+    epoch = epoch or started.strftime("%Y%m%dT%H%M%SZ")
+    codec = get_codec(settings.schemas_dir, spec.schema_name) if reassess else None
     consumer = _consumer()
     producer = make_producer(settings.kafka_bootstrap)
+    count = skipped = 0
     try:
         marks = log_bounds(consumer, spec.name, spec.partitions)
         starts = _start_offsets(consumer, spec, marks, from_offset, since)
@@ -165,23 +191,39 @@ def replay(
             PartitionRange(p, s, high) for p, (s, (_, high)) in enumerate(zip(starts, marks, strict=True))
         ]
         total = sum(r.end - r.start for r in ranges)
-        count = 0
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task(f"replaying {spec.name}", total=total)
             for msg in read_range(consumer, spec.name, ranges):
+                progress.advance(task)
                 origin = f"{spec.name}[{msg.partition()}]@{msg.offset()}".encode()
-                headers = [(k, v) for k, v in (msg.headers() or []) if k != REPLAY_HEADER]
+                headers = [(k, v) for k, v in (msg.headers() or []) if k not in (REPLAY_HEADER, EPOCH_HEADER)]
+                value = msg.value()
+                if codec is not None:
+                    try:
+                        record = codec.decode(value)
+                    except SchemaError:
+                        skipped += 1  # a poison message: it is a dead letter already
+                        continue
+                    record["event_id"] = epoch_event_id(record["event_id"], epoch)
+                    value = codec.encode(record)
+                    headers.append((EPOCH_HEADER, epoch.encode()))
                 producer.produce(
                     spec.name,
                     key=msg.key(),
-                    value=msg.value(),
+                    value=value,
                     headers=[*headers, (REPLAY_HEADER, origin)],
                     **placed(spec, msg.key()),
                 )
                 producer.poll(0)
                 count += 1
-                progress.advance(task)
         flush_or_fail(producer)
     finally:
         consumer.close()
     console.print(f"re-published {count} message(s) to {spec.name}")
+    if reassess:
+        if skipped:
+            console.print(f"{skipped} message(s) that are no {spec.schema_name} event were left out")
+        console.print(
+            f"epoch {epoch}: every claim gets a new report revision; "
+            f"what changed: claimflow diff --since {started.isoformat(timespec='seconds')}"
+        )

@@ -32,6 +32,14 @@ def derived_event_id(cause_event_id: str, producer: str, index: int = 0) -> str:
     return str(uuid.uuid5(_EVENT_NAMESPACE, f"{cause_event_id}/{producer}/{index}"))
 
 
+def epoch_event_id(event_id: str, epoch: str) -> str:
+    """The id `event_id` takes in reprocessing epoch `epoch`: new, so every event derived from it is new too.
+
+    Stable for one epoch, so replaying the same epoch twice still changes nothing the second time.
+    """
+    return str(uuid.uuid5(_EVENT_NAMESPACE, f"{event_id}/epoch/{epoch}"))
+
+
 def utc_now() -> datetime:
     """Now in UTC at the millisecond precision of Avro's timestamp-millis, so events round-trip exactly."""
     now = datetime.now(UTC)

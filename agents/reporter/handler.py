@@ -61,12 +61,12 @@ class Reporter(StreamAgent[ClaimValidated]):
             )
             for e in events
         ]
-        revisions = await self.reports.save_with_revisions(rows)
+        saved = await self.reports.save_with_outcomes(rows)
         return [
             e.follow(
                 ReportReady,
                 by=self.ctx.producer,
-                status=row.status,
+                status=saved[e.claim_id].status,  # a reviewer's decision sends a re-assessment back to review
                 confidence=row.confidence,
                 policy_number=e.fields.policy_number.value,
                 incident_date=e.fields.incident_date.value,
@@ -74,7 +74,7 @@ class Reporter(StreamAgent[ClaimValidated]):
                 damage_type=e.fields.damage_type.value,
                 claimed_amount=e.fields.claimed_amount.value,
                 currency=e.fields.currency.value,
-                revision=revisions[e.claim_id],
+                revision=saved[e.claim_id].revision,
             )
             for e, row in zip(events, rows, strict=True)
         ]

@@ -19,7 +19,8 @@ WEAK_FIELD = "weak_field"
 FAILED_RULES = "failed_rules"
 LOW_CONFIDENCE = "low_confidence"
 QA_SAMPLE = "qa_sample"
-REASONS = (WEAK_FIELD, FAILED_RULES, LOW_CONFIDENCE, QA_SAMPLE)
+REASSESSED = "reassessed_after_decision"
+REASONS = (WEAK_FIELD, FAILED_RULES, LOW_CONFIDENCE, QA_SAMPLE, REASSESSED)
 """Every reason a claim can be queued for: filterable on the queue page."""
 
 MAX_AMOUNT_SCORE = 7.0
@@ -59,7 +60,8 @@ def triage(report: Mapping[str, Any], *, qa_sample: bool = False) -> Triage:
     """The reasons a reviewer should look at this report (from its `confidence_basis`), and its amount.
 
     A field below the report's review threshold is `weak_field`; a failed rule `failed_rules`; a
-    report needing review for neither (an older report without a basis) `low_confidence`.
+    report needing review for neither (an older report without a basis) `low_confidence`; a
+    re-assessment of a claim a reviewer had approved or declined `reassessed_after_decision`.
     """
     basis = report.get("confidence_basis") or {}
     threshold = float(report.get("review_threshold") or 0.9)
@@ -69,6 +71,8 @@ def triage(report: Mapping[str, Any], *, qa_sample: bool = False) -> Triage:
     reasons: list[str] = []
     if qa_sample:
         reasons.append(QA_SAMPLE)
+    elif report.get("decided_before"):  # a reviewer had decided; the machine's new reading is theirs to judge
+        reasons.append(REASSESSED)
     else:
         if weakest is not None and weakest_confidence is not None and weakest_confidence < threshold:
             reasons.append(WEAK_FIELD)

@@ -20,9 +20,18 @@ from agents.stores.policy_book import (
 )
 from agents.stores.policy_index import MemoryPolicyIndex, PolicyIndex, PolicyMatch
 from agents.stores.policy_lookup import MemoryPolicyBook, PolicyLookup
-from agents.stores.report_store import ReportRow, ReportStore, ReportStoreError, StoredReport
+from agents.stores.report_store import (
+    DECIDED,
+    ReportRow,
+    ReportStore,
+    ReportStoreError,
+    Revision,
+    Saved,
+    StoredReport,
+)
 
 __all__ = [
+    "DECIDED",
     "Clause",
     "ClauseRecord",
     "ClauseStore",
@@ -42,6 +51,8 @@ __all__ = [
     "ReportRow",
     "ReportStore",
     "ReportStoreError",
+    "Revision",
+    "Saved",
     "StoredReport",
     "read_policies",
     "regions_to_refresh",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import builtins
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -40,12 +41,28 @@ CREATE TABLE IF NOT EXISTS report (
 CREATE INDEX IF NOT EXISTS report_region_status ON report (region, status);
 CREATE INDEX IF NOT EXISTS report_updated_at ON report (updated_at DESC);
 CREATE INDEX IF NOT EXISTS report_policy_incident ON report (policy_number, incident_date);
+-- Every revision a claim's report went through, as written: what `claimflow diff` compares.
+CREATE TABLE IF NOT EXISTS report_revision (
+    claim_id   text        NOT NULL,
+    revision   integer     NOT NULL,
+    event_id   text        NOT NULL,
+    status     text        NOT NULL,
+    report     jsonb       NOT NULL,
+    written_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (claim_id, revision)
+);
+CREATE INDEX IF NOT EXISTS report_revision_written_at ON report_revision (written_at);
 """
+
+DECIDED = ("approved", "declined")
+"""A reviewer's final statuses: a machine's re-assessment never replaces them (it goes back to review)."""
+NEEDS_REVIEW = "needs_review"
 
 # `report` travels as JSON text (asyncpg would read nested lists in it as array dimensions).
 # `<> ALL (event_ids)` is the idempotency rule: it covers `event_id IS DISTINCT FROM` the
 # stored one and also an older assessment replayed after a newer one.
 _SAVE = """
+WITH saved AS (
 INSERT INTO report AS r
     (claim_id, region, event_id, status, confidence, policy_number, incident_date, damage_description, report,
      event_ids)
@@ -57,16 +74,26 @@ FROM unnest(
 ) AS t(claim_id, region, event_id, status, confidence, policy_number, incident_date, damage_description,
        report)
 ON CONFLICT (claim_id) DO UPDATE
-SET region = excluded.region, event_id = excluded.event_id, status = excluded.status,
+SET region = excluded.region, event_id = excluded.event_id,
+    status = CASE WHEN r.status = ANY($10::text[]) THEN 'needs_review' ELSE excluded.status END,
     confidence = excluded.confidence, policy_number = excluded.policy_number,
     incident_date = excluded.incident_date, damage_description = excluded.damage_description,
-    report = excluded.report, revision = r.revision + 1, event_ids = r.event_ids || excluded.event_id,
+    report = CASE WHEN r.status = ANY($10::text[])
+        THEN excluded.report || jsonb_build_object('status', 'needs_review', 'decided_before', r.status)
+        ELSE excluded.report END,
+    revision = r.revision + 1, event_ids = r.event_ids || excluded.event_id,
     updated_at = now()
 WHERE excluded.event_id <> ALL (r.event_ids)
-RETURNING claim_id, revision
+RETURNING claim_id, revision, status, event_id, report
+), kept AS (
+INSERT INTO report_revision (claim_id, revision, event_id, status, report)
+SELECT claim_id, revision, event_id, status, report FROM saved
+ON CONFLICT DO NOTHING
+)
+SELECT claim_id, revision, status FROM saved
 """
 
-_REVISIONS = "SELECT claim_id, revision FROM report WHERE claim_id = ANY($1::text[])"
+_REVISIONS = "SELECT claim_id, revision, status FROM report WHERE claim_id = ANY($1::text[])"
 
 _COLUMNS = (
     "claim_id, region, event_id, status, confidence, policy_number, incident_date, damage_description, "
@@ -78,11 +105,18 @@ _LOCK = f"SELECT {_COLUMNS} FROM report WHERE claim_id = $1 FOR UPDATE"
 # A revision that is not an assessment (a reviewer's decision): only on top of the revision it was
 # made against, and never twice for one event id (the same rule as `_SAVE`).
 _REVISE = """
+WITH revised AS (
 UPDATE report
 SET status = $2, confidence = $3, policy_number = $4, incident_date = $5, damage_description = $6,
     report = $7, event_id = $8, event_ids = event_ids || $8::text, revision = revision + 1, updated_at = now()
 WHERE claim_id = $1 AND revision = $9 AND $8::text <> ALL (event_ids)
-RETURNING revision
+RETURNING claim_id, revision, event_id, status, report
+), kept AS (
+INSERT INTO report_revision (claim_id, revision, event_id, status, report)
+SELECT claim_id, revision, event_id, status, report FROM revised
+ON CONFLICT DO NOTHING
+)
+SELECT revision FROM revised
 """
 
 
@@ -112,6 +146,27 @@ class StoredReport(ReportRow):
     revision: int
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A claim's report after a save: its revision and status."""
+
+    revision: int
+    status: str
+
+
+class Revision(BaseModel):
+    """One revision of a claim's report as it was written."""
+
+    model_config = ConfigDict(frozen=True)
+
+    claim_id: str
+    revision: int
+    event_id: str
+    status: str
+    report: dict[str, Any]
+    written_at: datetime
 
 
 def _rounds(rows: Sequence[ReportRow]) -> builtins.list[builtins.list[ReportRow]]:
@@ -152,17 +207,25 @@ class ReportStore(PostgresStore):
 
     async def save_with_revisions(self, reports: Sequence[ReportRow]) -> dict[str, int]:
         """Save a batch like `save`, and return every claim's revision after it (one round trip less)."""
+        return {claim: saved.revision for claim, saved in (await self.save_with_outcomes(reports)).items()}
+
+    async def save_with_outcomes(self, reports: Sequence[ReportRow]) -> dict[str, Saved]:
+        """Save a batch like `save`, and return every claim's revision and status after it.
+
+        The status is the row's unless a reviewer had approved or declined the claim: then the
+        re-assessment is stored as a revision that needs review again (`decided_before` in the report).
+        """
         if not reports:
             return {}
-        _, revisions = await self._dep.call(self._save, reports, all_revisions=True)
-        return revisions
+        _, outcomes = await self._dep.call(self._save, reports, all_revisions=True)
+        return outcomes
 
     async def _save(
         self, reports: Sequence[ReportRow], *, all_revisions: bool = False
-    ) -> tuple[int, dict[str, int]]:
-        """Rows changed, and the revision of each claim written (of every claim with `all_revisions`)."""
+    ) -> tuple[int, dict[str, Saved]]:
+        """Rows changed, and the outcome of each claim written (of every claim with `all_revisions`)."""
         changed = 0
-        revisions: dict[str, int] = {}
+        revisions: dict[str, Saved] = {}
         try:
             async with self.pool.acquire() as conn, conn.transaction():
                 for batch in _rounds(reports):
@@ -178,13 +241,18 @@ class ReportStore(PostgresStore):
                         [r.incident_date for r in ordered],
                         [r.damage_description for r in ordered],
                         [json.dumps(r.report) for r in ordered],
+                        builtins.list(DECIDED),
                     )
                     changed += len(written)
-                    revisions.update((row["claim_id"], row["revision"]) for row in written)
+                    revisions.update(
+                        (row["claim_id"], Saved(row["revision"], row["status"])) for row in written
+                    )
                 unchanged = sorted({r.claim_id for r in reports} - revisions.keys())
                 if all_revisions and unchanged:  # replayed assessments: the stored revision stands
                     stored = await conn.fetch(_REVISIONS, unchanged)
-                    revisions.update((row["claim_id"], row["revision"]) for row in stored)
+                    revisions.update(
+                        (row["claim_id"], Saved(row["revision"], row["status"])) for row in stored
+                    )
         except (asyncpg.DataError, asyncpg.IntegrityConstraintViolationError) as exc:
             raise ReportStoreError(f"report store refused {len(reports)} reports: {exc}") from exc
         return changed, revisions
@@ -242,6 +310,23 @@ class ReportStore(PostgresStore):
             self.pool.fetch, query, region, policy_number, incident_date, damage_type, exclude_claim_id
         )
         return [row["claim_id"] for row in rows]
+
+    async def revisions(self, claim_id: str) -> builtins.list[Revision]:
+        """Every revision of the claim's report, oldest first (empty before its first report)."""
+        query = (
+            "SELECT claim_id, revision, event_id, status, report, written_at FROM report_revision "
+            "WHERE claim_id = $1 ORDER BY revision"
+        )
+        rows = await self._dep.call(self.pool.fetch, query, claim_id)
+        return [Revision.model_validate(dict(row)) for row in rows]
+
+    async def revised_since(self, since: datetime) -> builtins.list[str]:
+        """Claims whose report got a second or later revision at or after `since` (re-assessed or decided)."""
+        query = (
+            "SELECT DISTINCT claim_id FROM report_revision WHERE written_at >= $1 AND revision > 1 "
+            "ORDER BY claim_id"
+        )
+        return [row["claim_id"] for row in await self._dep.call(self.pool.fetch, query, since)]
 
     async def count(self) -> int:
         """How many claims have a report."""

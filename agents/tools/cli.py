@@ -23,6 +23,7 @@ from agents.stores import ClauseVersion, ReportStore, StoredReport
 from agents.stores.policy_loader import load_policy_book
 from agents.tools.api_cli import register as register_api
 from agents.tools.bench.cli import bench_app
+from agents.tools.diff import diff
 from agents.tools.review_cli import register as register_review
 from streams import AuditLog, get_settings
 from streams.jsonout import dumps
@@ -416,6 +417,7 @@ def register(app: typer.Typer) -> None:
     """Plug the domain commands into the `claimflow` CLI (entry point `claimflow.cli`)."""
     app.command()(submit)
     app.command()(report)
+    app.command()(diff)
     app.command()(sample)
     app.command()(demo)
     app.command()(fuzz)

@@ -41,6 +41,11 @@ def test_a_qa_sample_is_queued_for_the_sample_alone() -> None:
     assert triage({"fields": {}}).reasons == ("low_confidence",)  # a report with no basis still says why
 
 
+def test_a_reassessment_of_a_decided_claim_is_queued_as_such_however_sure_the_machine_is() -> None:
+    report = {**build_report(validated("CLM-1", confidence=0.97), 0.9), "decided_before": "declined"}
+    assert triage(report).reasons == ("reassessed_after_decision",)
+
+
 def test_the_qa_draw_is_stable_and_takes_about_the_share_asked() -> None:
     drawn = sum(is_qa_sample(f"CLM-{i}", 0.1) for i in range(20_000))
     assert 1800 < drawn < 2200

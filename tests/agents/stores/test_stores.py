@@ -22,6 +22,7 @@ from agents.stores import (
     ReportRow,
     ReportStore,
     ReportStoreError,
+    Saved,
     read_policies,
 )
 from streams.audit_log import AuditLog, AuditRecord, chain_hash
@@ -362,7 +363,9 @@ def test_policy_period_must_not_end_before_it_starts() -> None:
 # --- reports ----------------------------------------------------------------
 
 
-def _report(claim_id: str, event_id: str, *, status: str = "approved", confidence: float = 0.95) -> ReportRow:
+def _report(
+    claim_id: str, event_id: str, *, status: str = "auto_approved", confidence: float = 0.95
+) -> ReportRow:
     return ReportRow(
         claim_id=claim_id,
         region="EU",
@@ -391,7 +394,7 @@ async def test_report_redelivery_changes_nothing(reports: ReportStore) -> None:
     again = await reports.get("C-1")
     assert await reports.count() == 1
     assert again == first
-    assert again is not None and again.revision == 1 and again.status == "approved"
+    assert again is not None and again.revision == 1 and again.status == "auto_approved"
     assert again.report == _report("C-1", "E-1").report
 
 
@@ -483,3 +486,29 @@ async def test_concurrent_loads_never_share_a_number(postgres_dsn: str) -> None:
 async def test_an_unopened_log_says_so(postgres_dsn: str) -> None:
     with pytest.raises(ClauseVersionError, match="not open"):
         await ClauseVersionLog(postgres_dsn).current()
+
+
+async def test_a_reassessment_of_a_decided_claim_goes_back_to_review_and_every_revision_is_kept(
+    reports: ReportStore,
+) -> None:
+    # A reviewer declined the claim (a decision's revision); a machine's re-assessment says auto_approved.
+    assert await reports.save([_report("C-1", "E-1", status="needs_review", confidence=0.5)]) == 1
+    async with reports.pool.acquire() as conn, conn.transaction():
+        declined = _report("C-1", "D-1", status="declined").model_copy(
+            update={"report": {"status": "declined"}}
+        )
+        assert await ReportStore.revise(conn, declined, base_revision=1) == 2
+    saved = await reports.save_with_outcomes([_report("C-1", "E-2", status="auto_approved")])
+    assert saved == {"C-1": Saved(3, "needs_review")}
+    stored = await reports.get("C-1")
+    assert stored is not None and stored.report["decided_before"] == "declined"
+    history = await reports.revisions("C-1")
+    assert [(r.revision, r.event_id, r.status) for r in history] == [
+        (1, "E-1", "needs_review"),
+        (2, "D-1", "declined"),
+        (3, "E-2", "needs_review"),
+    ]
+    # A replay of the re-assessment changes nothing and reports the stored outcome.
+    assert await reports.save_with_outcomes([_report("C-1", "E-2", status="auto_approved")]) == saved
+    assert len(await reports.revisions("C-1")) == 3
+    assert await reports.revised_since(history[0].written_at) == ["C-1"]
