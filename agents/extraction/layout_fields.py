@@ -41,6 +41,8 @@ PROSE = 0.92
 PROSE_DAMAGE = 0.9
 MIXED_DAMAGE = 0.75
 ATTACHMENT_TOTAL = 0.85  # only an estimate's or invoice's total says how much is claimed
+CUE_CHARS = 80  # how far before a sum in prose its claim cue may be (half that after it)
+VALUE_LABEL = 0.6  # "Replacement value", "Estimated value": the claim, or what the item was worth new
 COVER_SHEET_DATE = 0.9
 CONFLICT = 0.6
 DOLLAR_IN_US = 0.92
@@ -93,6 +95,8 @@ _NOT_THE_CLAIM = re.compile(
     r"deducible|franquicia|iva|suma\s+asegurada|prima)\b",
     re.IGNORECASE,
 )
+# A value label may name the claim ("Value of loss") or the item's worth when new: never sure.
+_VALUE_WORDS = re.compile(r"\b(?:value|wert|valeur|valor)\b", re.IGNORECASE)
 _DOLLAR_CURRENCIES = ("USD", "SGD", "AUD", "NZD", "HKD")
 _CAUSES = ("theft", "fire", "collision", "storm")
 T = TypeVar("T")
@@ -453,9 +457,16 @@ class _Reader:
         claimed, total = _Reading(), _Reading()
         currencies: dict[str, tuple[str | None, float, list[str], str, int]] = {}
         for first, text, label, value_cell in self.labelled_amounts():
+            # The label's own words, before any figure: "Deductible amount" is no claim however it ends.
+            head = re.split(r"\d", label.line.text, maxsplit=1)[0]
+            doubt = _VALUE_WORDS.search(head)
+            if not doubt and _NOT_THE_CLAIM.search(head):
+                continue
             target = claimed if self.role(label) == "claim" else total
             value = _amount_text(first)
             confidence = LABELLED if target is claimed else ATTACHMENT_TOTAL
+            if doubt:
+                confidence = min(confidence, VALUE_LABEL)
             target.add(value, confidence, f"{label.line.text} {text}", value_cell.line.page)
             currencies.setdefault(
                 value, (*_currency_of(first, self.region), first.text, value_cell.line.page)
@@ -467,6 +478,11 @@ class _Reader:
                 for mention in find_amounts(sentence):
                     before = sentence[max(0, mention.start - 40) : mention.start]
                     if mention.negative or _NOT_THE_CLAIM.search(before):
+                        continue
+                    # The cue speaks of this sum: near it, before ("claim USD 900") or after
+                    # ("2.300 € geltend"), not a clause away ("…invalidate my claim. … USD 2,910.00").
+                    near = sentence[max(0, mention.start - CUE_CHARS) : mention.end + CUE_CHARS // 2]
+                    if not _CLAIM_CUE.search(near):
                         continue
                     value = _amount_text(mention)
                     claimed.add(value, PROSE, sentence, page)

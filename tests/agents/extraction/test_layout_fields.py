@@ -22,6 +22,7 @@ from agents.extraction.layout_fields import (
     LABELLED,
     PROSE,
     TICKED,
+    VALUE_LABEL,
     read_layout,
 )
 from agents.extraction.reading import read_claim_fields
@@ -383,3 +384,38 @@ def test_a_letter_in_french_or_spanish_tells_its_loss_date_in_the_sentence_namin
     # The rules' guess (the text's first date) does not doubt the sentence that says what happened.
     assert (fields.incident_date.value, fields.incident_date.confidence) == ("2026-03-01", PROSE)
     assert read_layout(letter[3:], "EU").incident_date.value == "2026-02-27"
+
+
+def test_an_amount_label_naming_a_deductible_or_a_limit_is_no_claimed_amount() -> None:
+    form = [
+        line("Home Claim", 0.1, 0.05),
+        line("Excess amount:", 0.1, 0.20, width=0.2),
+        line("GBP 350.00", 0.45, 0.20, width=0.15),
+        line("Limit amount:", 0.1, 0.23, width=0.2),
+        line("GBP 50,000.00", 0.45, 0.23, width=0.15),
+    ]
+    assert read_layout(form, "UK").claimed_amount.value is None
+
+
+def test_a_value_label_may_name_the_claim_or_the_items_worth_and_is_never_sure() -> None:
+    form = [line("Motor Claim", 0.1, 0.05), line("Replacement value: EUR 1.200,00", 0.1, 0.2, width=0.5)]
+    found = read_layout(form, "EU").claimed_amount
+    assert (found.value, found.confidence) == ("1200.00", VALUE_LABEL)
+
+
+def test_a_sum_in_prose_needs_its_claim_cue_beside_it_not_a_clause_away() -> None:
+    far = (
+        "False statements may void my claim and I confirm the details above are complete and true in "
+        "every respect; my previous insurer was Acme, 2021: EUR 980,00."
+    )
+    near = "Ich mache einen Schaden von 2.300,00 EUR geltend."
+    assert (
+        read_layout(
+            [line("Schadenmeldung", 0.1, 0.05), line(far, 0.1, 0.3, width=0.8)], "EU"
+        ).claimed_amount.value
+        is None
+    )
+    found = read_layout(
+        [line("Schadenmeldung", 0.1, 0.05), line(near, 0.1, 0.3, width=0.8)], "EU"
+    ).claimed_amount
+    assert (found.value, found.confidence) == ("2300.00", PROSE)
