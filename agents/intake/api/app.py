@@ -53,11 +53,12 @@ from agents.stores import ReportStore
 from streams import (
     AuditLog,
     Dependency,
-    FileObjectStore,
+    ObjectStore,
     ObjectWriter,
     Producer,
     Settings,
     load_topology,
+    open_object_store,
 )
 
 API_PRODUCER = Producer("claimflow-api", "0.1.0")
@@ -118,7 +119,7 @@ class Intake:
 
     settings: Settings
     section: ApiSettings
-    store: FileObjectStore
+    store: ObjectStore
     registry: IntakeRegistry
     reports: ReportStore
     audit: AuditLog
@@ -164,7 +165,7 @@ async def open_intake(
         yield Intake(
             settings=settings,
             section=section,
-            store=FileObjectStore(settings.object_store_root),
+            store=open_object_store(settings.object_store_root, Dependency("object-store", policy)),
             registry=registry,
             reports=reports,
             audit=audit,
