@@ -109,7 +109,9 @@ def _run_sync(make: Callable[[], Awaitable[T]]) -> T:
 class S3ObjectStore:
     """Claim documents in S3 buckets, one bucket or prefix per region; every call through `dependency`."""
 
-    def __init__(self, url: str, *, dependency: Dependency | None = None, settings: S3Settings | None = None):
+    def __init__(
+        self, url: str, *, dependency: Dependency | None = None, settings: S3Settings | None = None
+    ) -> None:
         parsed = urlparse(url)
         if parsed.scheme != "s3" or not parsed.netloc or parsed.query or parsed.fragment:
             raise ConfigurationError(f"an S3 object store URL is s3://bucket[/prefix], got {url!r}")

@@ -14,7 +14,11 @@ from streams import (
     ForbiddenLocation,
     ObjectNotFound,
     ObjectTooLarge,
+    devstack,
+    get_settings,
+    load_topology,
     open_object_store,
+    reload_settings,
 )
 from streams.errors import ConfigurationError
 from streams.objectstore_s3 import MIN_PART_BYTES, S3ObjectStore, S3ObjectWriter, S3Settings
@@ -237,3 +241,38 @@ async def test_a_sync_put_works_inside_a_running_loop(s3_server, buckets):
     stored = await asyncio.to_thread(store.put, region="EU", claim_id="C", filename="a.pdf", data=b"a")
     again = store.put(region="EU", claim_id="C", filename="a.pdf", data=b"a")  # called on the loop itself
     assert stored == again
+
+
+def test_dev_up_makes_a_bucket_per_declared_region(s3_server, tmp_path):
+    stack = devstack.StackInfo(
+        state_dir=tmp_path,
+        kafka_bootstrap="",
+        postgres_dsn="",
+        redis_url="",
+        milvus_uri="",
+        object_store_url=devstack.DOCUMENTS_URL,
+        s3_endpoint_url=s3_server.endpoint_url,
+        s3_access_key_id=KEY_ID,
+        s3_secret_access_key=SECRET,
+    )
+    made = devstack.ensure_document_buckets(stack)
+    assert made == [
+        f"claimflow-documents-{r.lower()}"
+        for r in sorted(load_topology(get_settings().topology_file).regions)
+    ]
+    names = {b["Name"] for b in s3_server.client().list_buckets()["Buckets"]}
+    assert set(made) <= names
+    assert devstack.ensure_document_buckets(stack) == made  # again: nothing to do, no error
+
+
+def test_a_folder_is_used_for_documents_only_when_asked_for(tmp_path, monkeypatch):
+    try:
+        monkeypatch.delenv("CLAIMFLOW_DEV_OBJECT_STORE", raising=False)
+        reload_settings()
+        assert devstack.documents_url(tmp_path) == devstack.DOCUMENTS_URL
+        monkeypatch.setenv("CLAIMFLOW_DEV_OBJECT_STORE", "file")
+        reload_settings()
+        assert devstack.documents_url(tmp_path) == (tmp_path / "objects").as_uri()
+    finally:
+        monkeypatch.undo()
+        reload_settings()
