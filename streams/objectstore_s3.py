@@ -35,7 +35,7 @@ from urllib.parse import urlparse
 
 from pydantic import Field, SecretStr
 
-from streams.errors import ConfigurationError, PermanentError
+from streams.errors import ConfigurationError, DependencyUnavailable, PermanentError
 from streams.objectstore import (
     DEPENDENCY_NAME,
     ForbiddenLocation,
@@ -320,7 +320,7 @@ class S3ObjectWriter(ObjectWriter):
         assert self._pieces is not None and self._upload is not None
         if self._upload.done():
             self._upload.result()  # raises what ended it
-            raise ObjectTooLarge(f"{self.uri}: the upload ended before the document did")  # pragma: no cover
+            raise DependencyUnavailable(f"{self.uri}: the upload ended before the document did")
         put = asyncio.ensure_future(self._pieces.put(piece))
         done, _ = await asyncio.wait({put, self._upload}, return_when=asyncio.FIRST_COMPLETED)
         if put not in done:
