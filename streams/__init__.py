@@ -25,7 +25,17 @@ from streams.errors import (
 )
 from streams.events import Event, Producer, derived_event_id, utc_now
 from streams.kafka_io import publish_events
-from streams.objectstore import FileObjectStore, ObjectNotFound, ObjectTooLarge, ObjectWriter, StoredObject
+from streams.objectstore import (
+    DigestMismatch,
+    FileObjectStore,
+    ForbiddenLocation,
+    ObjectNotFound,
+    ObjectStore,
+    ObjectTooLarge,
+    ObjectWriter,
+    StoredObject,
+    open_object_store,
+)
 from streams.postgres import PostgresStore, lock_key
 from streams.resilience import Dependency, RetryPolicy
 from streams.settings import Settings, SettingsSection, get_settings, reload_settings
@@ -45,10 +55,13 @@ __all__ = [
     "DecodeError",
     "Dependency",
     "DependencyUnavailable",
+    "DigestMismatch",
     "EncodeError",
     "Event",
     "FileObjectStore",
+    "ForbiddenLocation",
     "ObjectNotFound",
+    "ObjectStore",
     "ObjectTooLarge",
     "ObjectWriter",
     "PermanentError",
@@ -74,6 +87,7 @@ __all__ = [
     "load_codecs",
     "load_topology",
     "lock_key",
+    "open_object_store",
     "publish_events",
     "reload_settings",
     "utc_now",

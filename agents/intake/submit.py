@@ -10,11 +10,12 @@ from pathlib import Path
 from agents.events import ClaimIngested, DocumentRef
 from streams import (
     ConfigurationError,
-    FileObjectStore,
+    Dependency,
     Producer,
     Settings,
     get_codec,
     load_topology,
+    open_object_store,
     publish_events,
     utc_now,
 )
@@ -44,7 +45,7 @@ def build_claim(
     received_at: datetime | None = None,
 ) -> ClaimIngested:
     """Store `files` as the documents of one claim and return its claim.ingested event (not yet published)."""
-    store = FileObjectStore(settings.object_store_root)
+    store = open_object_store(settings.object_store_root, Dependency("object-store", settings.retry_policy()))
     claim_id = claim_id or new_claim_id()
     documents = []
     for path in files:

@@ -33,7 +33,7 @@ from agents.extraction.policy_match import choose_policy
 from agents.redaction import warm as warm_redaction
 from agents.retrieval import MiniLMEmbedder, RetrievalSettings, focused_query
 from agents.stores import Policy, PolicyBook, PolicyIndex, PolicyLookup, PolicyMatch
-from streams import AgentContext, Event, FileObjectStore, StreamAgent
+from streams import AgentContext, Event, StreamAgent, open_object_store
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,9 @@ class Retriever(StreamAgent[ClaimIngested]):
         )
 
     async def start(self) -> None:
-        self.store = FileObjectStore(self.ctx.settings.object_store_root)
+        self.store = open_object_store(
+            self.ctx.settings.object_store_root, self.ctx.dependency("object_store")
+        )
         self.embedder = MiniLMEmbedder(
             threads=self.retrieval.embedding_threads, backend=self.retrieval.embedding_backend
         )
@@ -152,11 +154,18 @@ class Retriever(StreamAgent[ClaimIngested]):
         await self.policies.close()
 
     async def read_claim(self, claim: ClaimIngested) -> RawClaimText:
-        """Every document's text in submission order, page by page with how it was read."""
+        """Every document's text in submission order, page by page with how it was read.
+
+        A document is read only from the claim's own region of the store, and only if its bytes
+        hash to the digest on the event (`DigestMismatch`, a permanent error, otherwise).
+        """
         documents = [
             (
-                await self.ctx.dependency("object_store").call(
-                    self.store.get, doc.uri, max_bytes=self.documents.max_document_bytes
+                await self.store.get(
+                    doc.uri,
+                    max_bytes=self.documents.max_document_bytes,
+                    sha256=doc.sha256,
+                    region=claim.region,
                 ),
                 doc.filename,
             )

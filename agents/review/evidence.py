@@ -27,7 +27,7 @@ from cachetools import LRUCache
 
 from agents.documents import DocumentSettings, Segment, page_images, read_document
 from agents.events import DocumentRef
-from streams import Dependency, FileObjectStore
+from streams import ObjectStore
 
 _PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>")
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -104,28 +104,27 @@ def highlights(
 class DocumentPages:
     """Reads and pictures a claim's documents for the reviewers' pages; both kept per document hash.
 
-    Every object-store read goes through `dependency` (timeout, retries, breaker); reading and
-    rendering run in threads, off the server's event loop.
+    Every object-store read goes through the store's dependency (timeout, retries, breaker) and
+    is checked against the digest its claim's event carries; reading and rendering run in
+    threads, off the server's event loop.
     """
 
     def __init__(
         self,
-        store: FileObjectStore,
+        store: ObjectStore,
         settings: DocumentSettings,
         *,
         dpi: int,
-        dependency: Dependency | None = None,
         cache_documents: int = 64,
     ) -> None:
         self.store = store
         self.settings = settings
         self.dpi = dpi
-        self._dep = dependency or Dependency("object-store")
         self._layouts: LRUCache[str, list[tuple[str, tuple[Segment, ...]]]] = LRUCache(cache_documents)
         self._pictures: LRUCache[str, list[bytes]] = LRUCache(cache_documents)
 
     async def _bytes(self, doc: DocumentRef) -> bytes:
-        return await self._dep.call(self.store.get, doc.uri, max_bytes=self.settings.max_document_bytes)
+        return await self.store.get(doc.uri, max_bytes=self.settings.max_document_bytes, sha256=doc.sha256)
 
     async def pages(self, documents: Sequence[DocumentRef]) -> list[PageView]:
         """Every page of the documents in submission order, with the segments the reading found on it."""

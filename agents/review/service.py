@@ -15,9 +15,7 @@ import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Protocol
-from urllib.parse import unquote, urlparse
 
 from agents.events import ClaimReviewed, DocumentRef
 from agents.review.audit_trail import TrailEntry, decode_trail, documents_of
@@ -34,6 +32,7 @@ from streams import (
     Settings,
     get_codec,
     load_topology,
+    open_object_store,
     publish_events,
     utc_now,
 )
@@ -119,6 +118,8 @@ class ReviewService:
         self.producer = producer
         self.section = section or ReviewSettings.current()
         self.topology = load_topology(settings.topology_file)
+        # Only where documents are (no call is made through it): the residency check below.
+        self.locations = open_object_store(settings.object_store_root)
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -149,9 +150,7 @@ class ReviewService:
 
     def _in_region(self, document: DocumentRef, region: str) -> bool:
         """Data residency: only documents in the claim's own region of the store are ever opened."""
-        root = Path(unquote(urlparse(self.settings.object_store_root).path)).resolve() / region
-        parsed = urlparse(document.uri)
-        return parsed.scheme == "file" and Path(unquote(parsed.path)).resolve().is_relative_to(root)
+        return self.locations.in_region(document.uri, region)
 
     async def _clauses(self, report: StoredReport) -> list[CitedClause]:
         cited = report.report.get("clauses") or []

@@ -8,6 +8,7 @@ import pytest
 
 from agents.assessment import RULES
 from agents.events import ClaimIngested, DocumentRef
+from agents.intake import build_claim, publish_claims
 from agents.stores import ReportStore
 from agents.tools.samples import corrupt_pdf_bytes
 from streams.codec import get_codec
@@ -175,3 +176,18 @@ def test_bytes_that_do_not_decode_are_dead_lettered_and_the_stream_keeps_flowing
     row = pipeline.truth[1]
     good = pipeline.submit([pipeline.corpus.claims_dir / row["file"]], region=row["region"])
     assert pipeline.reports([good.claim_id])[good.claim_id].incident_date.isoformat() == row["incident_date"]
+
+
+@pytest.mark.parametrize("digest", ["0" * 64, "ab" * 32])
+def test_a_document_whose_digest_is_not_the_events_is_dead_lettered(pipeline: Pipeline, digest: str):
+    row = pipeline.truth[2]
+    built = build_claim(pipeline.settings, [pipeline.corpus.claims_dir / row["file"]], region=row["region"])
+    assert all(d.uri.startswith("s3://") for d in built.documents)  # the stack keeps documents in S3
+    forged = built.model_copy(
+        update={"documents": [d.model_copy(update={"sha256": digest}) for d in built.documents]}
+    )
+    publish_claims(pipeline.settings, [forged])
+    _, dead = pipeline.wait_for_message(_ingest_dlq(pipeline), lambda r: r["claim_id"] == forged.claim_id)
+    assert dead["error_type"] == "DigestMismatch"
+    assert dead["retryable"] is False and dead["agent"] == "retriever"
+    assert ("no digest" if digest == "0" * 64 else digest) in dead["error_message"]

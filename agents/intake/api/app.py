@@ -53,11 +53,13 @@ from agents.stores import ReportStore
 from streams import (
     AuditLog,
     Dependency,
-    FileObjectStore,
+    DependencyUnavailable,
+    ObjectStore,
     ObjectWriter,
     Producer,
     Settings,
     load_topology,
+    open_object_store,
 )
 
 API_PRODUCER = Producer("claimflow-api", "0.1.0")
@@ -118,7 +120,7 @@ class Intake:
 
     settings: Settings
     section: ApiSettings
-    store: FileObjectStore
+    store: ObjectStore
     registry: IntakeRegistry
     reports: ReportStore
     audit: AuditLog
@@ -164,7 +166,7 @@ async def open_intake(
         yield Intake(
             settings=settings,
             section=section,
-            store=FileObjectStore(settings.object_store_root),
+            store=open_object_store(settings.object_store_root, Dependency("object-store", policy)),
             registry=registry,
             reports=reports,
             audit=audit,
@@ -248,6 +250,7 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
         (403, "Scope or region not allowed"),
         (422, "A field, header or path parameter is not acceptable"),
         (429, "Rate limit"),
+        (503, "The object store or the broker is unavailable; retry later"),
     )
 }
 
@@ -291,6 +294,13 @@ def create_app(
         elif isinstance(exc, RateLimited):
             headers["Retry-After"] = str(exc.retry_after_s)
         return JSONResponse({"error": exc.code, "detail": str(exc)}, status_code=exc.status, headers=headers)
+
+    @app.exception_handler(DependencyUnavailable)
+    async def _unavailable(request: Request, exc: DependencyUnavailable) -> JSONResponse:
+        # The object store or the broker is away (every retry failed, or its breaker is open):
+        # what was staged is dropped and the key freed by the handler, so a retry is safe.
+        body = {"error": "unavailable", "detail": "a service behind the API is unavailable; retry later"}
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -38,7 +38,7 @@ from agents.review.evidence import DocumentPages
 from agents.review.model import Principal
 from agents.review.service import DecisionPublisher, ReviewService, open_service
 from agents.review.settings import ReviewSettings
-from streams import Dependency, FileObjectStore, Producer, Settings
+from streams import Dependency, Producer, Settings, open_object_store
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "claimflow_session"
@@ -135,10 +135,11 @@ def create_app(
                 sessions=sessions,
                 verifier=verifiers_from_settings(section, sessions),
                 pages=DocumentPages(
-                    FileObjectStore(settings.object_store_root),
+                    open_object_store(
+                        settings.object_store_root, Dependency("object-store", settings.retry_policy())
+                    ),
                     DocumentSettings.current(),
                     dpi=section.review_page_dpi,
-                    dependency=Dependency("object-store", settings.retry_policy()),
                 ),
                 templates=Jinja2Templates(env=environment),
                 section=section,

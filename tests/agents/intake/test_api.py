@@ -14,7 +14,9 @@ import jwt
 import pytest
 
 from agents.intake.api import ApiSettings, sniff
-from streams import get_settings
+from streams import Dependency, FileObjectStore, RetryPolicy, get_settings
+from streams.devstack import free_port
+from streams.objectstore_s3 import S3ObjectStore, S3Settings
 from tests.fixtures.intake import PDF, PNG, SECRET, IntakeWorld, claim_form, intake, intake_world
 from tests.fixtures.postgres import postgres_dsn, postgres_server_uri
 
@@ -205,3 +207,19 @@ async def test_the_openapi_document_describes_the_three_operations(intake: Intak
     assert set(spec["paths"]) == {"/v1/claims", "/v1/claims/{claim_id}", "/v1/claims/{claim_id}/trail"}
     body = spec["paths"]["/v1/claims"]["post"]["requestBody"]["content"]["multipart/form-data"]
     assert body["schema"]["required"] == ["region", "documents"]
+
+
+async def test_an_object_store_that_is_away_answers_503_and_keeps_nothing(intake: IntakeWorld) -> None:
+    away = S3Settings(s3_endpoint_url=f"http://127.0.0.1:{free_port()}", s3_access_key_id="k")
+    intake.intake.store = S3ObjectStore(
+        "s3://docs-{region}/", dependency=Dependency("object-store", RetryPolicy(attempts=1)), settings=away
+    )
+    headers = {**intake.auth(), "Idempotency-Key": "store-away"}
+    form = claim_form(("a.pdf", PDF, "application/pdf"))
+    answer = await intake.client.post("/v1/claims", headers=headers, **form)  # type: ignore[arg-type]
+    assert answer.status_code == 503 and answer.headers["retry-after"] == "5"
+    assert answer.json()["error"] == "unavailable" and not intake.published.events
+    intake.intake.store = FileObjectStore(intake.objects.as_uri())
+    form = claim_form(("a.pdf", PDF, "application/pdf"))
+    again = await intake.client.post("/v1/claims", headers=headers, **form)  # type: ignore[arg-type]
+    assert again.status_code == 202 and not again.json()["replayed"]  # the key was freed
