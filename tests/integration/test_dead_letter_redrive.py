@@ -9,13 +9,13 @@ sends nothing.
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from urllib.parse import unquote, urlparse
+from typing import Any
 
 import pytest
 
 from agents.intake import build_claim, publish_claims
 from streams.cli_dlq import REDRIVE_HEADER, Selection, dead_letters, redrive_letters
+from streams.objectstore import open_object_store
 from tests.fixtures.pipeline import Pipeline
 from tests.fixtures.waiting import NotYet, eventually
 
@@ -24,26 +24,31 @@ pytestmark = pytest.mark.integration
 
 def test_a_redrive_after_the_fix_turns_the_dead_letter_into_a_report_once(pipeline: Pipeline) -> None:
     row = pipeline.truth[3]
-    claim = build_claim(pipeline.settings, [pipeline.corpus.claims_dir / row["file"]], region=row["region"])
-    stored = Path(unquote(urlparse(claim.documents[0].uri).path))
-    late = stored.with_name(stored.name + ".not-yet")
-    stored.rename(late)  # the document is not there yet when the event goes out
-    publish_claims(pipeline.settings, [claim])
+    path = pipeline.corpus.claims_dir / row["file"]
+    claim = build_claim(pipeline.settings, [path], region=row["region"])
+    # The event names a document the store does not hold yet (`late-…`, same bytes, same digest).
+    stored = claim.documents[0]
+    late_name = f"late-{stored.filename}"
+    late = stored.model_copy(
+        update={"uri": stored.uri.rsplit("/", 1)[0] + f"/{late_name}", "filename": late_name}
+    )
+    publish_claims(pipeline.settings, [claim.model_copy(update={"documents": [late]})])
 
-    def dead_lettered() -> dict:
-        found = [
-            json.loads(line)
-            for line in pipeline.cli("dlq", "list", "--claim", claim.claim_id, "--json").stdout.splitlines()
-        ]
-        if not found:
+    def dead_lettered() -> dict[str, Any]:
+        listed = pipeline.cli("dlq", "list", "--claim", claim.claim_id, "--json").stdout.splitlines()
+        if not listed:
             raise NotYet("not dead-lettered yet")
-        return found[0]
+        found: dict[str, Any] = json.loads(listed[0])
+        return found
 
     letter = eventually(dead_lettered, timeout_s=120)
     assert letter["error_type"] == "ObjectNotFound"
     assert letter["source"].startswith(pipeline.topology.topic_for_schema("claim_ingested").name)
 
-    late.rename(stored)  # the fix: the document arrived
+    store = open_object_store(pipeline.settings.object_store_root)
+    store.put(
+        region=claim.region, claim_id=claim.claim_id, filename=late_name, data=path.read_bytes()
+    )  # the fix
     out = pipeline.cli("dlq", "redrive", "--claim", claim.claim_id).stdout
     assert "1 redriven" in out, out
     report = pipeline.reports([claim.claim_id], timeout_s=180)[claim.claim_id]
