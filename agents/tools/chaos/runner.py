@@ -42,7 +42,14 @@ from streams.runner import served_regions
 MARKER = ".claimflow-chaos"
 DEFAULT_STATE_DIR = Path(".claimflow-chaos")
 # Short breaker and dependency timeouts, as the outage tests use: recovery in seconds, not 30 s.
-AGENT_ENV = {"CLAIMFLOW_BREAKER_RESET_S": "2", "CLAIMFLOW_DEPENDENCY_TIMEOUT_S": "3"}
+# One OCR helper given 5 minutes to load its models: on a crowded 2-core machine (load average 18)
+# the default 60 s crashed the retriever in a loop before a single claim (docs/recovery.md).
+AGENT_ENV = {
+    "CLAIMFLOW_BREAKER_RESET_S": "2",
+    "CLAIMFLOW_DEPENDENCY_TIMEOUT_S": "3",
+    "CLAIMFLOW_OCR_HELPERS": "1",
+    "CLAIMFLOW_OCR_START_TIMEOUT_S": "300",
+}
 RATE_BIN_S = 5.0
 _POLL_S = 1.0
 
