@@ -164,12 +164,15 @@ class FaultRunner(threading.Thread):
 
     def run(self) -> None:
         self.started_ms = now_ms()
+        late_ms = 0.0  # how far healing ran past the plan (an S3 replay takes minutes): keeps the gaps
         for fault in self.faults:
-            due = self.started_ms + fault.at_s * 1000
+            due = self.started_ms + fault.at_s * 1000 + late_ms
             if not self._wait((due - now_ms()) / 1000):
                 return
             self.on_fault(fault.describe())
-            self.applied.append(self.injector.apply(fault, self._wait))
+            applied = self.injector.apply(fault, self._wait)
+            self.applied.append(applied)
+            late_ms = max(late_ms, applied.healed_ms - (self.started_ms + (fault.at_s + fault.hold_s) * 1000))
 
     def stop(self) -> None:
         self._stopping.set()
