@@ -8,7 +8,7 @@ DEMO_STAMP := $(VENV)/.installed-demo
 FUZZ_STAMP := $(VENV)/.installed-fuzz
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo eval bench fuzz test chromium test-unit test-integration lint format typecheck check down clean
+.PHONY: help install demo eval bench chaos chaos-smoke fuzz test chromium test-unit test-integration lint format typecheck check down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -60,6 +60,12 @@ eval: $(DEMO_STAMP) ## Assess labelled sample claims on the embedded stack: fiel
 
 bench: $(DEMO_STAMP) ## Measure claims/hour, latency and per-agent cost against the in-process limit (results/bench)
 	$(BIN)/claimflow bench --claims $${CLAIMS:-200}
+
+chaos: $(DEMO_STAMP) ## Run the pipeline under a seeded fault schedule and check its invariants (CLAIMS, default 10000; results/chaos)
+	$(BIN)/claimflow chaos --claims $${CLAIMS:-10000} $${CHAOS_ARGS:-}
+
+chaos-smoke: $(STAMP) ## The short chaos schedule as a test (200 claims, 4 faults; minutes, so not in `make test`)
+	$(BIN)/pytest --chaos -m chaos tests/integration/test_chaos.py
 
 fuzz: $(FUZZ_STAMP) ## Fuzz every parser of untrusted input, FUZZ_SECONDS each (default 60); FUZZ_TARGETS to pick
 	$(BIN)/claimflow fuzz --seconds $${FUZZ_SECONDS:-60} $${FUZZ_TARGETS:-}

@@ -149,6 +149,12 @@ class BrokerWatch:
                     ends[(tp.topic, tp.partition)] = future.result().offset
             except KafkaException as exc:
                 raise DependencyUnavailable(f"Kafka did not list offsets: {exc}") from exc
+        unknown = sorted(f"{topic}[{p}]" for (topic, p), end in ends.items() if end < 0)
+        if unknown:
+            # No log ends below 0: a negative end (librdkafka's OFFSET_INVALID, -1001) is a broker
+            # that could not read its own storage, as Tansu answers while its S3 server is away. It
+            # says nothing about the log, so it is waited out like a broker that does not answer.
+            raise DependencyUnavailable(f"Kafka gave no end offset for {', '.join(unknown[:3])}")
         return BrokerSnapshot(partitions, ends)
 
     async def check(self) -> float:

@@ -220,6 +220,15 @@ def _alive(pid: int | None) -> bool:
         return False
 
 
+def exit_status(pid: int) -> int | None:
+    """The exit status of a process this interpreter started and that has ended; None otherwise.
+
+    Negative: the signal that ended it (Popen's convention), e.g. -9 for a kill -9.
+    """
+    child = _CHILDREN.get(pid)
+    return None if child is None else child.poll()
+
+
 def _owns_port(pid: int | None, port: int) -> bool:
     """Guards against pid reuse: a recorded pid only counts if that process still mentions its port."""
     if not _alive(pid):

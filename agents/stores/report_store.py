@@ -328,6 +328,15 @@ class ReportStore(PostgresStore):
         )
         return [row["claim_id"] for row in await self._dep.call(self.pool.fetch, query, since)]
 
+    async def applied_events(self, claim_ids: Sequence[str]) -> dict[str, tuple[int, builtins.list[str]]]:
+        """Each given claim's revision and the event ids applied to it, in order (no report: left out).
+
+        What a check of "no revision without a cause" needs: one event id per revision.
+        """
+        query = "SELECT claim_id, revision, event_ids FROM report WHERE claim_id = ANY($1::text[])"
+        rows = await self._dep.call(self.pool.fetch, query, builtins.list(claim_ids))
+        return {row["claim_id"]: (int(row["revision"]), builtins.list(row["event_ids"])) for row in rows}
+
     async def count(self) -> int:
         """How many claims have a report."""
         return int(await self._dep.call(self.pool.fetchval, "SELECT count(*) FROM report"))

@@ -23,6 +23,7 @@ from agents.stores import ClauseVersion, ReportStore, StoredReport
 from agents.stores.policy_loader import load_policy_book
 from agents.tools.api_cli import register as register_api
 from agents.tools.bench.cli import bench_app
+from agents.tools.chaos.cli import chaos
 from agents.tools.diff import diff
 from agents.tools.review_cli import register as register_review
 from streams import AuditLog, get_settings
@@ -421,6 +422,7 @@ def register(app: typer.Typer) -> None:
     app.command()(sample)
     app.command()(demo)
     app.command()(fuzz)
+    app.command()(chaos)
     app.add_typer(bench_app, name="bench")
     app.add_typer(policies_app, name="policies")
     app.add_typer(audit_app, name="audit")

@@ -6,8 +6,13 @@ The watch against a real broker that loses its log: `tests/integration/test_brok
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
 
-from streams.broker_watch import BrokerSnapshot, LogTracker
+import pytest
+from confluent_kafka import OFFSET_INVALID
+
+from streams.broker_watch import BrokerLostLog, BrokerSnapshot, BrokerWatch, LogTracker
+from streams.errors import DependencyUnavailable
 from streams.topology import TopicSpec
 from streams.worker import LibraryLogLimit
 
@@ -76,3 +81,42 @@ def test_claimflows_own_lines_are_never_rate_limited() -> None:
         "retriever: postgres: circuit breaker is open for claim.ingested[2]@15; waiting for it to come back"
     )
     assert all(limit.filter(_record("streams.processing", line)) for _ in range(50))
+
+
+class _Offset:
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+
+
+class _Done:
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def result(self) -> object:
+        return self.value
+
+
+class _StorageAwayAdmin:
+    """What Tansu answered while its S3 server was down: every topic there, every end offset -1001."""
+
+    def list_topics(self, timeout: float) -> object:
+        topics = {
+            t.name: SimpleNamespace(partitions=dict.fromkeys(range(t.partitions)), error=None) for t in TOPICS
+        }
+        return SimpleNamespace(topics=topics)
+
+    def list_offsets(self, wanted: dict[object, object], request_timeout: float) -> dict[object, _Done]:
+        return {tp: _Done(_Offset(OFFSET_INVALID)) for tp in wanted}
+
+
+async def test_a_broker_that_cannot_read_its_storage_is_waited_out_not_taken_for_a_lost_log() -> None:
+    """Found by `claimflow chaos`: with the S3 server stopped, every agent stopped with exit 75."""
+    lost: list[BrokerLostLog] = []
+    watch = BrokerWatch("reporter", "127.0.0.1:1", TOPICS, on_lost=lost.append)
+    watch.tracker.loss(snapshot({("in", 0): 12, ("in", 1): 3, ("out", 0): 7}))
+    watch._admin = _StorageAwayAdmin()  # type: ignore[assignment]  # a stand-in for the broker's answers
+
+    with pytest.raises(DependencyUnavailable, match=r"no end offset for in\[0\], in\[1\], out\[0\]"):
+        watch.snapshot()
+    assert await watch.check() == watch.outage_interval_s
+    assert lost == []

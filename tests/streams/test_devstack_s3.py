@@ -38,3 +38,21 @@ def test_a_compaction_cut_short_is_undone(tmp_path: Path) -> None:
         b'{"method": "PUT", "url": "1"}\n{"method": "PUT", "url": "2"}\n'
     )
     assert not aside.exists()
+
+
+def test_entries_written_at_once_by_two_requests_are_all_kept(tmp_path: Path) -> None:
+    """moto's threads interleave entry and newline: `{a}{b}` on one line, then an empty line.
+
+    Found by `claimflow chaos`: such lines were dropped, and with them acknowledged record batches
+    and watermarks, so the broker restarted on the replayed log ended partitions early.
+    """
+    content = (
+        b'{"method": "PUT", "url": "1"}\n'
+        b'{"method": "PUT", "url": "2"}{"method": "GET", "url": "3"}{"method": "PUT", "url": "4"}\n'
+        b"\n\n"
+        b'{"method": "PUT", "url": "5"}{"method": "PUT", "url'
+    )
+    assert _prepared(tmp_path, content) == (
+        b'{"method": "PUT", "url": "1"}\n{"method": "PUT", "url": "2"}\n{"method": "PUT", "url": "4"}\n'
+        b'{"method": "PUT", "url": "5"}\n'
+    )
