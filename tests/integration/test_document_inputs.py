@@ -15,7 +15,7 @@ from agents.intake import build_claim
 from agents.retriever import Retriever
 from agents.tools import samples
 from streams.agent import AgentContext
-from streams.objectstore import FileObjectStore
+from streams.objectstore import open_object_store
 from tests.fixtures.pipeline import Pipeline
 
 pytestmark = pytest.mark.integration
@@ -128,7 +128,7 @@ async def test_a_batch_reads_its_scans_side_by_side_and_a_failure_does_not_read_
     scanned = [build_claim(settings, [claims_dir / r["file"]], region=r["region"]) for r in scans]
     broken = build_claim(settings, [corrupt], region="US")
     retriever = Retriever(AgentContext(topology.agent("retriever"), settings, topology))
-    retriever.store = FileObjectStore(settings.object_store_root)
+    retriever.store = open_object_store(settings.object_store_root)
     retriever.ocr = ocr = _CountingOcr()
     try:
         with pytest.raises(CorruptDocument):
