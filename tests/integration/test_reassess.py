@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -68,7 +69,9 @@ def test_a_rules_change_then_replay_reassess_gives_new_revisions_and_a_diff_nami
         pipeline.restart_agent("validator", {"CLAIMFLOW_REPORTING_WINDOW_DAYS": str(window)})
         reassessed_at = datetime.now(UTC)
         out = pipeline.cli("replay", ingest, "--since", submitted_at.isoformat(), "--reassess").stdout
-        assert f"re-published {CLAIMS * 2} message(s)" in out, out  # the claims and their plain replay
+        # The claims and their plain replay, at least: the broker may start a time range at its batch.
+        republished = int(re.search(r"re-published (\d+) message", out).group(1))  # type: ignore[union-attr]
+        assert republished >= CLAIMS * 2, out
 
         def all_revised() -> dict[str, int]:
             now = _revisions(pipeline, ids)

@@ -44,7 +44,16 @@ from agents.tools.bench.observe import (
 from agents.tools.bench.output import print_result, write_plots
 from agents.tools.bench.result import BenchResult, environment, versions
 from agents.tools.tracking import fresh_state_dir, wait_for_reports
-from streams import ClaimFlowError, Settings, Topology, agent_processes, devstack, get_settings, load_topology
+from streams import (
+    ClaimFlowError,
+    Settings,
+    Topology,
+    agent_processes,
+    devstack,
+    get_settings,
+    load_topology,
+    reload_settings,
+)
 from streams.kafka_admin import ensure_topics
 
 MARKER = ".claimflow-bench"
@@ -180,6 +189,11 @@ def _measure_pipeline(
     settings = _settings_for(stack, topology_file)
     topology = load_topology(topology_file)
     env = {**stack.env(), "CLAIMFLOW_TOPOLOGY_FILE": str(topology_file)}
+    # Every settings section this process reads (the S3 store's endpoint and keys among them) must
+    # name the bench's stack, not one the caller's environment or stack.env points at.
+    saved = dict(os.environ)
+    os.environ.update(env)
+    reload_settings()
     try:
         corpus = samples.generate(
             state_dir / "sample",
@@ -203,6 +217,9 @@ def _measure_pipeline(
         analysis, watched = _follow(run, settings, topology, stack, procs, measured)
         return analysis, watched, corpus, rows[: config.claims]
     finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        reload_settings()
         if not run.keep_stack:
             with _phase(console, phases, "teardown", "stopping the agents and the bench stack"):
                 agent_processes.stop_agents(state_dir)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -34,7 +35,16 @@ from agents.tools.chaos.observe import LogContents, RssSampler, lag_by_group, re
 from agents.tools.chaos.result import ChaosResult
 from agents.tools.chaos.schedule import Plan, build_schedule, counts_by_kind
 from agents.tools.tracking import fresh_state_dir
-from streams import AuditLog, ClaimFlowError, Settings, Topology, agent_processes, devstack, load_topology
+from streams import (
+    AuditLog,
+    ClaimFlowError,
+    Settings,
+    Topology,
+    agent_processes,
+    devstack,
+    load_topology,
+    reload_settings,
+)
 from streams.errors import DependencyUnavailable
 from streams.kafka_admin import ensure_topics
 from streams.runner import served_regions
@@ -170,9 +180,16 @@ def run_chaos(
     env_before = environment()
     with console.status("starting the chaos stack (broker on s3 storage)"):
         stack = devstack.up(state_dir, broker_storage="s3")
+    # Every settings section this process reads (the S3 store's among them) names the chaos stack.
+    saved = dict(os.environ)
+    os.environ.update(stack.env())
+    reload_settings()
     try:
         return _run(config, stack, out_dir, console, env_before)
     finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        reload_settings()
         if not keep_stack:
             with console.status("stopping the agents and the chaos stack"):
                 agent_processes.stop_agents(state_dir)
