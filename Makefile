@@ -8,7 +8,7 @@ DEMO_STAMP := $(VENV)/.installed-demo
 FUZZ_STAMP := $(VENV)/.installed-fuzz
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo eval bench chaos chaos-smoke fuzz test chromium test-unit test-integration lint format typecheck check down clean
+.PHONY: help install demo eval bench bench-smoke chaos chaos-smoke fuzz test chromium test-unit test-integration lint format typecheck check down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ bench: $(DEMO_STAMP) ## Measure claims/hour, latency and per-agent cost against 
 
 chaos: $(DEMO_STAMP) ## Run the pipeline under a seeded fault schedule and check its invariants (CLAIMS, default 10000; results/chaos)
 	$(BIN)/claimflow chaos --claims $${CLAIMS:-10000} $${CHAOS_ARGS:-}
+
+bench-smoke: $(STAMP) ## The bench's tiny real run as a test (10 claims on a stack of its own; minutes, so not in `make test`)
+	$(BIN)/pytest --bench-smoke -m bench_smoke tests/tools/test_bench.py
 
 chaos-smoke: $(STAMP) ## The short chaos schedule as a test (200 claims, 4 faults; minutes, so not in `make test`)
 	$(BIN)/pytest --chaos -m chaos tests/integration/test_chaos.py

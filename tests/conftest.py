@@ -10,19 +10,32 @@ import pytest
 pytest_plugins = ["tests.fixtures.pipeline"]
 
 
+# Whole-pipeline tool runs on a stack of their own: minutes each, beyond the CI budget of `make test`.
+OWN_STACK_RUNS = {
+    "chaos": "a chaos run takes minutes: `make chaos-smoke` (pytest --chaos -m chaos)",
+    "bench_smoke": "a bench run on a stack of its own takes minutes: `make bench-smoke`",
+}
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--chaos",
         action="store_true",
         help="Run the tests marked `chaos` (minutes each, beyond the CI budget): `make chaos-smoke`.",
     )
+    parser.addoption(
+        "--bench-smoke",
+        action="store_true",
+        help="Run the tests marked `bench_smoke` (minutes, beyond the CI budget): `make bench-smoke`.",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked `chaos` are skipped unless `--chaos` is given."""
-    if config.getoption("--chaos"):
-        return
-    skip = pytest.mark.skip(reason="a chaos run takes minutes: `make chaos-smoke` (pytest --chaos -m chaos)")
-    for item in items:
-        if "chaos" in item.keywords:
-            item.add_marker(skip)
+    """Tests marked `chaos` or `bench_smoke` are skipped unless their option is given."""
+    for marker, reason in OWN_STACK_RUNS.items():
+        if config.getoption("--" + marker.replace("_", "-")):
+            continue
+        skip = pytest.mark.skip(reason=reason)
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(skip)

@@ -202,6 +202,7 @@ SMOKE_CLAIMS = 10
 
 
 @pytest.mark.integration
+@pytest.mark.bench_smoke
 @pytest.mark.timeout(240)
 def test_bench_smoke_run_writes_a_well_formed_result(tmp_path: Path) -> None:
     out = tmp_path / "results"
