@@ -12,13 +12,11 @@ Should the message fail again it becomes a new dead letter, which can be redrive
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
-from confluent_kafka import Message
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
@@ -28,15 +26,7 @@ from streams.codec import get_codec
 from streams.dead_letter import DeadLetter
 from streams.errors import DecodeError
 from streams.jsonout import dumps
-from streams.kafka_io import (
-    PartitionRange,
-    flush_or_fail,
-    log_bounds,
-    make_consumer,
-    make_producer,
-    placed,
-    read_range,
-)
+from streams.kafka_io import flush_or_fail, make_producer, placed, read_topic
 from streams.settings import get_settings
 from streams.topology import TopicSpec, Topology, load_topology
 
@@ -93,16 +83,6 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _messages(topic: TopicSpec, bootstrap: str) -> Iterator[Message]:
-    consumer = make_consumer(bootstrap)
-    try:
-        marks = log_bounds(consumer, topic.name, topic.partitions)
-        ranges = [PartitionRange(p, low, high) for p, (low, high) in enumerate(marks)]
-        yield from read_range(consumer, topic.name, ranges)
-    finally:
-        consumer.close()
-
-
 def dead_letters(topology: Topology, bootstrap: str, select: Selection = Selection()) -> list[Letter]:
     """Every dead letter on the log that `select` keeps, oldest first per dead-letter topic.
 
@@ -115,7 +95,7 @@ def dead_letters(topology: Topology, bootstrap: str, select: Selection = Selecti
         topics = [topology.dead_letter_for(select.source_topic)]
     codec = get_codec(get_settings().schemas_dir, DeadLetter.avro_schema)
     for topic in topics:
-        for msg in _messages(topic, bootstrap):
+        for msg in read_topic(bootstrap, topic):
             at = f"{topic.name}[{msg.partition()}]@{msg.offset()}"
             try:
                 record = DeadLetter.model_validate(codec.decode(msg.value()))
@@ -131,7 +111,7 @@ def dead_letters(topology: Topology, bootstrap: str, select: Selection = Selecti
 def _redriven_ids(topic: TopicSpec, bootstrap: str) -> set[str]:
     """The dead-letter ids already named by a redriven message on `topic`."""
     named = set()
-    for msg in _messages(topic, bootstrap):
+    for msg in read_topic(bootstrap, topic):
         for key, value in msg.headers() or []:
             if key == REDRIVE_HEADER and value is not None:
                 named.add(value.decode())

@@ -105,6 +105,17 @@ def publish_events(bootstrap: str, topic: TopicSpec, codec: AvroCodec, events: S
         raise DependencyUnavailable(f"Kafka refused {len(errors)} message(s): {errors[0]}")
 
 
+def read_topic(bootstrap: str, topic: TopicSpec) -> Iterator[Message]:
+    """Every message on `topic` so far, partition by partition, then stop."""
+    consumer = make_consumer(bootstrap)
+    try:
+        marks = log_bounds(consumer, topic.name, topic.partitions)
+        ranges = [PartitionRange(p, low, high) for p, (low, high) in enumerate(marks)]
+        yield from read_range(consumer, topic.name, ranges)
+    finally:
+        consumer.close()
+
+
 def placed(topic: TopicSpec, key: bytes | str | None) -> dict[str, int]:
     """`produce` keywords sending a record to the partition the topology places its key on (none: hashed)."""
     if key is None:
