@@ -184,6 +184,9 @@ def replay(
     consumer = _consumer()
     producer = make_producer(settings.kafka_bootstrap)
     count = skipped = 0
+    # The broker may answer a time with the start of the batch that holds it: the range is cut
+    # again on each message's own timestamp, so exactly what was asked for is replayed.
+    since_ms = int(since.timestamp() * 1000) if since is not None else None
     try:
         marks = log_bounds(consumer, spec.name, spec.partitions)
         starts = _start_offsets(consumer, spec, marks, from_offset, since)
@@ -195,6 +198,8 @@ def replay(
             task = progress.add_task(f"replaying {spec.name}", total=total)
             for msg in read_range(consumer, spec.name, ranges):
                 progress.advance(task)
+                if since_ms is not None and msg.timestamp()[1] < since_ms:
+                    continue
                 origin = f"{spec.name}[{msg.partition()}]@{msg.offset()}".encode()
                 headers = [(k, v) for k, v in (msg.headers() or []) if k not in (REPLAY_HEADER, EPOCH_HEADER)]
                 value = msg.value()
