@@ -282,3 +282,17 @@ class PolicyUpdated(Event):
     regions: list[str]
     clause_ids: list[str]
     policy_numbers: list[str] = []
+
+
+class AuditHead(Event):
+    """The audit chain's head, published by the auditor outside the database (`audit.heads`).
+
+    `claim_id` and `region` are empty: the head covers every region's messages.
+    """
+
+    avro_schema = "audit_head"
+    chain: str
+    seq: int
+    rows: int
+    hash: str
+    key_id: str

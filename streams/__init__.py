@@ -7,7 +7,15 @@ the platform's tooling modules (`streams.devstack`, `streams.agent_processes`,
 """
 
 from streams.agent import AgentContext, RawAgent, RawRecord, StreamAgent
-from streams.audit_log import AuditEntry, AuditLog, AuditRecord
+from streams.audit_log import (
+    AuditEntry,
+    AuditKeyMissing,
+    AuditLog,
+    AuditRecord,
+    Checkpoint,
+    audit_key,
+    key_id,
+)
 from streams.codec import AvroCodec, get_codec, load_codecs
 from streams.dead_letter import Coordinates, DeadLetter
 from streams.errors import (
@@ -45,9 +53,11 @@ __all__ = [
     "AgentContext",
     "AgentSpec",
     "AuditEntry",
+    "AuditKeyMissing",
     "AuditLog",
     "AuditRecord",
     "AvroCodec",
+    "Checkpoint",
     "ClaimFlowError",
     "ConfigurationError",
     "Coordinates",
@@ -81,9 +91,11 @@ __all__ = [
     "TopicSpec",
     "Topology",
     "TopologyError",
+    "audit_key",
     "derived_event_id",
     "get_codec",
     "get_settings",
+    "key_id",
     "load_codecs",
     "load_topology",
     "lock_key",

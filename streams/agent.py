@@ -77,6 +77,17 @@ class _AgentBase:
     async def stop(self) -> None:
         """Release what `start` opened."""
 
+    def tick_interval_s(self) -> float | None:
+        """Seconds between two `tick` calls once started; None (the default) for an agent without ticks."""
+        return None
+
+    async def tick(self) -> Sequence[Event]:
+        """Periodic work that no input triggers (the auditor publishing its chain head); what to emit."""
+        return []
+
+    def tick_sent(self, outputs: Sequence[Event]) -> None:
+        """The broker confirmed what `tick` returned (after a failed send the next tick tries again)."""
+
 
 class StreamAgent(_AgentBase, Generic[In]):
     """An agent that consumes one typed event and emits the next."""
@@ -102,4 +113,5 @@ class RawAgent(_AgentBase):
     """An agent that receives undecoded records (it must accept every message, even malformed ones)."""
 
     async def handle_raw(self, records: Sequence[RawRecord]) -> None:
+        """Take a batch of records as they are on the log; emitting is `tick`'s job."""
         raise NotImplementedError

@@ -1,10 +1,13 @@
-"""An append-only, hash-chained audit log of every message on every topic, in PostgreSQL.
+"""An append-only, keyed hash chain of every message on every topic, in PostgreSQL.
 
-Each row's hash covers the previous row's hash and every content column, so altering,
-deleting, inserting or reordering any row breaks the chain from that row on, even when
-someone with table rights has disabled the append-only trigger. A one-row checkpoint
-(`audit_log_head`) written in the same transaction as each batch also exposes a
-truncated tail, which a chain alone cannot.
+Each row's hash is an HMAC-SHA256, under a key that is never in the database, of the previous
+row's hash and every content column: altering, deleting, inserting or reordering any row breaks
+the chain from that row on, and someone with full rights on the database cannot forge a new chain
+without the key. A one-row checkpoint (`audit_log_head`) written in the same transaction as each
+batch exposes a truncated tail; because that row is in the database too, the auditor also
+publishes the head outside it (`Checkpoint`, on the log), and `verify(published=...)` checks the
+chain still reaches the published row with the published hash, so cutting the tail, or putting
+an older copy of the database back, is detected as well.
 
 The log is platform code: it records Kafka coordinates and bytes and knows nothing about
 claims beyond the `event_id` and `claim_id` the caller read from the message.
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import logging
 from collections.abc import Sequence
@@ -25,13 +29,17 @@ import asyncpg
 
 from streams.errors import PermanentError
 from streams.postgres import PostgresStore, lock_key
+from streams.resilience import Dependency
 
 log = logging.getLogger(__name__)
 
 GENESIS_HASH = bytes(32)
 """The `prev_hash` of the first row: there is nothing before it to chain to."""
 
-_HASH_VERSION = b"claimflow.audit/1"
+MIN_KEY_BYTES = 32
+"""The shortest audit key accepted: as long as the hash, so guessing it is no easier than forging one."""
+
+_HASH_VERSION = b"claimflow.audit/2"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _VERIFY_PAGE = 2000
@@ -132,6 +140,35 @@ class AuditLogError(PermanentError):
     """The log refused a batch (a value PostgreSQL rejects) or was used unopened; a retry cannot help."""
 
 
+class AuditKeyMissing(AuditLogError):
+    """Appending or verifying needs the audit key, and none (or too short a one) was given."""
+
+
+def audit_key(secret: str | None) -> bytes:
+    """The key bytes of `CLAIMFLOW_AUDIT_KEY`; a clear error when it is unset or too short."""
+    key = (secret or "").encode()
+    if len(key) < MIN_KEY_BYTES:
+        raise AuditKeyMissing(
+            "the audit chain needs a key outside the database: set CLAIMFLOW_AUDIT_KEY to a random "
+            f"secret of at least {MIN_KEY_BYTES} characters (`claimflow dev up` makes one for its stack)"
+        )
+    return key
+
+
+def key_id(key: bytes) -> str:
+    """A fingerprint of `key` that reveals nothing of it: which key made a chain, after a rotation."""
+    return hmac.new(key, b"claimflow.audit.key-id", hashlib.sha256).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The chain's head: the last row, its keyed hash and how many rows lead to it."""
+
+    seq: int
+    rows: int
+    hash: bytes
+
+
 @dataclass(frozen=True)
 class AuditRecord:
     """One Kafka message as the auditor saw it; (topic, partition, offset, timestamp_ms) identifies it."""
@@ -204,9 +241,9 @@ def canonical_bytes(seq: int, record: AuditRecord, recorded_at: datetime) -> byt
     return b"".join(parts)
 
 
-def chain_hash(prev_hash: bytes, seq: int, record: AuditRecord, recorded_at: datetime) -> bytes:
-    """sha256(prev_hash || canonical content): the link that makes any later edit visible."""
-    return hashlib.sha256(prev_hash + canonical_bytes(seq, record, recorded_at)).digest()
+def chain_hash(key: bytes, prev_hash: bytes, seq: int, record: AuditRecord, recorded_at: datetime) -> bytes:
+    """HMAC-SHA256(key, prev_hash || canonical content): the link that makes any later edit visible."""
+    return hmac.new(key, prev_hash + canonical_bytes(seq, record, recorded_at), hashlib.sha256).digest()
 
 
 def _headers_json(headers: Sequence[tuple[str, bytes | None]]) -> list[list[str | None]]:
@@ -221,7 +258,8 @@ def _headers_from_json(pairs: list[list[str | None]]) -> list[tuple[str, bytes |
     return [(str(name), None if value is None else base64.b64decode(value)) for name, value in pairs]
 
 
-def _record_of(row: asyncpg.Record) -> AuditRecord:
+def record_of_row(row: asyncpg.Record) -> AuditRecord:
+    """The message a row of `audit_log` records (what its hash covers, with its seq and recorded_at)."""
     return AuditRecord(
         topic=row["topic"],
         partition=row["partition"],
@@ -238,13 +276,24 @@ def _record_of(row: asyncpg.Record) -> AuditRecord:
 class AuditLog(PostgresStore):
     """The audit log table: batched, deduplicated, serialised appends and a streaming verifier.
 
-    Use as `async with AuditLog(dsn) as audit:`, or await `open()` and `close()`.
+    Use as `async with AuditLog(dsn, key=...) as audit:`, or await `open()` and `close()`.
+    Reading a claim's rows needs no key; appending and verifying do (`audit_key`).
     """
 
     ddl = _DDL
     schema_lock = "claimflow.audit_log.schema"
     error = AuditLogError
     display_name = "AuditLog"
+
+    def __init__(self, dsn: str, dependency: Dependency | None = None, *, key: bytes | None = None) -> None:
+        super().__init__(dsn, dependency)
+        self._key = key
+
+    @property
+    def key(self) -> bytes:
+        if self._key is None:
+            raise AuditKeyMissing("this AuditLog was opened without the audit key (CLAIMFLOW_AUDIT_KEY)")
+        return self._key
 
     async def append(self, records: Sequence[AuditRecord]) -> int:
         """Append a batch in order, skipping messages already recorded; returns the rows appended.
@@ -255,17 +304,20 @@ class AuditLog(PostgresStore):
         """
         if not records:
             return 0
+        key = self.key
 
         async def run() -> int:
             try:
                 async with self.pool.acquire() as conn, conn.transaction():
-                    return await self._append_locked(conn, records)
+                    return await self._append_locked(conn, records, key)
             except (asyncpg.DataError, asyncpg.IntegrityConstraintViolationError) as exc:
                 raise AuditLogError(f"audit batch of {len(records)} refused: {exc}") from exc
 
         return await self._dep.call(run)
 
-    async def _append_locked(self, conn: asyncpg.Connection, records: Sequence[AuditRecord]) -> int:
+    async def _append_locked(
+        self, conn: asyncpg.Connection, records: Sequence[AuditRecord], key: bytes
+    ) -> int:
         await conn.execute("SELECT pg_advisory_xact_lock($1)", _APPEND_LOCK)
         fresh = await self._new_records(conn, records)
         if not fresh:
@@ -279,7 +331,7 @@ class AuditLog(PostgresStore):
         hashes: list[bytes] = []
         for seq, record in zip(seqs, fresh, strict=True):
             prev_hashes.append(prev_hash)
-            prev_hash = chain_hash(prev_hash, seq, record, recorded_at)
+            prev_hash = chain_hash(key, prev_hash, seq, record, recorded_at)
             hashes.append(prev_hash)
         inserted = await conn.fetch(
             _INSERT,
@@ -329,34 +381,68 @@ class AuditLog(PostgresStore):
             log.debug("audit: %d of %d records already recorded", len(records) - len(fresh), len(records))
         return fresh
 
-    async def verify(self) -> VerifyResult:
-        """Recompute the chain from genesis, one keyset page at a time, and say where it first breaks.
+    async def checkpoint(self) -> Checkpoint | None:
+        """The head the appends have recorded so far (None for an empty log): what the auditor publishes."""
+        head = await self._dep.call(self._fetchrow, "SELECT last_seq, last_hash, rows FROM audit_log_head")
+        return None if head is None else Checkpoint(head["last_seq"], head["rows"], head["last_hash"])
 
-        Pages (`seq > last ORDER BY seq LIMIT n`, an index range scan) rather than one long
-        cursor: memory stays bounded, and each page is its own short call that the dependency's
-        timeout and retries can protect. The walk stops at the checkpoint read first, so rows
-        appended meanwhile are neither half-seen nor reported as a mismatch.
+    async def verify(self, published: Checkpoint | None = None) -> VerifyResult:
+        """Recompute the keyed chain from genesis, one keyset page at a time, and say where it first breaks.
+
+        `published` is a head read from outside the database (the auditor's topic): the chain
+        must still reach its row with its hash after as many rows, whatever the in-database
+        checkpoint says. Pages (`seq > last ORDER BY seq LIMIT n`, an index range scan) rather
+        than one long cursor: memory stays bounded, and each page is its own short call that the
+        dependency's timeout and retries can protect. The walk stops at the checkpoint read
+        first, so rows appended meanwhile are neither half-seen nor reported as a mismatch.
         """
+        key = self.key
         head = await self._dep.call(self._fetchrow, "SELECT last_seq, last_hash, rows FROM audit_log_head")
         end = head["last_seq"] if head is not None else await self._dep.call(self._fetchval, _MAX_SEQ)
+        if published is not None:
+            end = max(end or 0, published.seq)
         expected_prev = GENESIS_HASH
         after, rows = 0, 0
+        reached: VerifyResult | None = None
         while True:
             page = await self._dep.call(self._fetch, _PAGE, after, end or 0, _VERIFY_PAGE)
             for row in page:
                 seq = row["seq"]
                 if row["prev_hash"] != expected_prev:
                     return VerifyResult(False, rows, seq, _BROKEN_LINK)
-                if chain_hash(expected_prev, seq, _record_of(row), row["recorded_at"]) != row["hash"]:
-                    return VerifyResult(
-                        False, rows, seq, "content does not match its hash: the row was altered"
-                    )
+                if chain_hash(key, expected_prev, seq, record_of_row(row), row["recorded_at"]) != row["hash"]:
+                    return VerifyResult(False, rows, seq, _ALTERED)
                 expected_prev = row["hash"]
                 rows += 1
                 after = seq
+                if published is not None and seq == published.seq:
+                    reached = self._check_published(published, rows, row["hash"])
+                    if not reached.ok:
+                        return reached
             if len(page) < _VERIFY_PAGE:
                 break
+        if published is not None and reached is None:
+            return VerifyResult(
+                False,
+                rows,
+                published.seq,
+                f"the head published outside the database names seq {published.seq} after "
+                f"{published.rows} rows, but the chain ends at seq {after} after {rows} rows: "
+                "rows were removed or an older copy of the log was put back",
+            )
         return self._check_head(head, rows, after, expected_prev)
+
+    @staticmethod
+    def _check_published(published: Checkpoint, rows: int, row_hash: bytes) -> VerifyResult:
+        if row_hash != published.hash or rows != published.rows:
+            return VerifyResult(
+                False,
+                rows,
+                published.seq,
+                f"row seq {published.seq} does not match the head published outside the database "
+                f"({rows} rows up to it, {published.rows} published): the log was rewritten",
+            )
+        return VerifyResult(True, rows, None, "published head reached")
 
     @staticmethod
     def _check_head(head: asyncpg.Record | None, rows: int, last_seq: int, last_hash: bytes) -> VerifyResult:
@@ -381,7 +467,7 @@ class AuditLog(PostgresStore):
             claim_id,
             limit,
         )
-        return [AuditEntry(row["seq"], _record_of(row), row["recorded_at"]) for row in rows]
+        return [AuditEntry(row["seq"], record_of_row(row), row["recorded_at"]) for row in rows]
 
     async def _fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
         return await self.pool.fetch(query, *args)

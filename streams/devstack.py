@@ -50,6 +50,7 @@ from streams.settings import STACK_ENV_FILE, SettingsSection
 log = logging.getLogger(__name__)
 
 STACK_FILE = "stack.json"
+AUDIT_KEY_FILE = "audit.key"
 # In start order: the broker's storage before the broker.
 SERVICES = ("s3", "kafka", "postgres", "redis", "milvus")
 BROKER_STORAGE = {"s3": f"s3://{devstack_s3.BROKER_BUCKET}/", "memory": "memory://tansu/"}
@@ -104,6 +105,7 @@ class StackInfo:
     s3_secret_access_key: str = ""
     s3_region: str = S3_REGION
     broker_storage: str = BROKER_STORAGE["memory"]
+    audit_key: str = ""
 
     def env(self) -> dict[str, str]:
         """The `CLAIMFLOW_*` variables that point settings at this stack."""
@@ -118,6 +120,7 @@ class StackInfo:
             "CLAIMFLOW_S3_SECRET_ACCESS_KEY": self.s3_secret_access_key,
             "CLAIMFLOW_S3_REGION": self.s3_region,
             "CLAIMFLOW_STATE_DIR": str(self.state_dir),
+            "CLAIMFLOW_AUDIT_KEY": self.audit_key,
         }
 
     def address(self, service: str) -> str:
@@ -655,7 +658,24 @@ def _info(
         s3_secret_access_key=secret,
         s3_region=S3_REGION,
         broker_storage=storage,
+        audit_key=dev_audit_key(state_dir),
     )
+
+
+def dev_audit_key(state_dir: Path) -> str:
+    """The stack's audit-chain key, made once and kept in the state folder, never in its database.
+
+    It outlives `down` like the database does (the chain must verify after the next `up`) and goes
+    with `down --purge`. Production reads `CLAIMFLOW_AUDIT_KEY` from a secret store instead.
+    """
+    path = state_dir / AUDIT_KEY_FILE
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        key = secrets.token_urlsafe(48)
+        path.touch(mode=0o600)
+        path.write_text(key + "\n")
+        return key
 
 
 def documents_url(state_dir: Path) -> str:

@@ -250,6 +250,21 @@ class Processor:
                 log.warning("%s: %s; holding %d records until it is back", self.spec.name, exc, len(records))
                 await asyncio.sleep(self.outage_backoff_max_s / 6)
 
+    async def tick(self) -> None:
+        """Run the agent's periodic work once it has started and send what it returns, confirmed.
+
+        Nothing is committed by a tick, so one that fails loses nothing: the next one tries again.
+        """
+        if not self._is_started:
+            return
+        try:
+            outputs = await self.agent.tick()
+            if outputs:
+                await self._emit(outputs, {})
+                self.agent.tick_sent(outputs)
+        except Exception:
+            log.exception("%s: periodic work failed; trying again at the next tick", self.spec.name)
+
     def _check_region(self, event: Event) -> None:
         if event.region not in self.regions:
             served = ", ".join(sorted(self.regions))

@@ -204,6 +204,9 @@ class AgentRunner:
                 await process_until_confirmed(self.processor, [inbound(ev.message) for ev in events])
 
         app.agent(source, name=self.spec.name, concurrency=self.spec.concurrency)(process)
+        interval = self.agent.tick_interval_s()
+        if interval is not None:
+            app.timer(interval, name=f"{self.spec.name}.tick")(self.processor.tick)
 
         async def release(app: faust.App, **_: Any) -> None:
             await self.processor.stop()

@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     DotEnvSettingsSource,
@@ -104,6 +104,17 @@ class Settings(SettingsSection):
         default="",
         description="Where claim documents are: s3://bucket/prefix (a prefix per region), "
         "s3://name-{region}/prefix (a bucket per region) or file:///folder; default state_dir/objects",
+    )
+
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="Secret key of the audit log's HMAC chain (32+ characters). Never stored in the "
+        "database: from a secret manager in production; `claimflow dev up` makes one per stack.",
+    )
+    audit_head_interval_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often the auditor publishes the chain head outside the database (when it moved).",
     )
 
     regions: Annotated[list[str], NoDecode] = Field(

@@ -151,7 +151,7 @@ def _placed(spec: dict[str, Any], regions: list[str]) -> dict[str, Any]:
 
 
 def _expand(raw: dict[str, Any]) -> dict[str, Any]:
-    """Apply defaults, derive the dead-letter topics and resolve `consumes: ["*"]`."""
+    """Apply defaults, derive the dead-letter topics and resolve `consumes: ["*"]` less its emits."""
     defaults = raw.get("defaults", {})
     dead = raw.get("dead_letter", {})
     topics: dict[str, Any] = {}
@@ -175,7 +175,8 @@ def _expand(raw: dict[str, Any]) -> dict[str, Any]:
     for name, spec in (raw.get("agents") or {}).items():
         spec = {**spec, "name": name}
         if ALL_TOPICS in spec.get("consumes", []):
-            spec["consumes"] = list(topics)
+            # Every topic but what the agent emits itself: it would otherwise feed on its own output.
+            spec["consumes"] = [t for t in topics if t not in spec.get("emits", [])]
         agents[name] = spec
     return {"regions": regions, "topics": topics, "agents": agents}
 

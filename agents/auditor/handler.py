@@ -1,23 +1,47 @@
-"""Auditor: appends every message of every topic, byte for byte, to the hash-chained audit log."""
+"""Auditor: appends every message of every topic, byte for byte, to the keyed hash-chained audit log,
+and publishes the chain's head outside the database at intervals."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
-from streams import AuditLog, AuditRecord, RawAgent, RawRecord, SchemaError, load_codecs
+from agents.events import AuditHead
+from streams import (
+    AuditLog,
+    AuditRecord,
+    Checkpoint,
+    Event,
+    RawAgent,
+    RawRecord,
+    SchemaError,
+    audit_key,
+    derived_event_id,
+    key_id,
+    load_codecs,
+    utc_now,
+)
+
+CHAIN = "audit_log"
+
+log = logging.getLogger(__name__)
 
 
 class Auditor(RawAgent):
-    """Every topic → audit_log (idempotent on the message's coordinates)."""
+    """Every topic → audit_log (idempotent on the message's coordinates); the head → audit.heads."""
 
     async def start(self) -> None:
-        self.log = AuditLog(self.ctx.settings.postgres_dsn, self.ctx.dependency("postgres"))
-        await self.log.open()
-        codecs = load_codecs(self.ctx.settings.schemas_dir)
+        settings = self.ctx.settings
+        key = audit_key(settings.audit_key.get_secret_value() if settings.audit_key else None)
+        self.key_id = key_id(key)
+        self.audit_log = AuditLog(settings.postgres_dsn, self.ctx.dependency("postgres"), key=key)
+        await self.audit_log.open()
+        codecs = load_codecs(settings.schemas_dir)
         self.codec_of = {t.name: codecs[t.schema_name] for t in self.ctx.topology.topics.values()}
+        self.published: Checkpoint | None = None
 
     async def stop(self) -> None:
-        await self.log.close()
+        await self.audit_log.close()
 
     def _ids(self, record: RawRecord) -> tuple[str | None, str | None]:
         """The event and claim ids, when the bytes decode (undecodable messages are audited all the same)."""
@@ -44,4 +68,43 @@ class Auditor(RawAgent):
                     claim_id=claim_id,
                 )
             )
-        await self.log.append(rows)
+        await self.audit_log.append(rows)
+
+    def tick_interval_s(self) -> float | None:
+        return self.ctx.settings.audit_head_interval_s
+
+    async def tick(self) -> Sequence[Event]:
+        """The head, when it moved since the last one published (a restart publishes it once more)."""
+        head = await self.audit_log.checkpoint()
+        if head is None or head == self.published:
+            return []
+        last = self.published
+        if last is not None and (head.seq < last.seq or (head.seq == last.seq and head != last)):
+            log.error(
+                "audit log checkpoint went back from seq %d to seq %d: someone cut or rewrote the log "
+                "in the database; not publishing it (claimflow audit verify)",
+                last.seq,
+                head.seq,
+            )
+            return []
+        digest = head.hash.hex()
+        return [
+            AuditHead(
+                event_id=derived_event_id(f"{CHAIN}/{head.seq}/{digest}", self.ctx.producer.name),
+                claim_id="",
+                region="",
+                event_time=utc_now(),
+                producer=self.ctx.producer.name,
+                producer_version=self.ctx.producer.version,
+                chain=CHAIN,
+                seq=head.seq,
+                rows=head.rows,
+                hash=digest,
+                key_id=self.key_id,
+            )
+        ]
+
+    def tick_sent(self, outputs: Sequence[Event]) -> None:
+        for head in outputs:
+            if isinstance(head, AuditHead):
+                self.published = Checkpoint(head.seq, head.rows, bytes.fromhex(head.hash))

@@ -22,11 +22,16 @@ from agents.intake import build_claim, check_region, publish_claims
 from agents.stores import ClauseVersion, ReportStore, StoredReport
 from agents.stores.policy_loader import load_policy_book
 from agents.tools.api_cli import register as register_api
+from agents.tools.audit_heads import verify_audit
 from agents.tools.bench.cli import bench_app
 from agents.tools.chaos.cli import chaos
 from agents.tools.diff import diff
 from agents.tools.review_cli import register as register_review
-from streams import AuditLog, get_settings
+from streams import (
+    AuditKeyMissing,
+    DependencyUnavailable,
+    get_settings,
+)
 from streams.jsonout import dumps
 
 console = Console()
@@ -212,24 +217,28 @@ def sample(
     )
 
 
-async def _verify() -> tuple[bool, str]:
-    log = AuditLog(get_settings().postgres_dsn)
-    await log.open()
-    try:
-        result = await log.verify()
-    finally:
-        await log.close()
-    return result.ok, (
-        f"{result.rows} rows, chain intact"
-        if result.ok
-        else f"chain broken at seq {result.first_bad_seq}: {result.reason}"
-    )
-
-
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Recompute the audit log's hash chain; exit 1 if any row was altered, removed or inserted."""
-    ok, message = asyncio.run(_verify())
+def audit_verify(
+    database_only: Annotated[
+        bool,
+        typer.Option(
+            "--database-only",
+            help="Skip the head published on the log (when the broker is away): a cut tail may go unseen.",
+        ),
+    ] = False,
+) -> None:
+    """Recompute the keyed audit chain and check it against the head the auditor published on the log.
+
+    Exit 1 if any row was altered, removed, inserted or the tail was cut; needs CLAIMFLOW_AUDIT_KEY.
+    """
+    try:
+        ok, message = verify_audit(get_settings(), database_only=database_only)
+    except AuditKeyMissing as exc:
+        console.print(f"[red]cannot verify:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    except DependencyUnavailable as exc:
+        console.print(f"[red]cannot read the published head:[/red] {exc} (--database-only skips it)")
+        raise typer.Exit(2) from exc
     console.print(("[green]OK[/green] " if ok else "[red]FAILED[/red] ") + message)
     if not ok:
         raise typer.Exit(1)

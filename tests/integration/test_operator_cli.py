@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 
 import asyncpg
 import pytest
 
+from agents.tools.audit_heads import PublishedHead, published_head
+from streams.postgres import lock_key
 from tests.fixtures.pipeline import Pipeline
 from tests.fixtures.waiting import NotYet, eventually
 
@@ -102,4 +105,79 @@ def test_audit_verify_passes_and_detects_one_altered_row(pipeline: Pipeline, sub
     assert broken.returncode == 1 and "broken" in broken.stdout
 
     asyncio.run(_tamper(dsn, original))
+    assert pipeline.cli("audit", "verify").returncode == 0
+
+
+async def _with_tail_cut(dsn: str, first_cut: int, check: Callable[[], None]) -> int:
+    """Run `check` while the tail from `first_cut` on is deleted and the checkpoint moved back to what
+    is left, as someone with full rights on the database would do; then put everything back. The
+    auditor is held off meanwhile (its append lock). Returns how many rows were cut."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("SELECT pg_advisory_lock($1)", lock_key("claimflow.audit_log.append"))
+        await conn.execute("CREATE TEMP TABLE cut AS SELECT * FROM audit_log WHERE seq >= $1", first_cut)
+        await conn.execute("CREATE TEMP TABLE head_before AS SELECT * FROM audit_log_head")
+        async with conn.transaction():
+            await conn.execute("ALTER TABLE audit_log DISABLE TRIGGER ALL")
+            await conn.execute("DELETE FROM audit_log WHERE seq >= $1", first_cut)
+            last = await conn.fetchrow("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            rows = await conn.fetchval("SELECT count(*) FROM audit_log")
+            await conn.execute(
+                "UPDATE audit_log_head SET last_seq = $1, last_hash = $2, rows = $3", *last, rows
+            )
+            await conn.execute("ALTER TABLE audit_log ENABLE TRIGGER ALL")
+        try:
+            await asyncio.to_thread(check)
+        finally:
+            async with conn.transaction():
+                await conn.execute("INSERT INTO audit_log SELECT * FROM cut")
+                await conn.execute("DELETE FROM audit_log_head")
+                await conn.execute("INSERT INTO audit_log_head SELECT * FROM head_before")
+        return int(await conn.fetchval("SELECT count(*) FROM cut"))
+    finally:
+        await conn.close()  # ends the session, and with it the advisory lock
+
+
+async def _claim_rows_end(dsn: str, claim_id: str) -> int:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return int(await conn.fetchval("SELECT max(seq) FROM audit_log WHERE claim_id = $1", claim_id))
+    finally:
+        await conn.close()
+
+
+def test_audit_verify_catches_a_cut_tail_by_the_head_published_outside_the_database(
+    pipeline: Pipeline, submitted
+):
+    """Deleting the last rows and moving the in-database checkpoint back fools a check of the database
+    alone; the head the auditor published on the log does not move back."""
+    claim_id, _ = submitted
+    dsn = pipeline.settings.postgres_dsn
+    topic = pipeline.topology.topic_for_schema("report_ready").name
+
+    def report_audited() -> None:
+        if asyncio.run(_audited(dsn, claim_id, topic)) == 0:
+            raise NotYet("the auditor has not recorded the report yet")
+
+    eventually(report_audited, timeout_s=60)
+    end = asyncio.run(_claim_rows_end(dsn, claim_id))
+    settings = pipeline.settings
+
+    def head_covers_the_claim() -> PublishedHead:
+        head = published_head(settings.kafka_bootstrap, pipeline.topology, settings.schemas_dir)
+        if head is None or head.checkpoint.seq < end:
+            raise NotYet(f"published head {head} does not cover seq {end} yet")
+        return head
+
+    eventually(head_covers_the_claim, timeout_s=60)
+    assert "reaches the furthest" in pipeline.cli("audit", "verify").stdout
+
+    def fooled_then_caught() -> None:
+        alone = pipeline.cli("audit", "verify", "--database-only")
+        assert alone.returncode == 0, "the database alone cannot tell"
+        caught = pipeline.cli("audit", "verify", check=False)
+        assert caught.returncode == 1, caught.stdout
+        assert "published outside the database" in caught.stdout
+
+    assert asyncio.run(_with_tail_cut(dsn, end, fooled_then_caught)) >= 1
     assert pipeline.cli("audit", "verify").returncode == 0

@@ -60,6 +60,11 @@ agents:
     handler: tests.streams.test_processing:Recorder
     consumes: ["*"]
     raw: true
+  ticker:
+    handler: tests.streams.test_processing:Ticker
+    consumes: ["*"]
+    emits: [pong]
+    raw: true
 """
 
 
@@ -116,6 +121,28 @@ class Recorder(RawAgent):
 
     async def handle_raw(self, records: Sequence[RawRecord]) -> None:
         Recorder.seen.extend(records)
+
+
+class Ticker(RawAgent):
+    """Emits one Pong per tick, numbered; remembers which ticks the broker confirmed."""
+
+    def __init__(self, ctx: AgentContext) -> None:
+        super().__init__(ctx)
+        self.ticks = 0
+        self.confirmed: list[int] = []
+
+    async def handle_raw(self, records: Sequence[RawRecord]) -> None:
+        pass
+
+    def tick_interval_s(self) -> float | None:
+        return 1.0
+
+    async def tick(self) -> Sequence[Event]:
+        self.ticks += 1
+        return [Pong.new(claim_id="c-tick", region="EU", by=ME, n=self.ticks)]
+
+    def tick_sent(self, outputs: Sequence[Event]) -> None:
+        self.confirmed.extend(o.n for o in outputs if isinstance(o, Pong))
 
 
 def _schema(name: str, extra: list[dict[str, object]]) -> dict[str, object]:
@@ -267,6 +294,29 @@ async def test_a_raw_agent_gets_every_record_as_bytes_with_its_coordinates(setti
     await h.deliver(h.record(event, topic="pong", partition=1), h.record(b"junk", topic="ping.dlq"))
     assert [(r.topic, r.partition, r.offset) for r in Recorder.seen] == [("pong", 1, 0), ("ping.dlq", 0, 0)]
     assert Recorder.seen[1].value == b"junk"
+    assert h.outbox.sent == []
+
+
+async def test_a_tick_emits_what_the_agent_returns_and_reports_only_confirmed_sends(
+    settings: Settings,
+) -> None:
+    async with AgentHarness("ticker", settings=settings, topology=parse_topology(TOPOLOGY)) as h:
+        agent = h.processor.agent
+        assert isinstance(agent, Ticker)
+        await h.processor.tick()
+        h.outbox.refused.add("pong")
+        await h.processor.tick()  # the broker refuses: logged, not raised, not reported as sent
+        h.outbox.refused.clear()
+        await h.processor.tick()
+
+        assert [p["n"] for p in h.emitted("pong")] == [1, 3]
+        assert agent.confirmed == [1, 3]
+        assert "pong" not in h.processor.spec.consumes, "`*` leaves out the agent's own output"
+
+
+async def test_no_tick_runs_before_the_agent_started(settings: Settings) -> None:
+    h = AgentHarness("ticker", settings=settings, topology=parse_topology(TOPOLOGY))
+    await h.processor.tick()
     assert h.outbox.sent == []
 
 

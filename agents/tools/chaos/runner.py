@@ -26,6 +26,7 @@ from agents.events import ClaimIngested
 from agents.stores import ReportStore
 from agents.stores.policy_loader import load_policy_book
 from agents.tools import samples
+from agents.tools.audit_heads import verify_audit
 from agents.tools.bench.metrics import rate_series
 from agents.tools.bench.result import environment, versions
 from agents.tools.chaos import checks
@@ -36,7 +37,6 @@ from agents.tools.chaos.result import ChaosResult
 from agents.tools.chaos.schedule import Plan, build_schedule, counts_by_kind
 from agents.tools.tracking import fresh_state_dir
 from streams import (
-    AuditLog,
     ClaimFlowError,
     Settings,
     Topology,
@@ -114,15 +114,6 @@ def _stored_or_none(dsn: str, claim_ids: list[str]) -> dict[str, checks.StoredRe
         return asyncio.run(_stored(dsn, claim_ids))
     except Exception:  # any failure to ask means "not now": the caller polls again
         return None
-
-
-async def _audit(dsn: str) -> tuple[bool, str]:
-    """The same check as `claimflow audit verify`."""
-    async with AuditLog(dsn) as log:
-        result = await log.verify()
-    if result.ok:
-        return True, f"{result.rows} rows, chain intact"
-    return False, f"chain broken at seq {result.first_bad_seq}: {result.reason}"
 
 
 @dataclass
@@ -328,7 +319,7 @@ def _check(
             contents, log_error = LogContents({}, [], {}), f"{type(exc).__name__}: {exc}"
         claim_ids = [i.claim_id for i in inputs]
         reports = asyncio.run(_stored(settings.postgres_dsn, claim_ids))
-        audit_ok, audit_message = asyncio.run(_audit(settings.postgres_dsn))
+        audit_ok, audit_message = verify_audit(settings)
     report_topic = topology.topic_for_schema("report_ready").name
     ingest_topic = topology.topic_for_schema(ClaimIngested.avro_schema).name
     announced: dict[str, set[str]] = {}

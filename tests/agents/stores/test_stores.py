@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import json
-from collections.abc import AsyncIterator
-from datetime import date
+import secrets
+from collections.abc import AsyncIterator, Callable
+from datetime import date, datetime
 from pathlib import Path
 
 import asyncpg
@@ -25,12 +27,23 @@ from agents.stores import (
     Saved,
     read_policies,
 )
-from streams.audit_log import AuditLog, AuditRecord, chain_hash
+from streams.audit_log import (
+    AuditKeyMissing,
+    AuditLog,
+    AuditRecord,
+    audit_key,
+    canonical_bytes,
+    chain_hash,
+    key_id,
+    record_of_row,
+)
 from tests.fixtures.postgres import postgres_dsn, postgres_server_uri
 
 pytestmark = pytest.mark.integration
 
 __all__ = ["postgres_dsn", "postgres_server_uri"]  # the imported fixtures are used by name
+
+KEY = secrets.token_bytes(32)
 
 
 def _records(
@@ -54,7 +67,7 @@ def _records(
 
 @pytest.fixture
 async def audit(postgres_dsn: str) -> AsyncIterator[AuditLog]:
-    async with AuditLog(postgres_dsn) as log:
+    async with AuditLog(postgres_dsn, key=KEY) as log:
         yield log
 
 
@@ -109,7 +122,7 @@ async def test_audit_redelivered_messages_are_recorded_once(audit: AuditLog, pos
 
 async def test_audit_concurrent_appenders_keep_one_chain(postgres_dsn: str) -> None:
     """Two logs with their own pools stand for two auditor processes writing at once."""
-    async with AuditLog(postgres_dsn) as one, AuditLog(postgres_dsn) as two:
+    async with AuditLog(postgres_dsn, key=KEY) as one, AuditLog(postgres_dsn, key=KEY) as two:
 
         async def appender(log: AuditLog, partition: int) -> int:
             written = 0
@@ -164,7 +177,7 @@ async def test_audit_verify_finds_an_edit_whose_row_hash_was_recomputed(
     finally:
         await conn.close()
     forged = dataclasses.replace(_records(1, start=4)[0], claim_id="someone-else")
-    forged_hash = chain_hash(row["prev_hash"], seqs[4], forged, row["recorded_at"])
+    forged_hash = chain_hash(KEY, row["prev_hash"], seqs[4], forged, row["recorded_at"])
 
     await _tamper(
         postgres_dsn,
@@ -206,10 +219,117 @@ async def test_audit_verify_finds_a_truncated_tail(audit: AuditLog, postgres_dsn
     assert "removed from the end" in result.reason
 
 
+Forge = Callable[[bytes, int, AuditRecord, datetime], bytes]
+
+
+def _sha256_chain(prev: bytes, seq: int, record: AuditRecord, recorded_at: datetime) -> bytes:
+    """The unkeyed chain anyone can recompute: what the log used before it had a key."""
+    return hashlib.sha256(prev + canonical_bytes(seq, record, recorded_at)).digest()
+
+
+def _keyed(key: bytes) -> Forge:
+    return lambda prev, seq, record, at: chain_hash(key, prev, seq, record, at)
+
+
+async def _rewrite_history(dsn: str, target: int, value: bytes, forge: Forge) -> None:
+    """What someone with full rights on the database does: switch the trigger off, edit a row, then
+    recompute every hash from it on and move the checkpoint, so that the chain links up again."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+        async with conn.transaction():
+            await conn.execute("ALTER TABLE audit_log DISABLE TRIGGER ALL")
+            await conn.execute("UPDATE audit_log SET value = $1 WHERE seq = $2", value, target)
+            rows = await conn.fetch("SELECT * FROM audit_log WHERE seq >= $1 ORDER BY seq", target)
+            prev = rows[0]["prev_hash"]
+            for row in rows:
+                digest = forge(prev, row["seq"], record_of_row(row), row["recorded_at"])
+                await conn.execute(
+                    "UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE seq = $3", prev, digest, row["seq"]
+                )
+                prev = digest
+            await conn.execute("UPDATE audit_log_head SET last_hash = $1", prev)
+            await conn.execute("ALTER TABLE audit_log ENABLE TRIGGER ALL")
+    finally:
+        await conn.close()
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [_sha256_chain, _keyed(secrets.token_bytes(32))],
+    ids=["unkeyed-sha256", "a-guessed-key"],
+)
+async def test_audit_verify_finds_a_history_rewritten_by_someone_with_full_database_rights(
+    audit: AuditLog, postgres_dsn: str, forge: Forge
+) -> None:
+    """The attack the keyed chain is for: every hash after the edit recomputed, the checkpoint moved."""
+    await audit.append(_records(20))
+    target = (await _seqs(postgres_dsn))[7]
+
+    await _rewrite_history(postgres_dsn, target, b"forged", forge)
+    result = await audit.verify()
+
+    assert not result.ok
+    assert (result.first_bad_seq, result.rows) == (target, 7)
+    assert "altered" in result.reason
+
+
+async def test_a_rewrite_with_the_key_itself_is_caught_by_the_head_published_outside(
+    audit: AuditLog, postgres_dsn: str
+) -> None:
+    """Whoever also stole the key can re-chain the database; not the head already published elsewhere."""
+    await audit.append(_records(20))
+    published = await audit.checkpoint()
+    assert published is not None and published.rows == 20
+    target = (await _seqs(postgres_dsn))[7]
+
+    await _rewrite_history(postgres_dsn, target, b"forged", _keyed(KEY))
+
+    assert (await audit.verify()).ok, "the database alone cannot tell"
+    result = await audit.verify(published)
+    assert not result.ok
+    assert result.first_bad_seq == published.seq
+    assert "does not match the head published outside the database" in result.reason
+
+
+async def test_a_cut_tail_with_a_moved_checkpoint_is_caught_by_the_published_head(
+    audit: AuditLog, postgres_dsn: str
+) -> None:
+    await audit.append(_records(10))
+    published = await audit.checkpoint()
+    assert published is not None
+    seqs = await _seqs(postgres_dsn)
+
+    await _tamper(postgres_dsn, "DELETE FROM audit_log WHERE seq >= $1", seqs[8])
+    conn = await asyncpg.connect(postgres_dsn)
+    try:
+        last = await conn.fetchrow("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        await conn.execute("UPDATE audit_log_head SET last_seq = $1, last_hash = $2, rows = 8", *last)
+    finally:
+        await conn.close()
+
+    assert (await audit.verify()).ok, "the database alone cannot tell"
+    result = await audit.verify(published)
+    assert not result.ok
+    assert (result.first_bad_seq, result.rows) == (published.seq, 8)
+    assert "rows were removed or an older copy" in result.reason
+
+
+async def test_audit_append_and_verify_refuse_to_run_without_the_key(postgres_dsn: str) -> None:
+    async with AuditLog(postgres_dsn) as keyless:
+        with pytest.raises(AuditKeyMissing, match="CLAIMFLOW_AUDIT_KEY"):
+            await keyless.append(_records(1))
+        with pytest.raises(AuditKeyMissing, match="CLAIMFLOW_AUDIT_KEY"):
+            await keyless.verify()
+    with pytest.raises(AuditKeyMissing, match="at least 32"):
+        audit_key("short")
+    assert key_id(KEY) != key_id(secrets.token_bytes(32))
+
+
 async def test_audit_appends_continue_the_chain_after_reopen(postgres_dsn: str) -> None:
-    async with AuditLog(postgres_dsn) as log:
+    async with AuditLog(postgres_dsn, key=KEY) as log:
         await log.append(_records(5))
-    async with AuditLog(postgres_dsn) as log:
+    async with AuditLog(postgres_dsn, key=KEY) as log:
         await log.append(_records(5, start=5))
         result = await log.verify()
 
