@@ -40,6 +40,7 @@ TICKED = 0.96
 PROSE = 0.92
 PROSE_DAMAGE = 0.9
 MIXED_DAMAGE = 0.75
+OPTIONS_LIST = 4  # a "sentence" naming this many kinds of damage is a form's row of options, not an account
 ATTACHMENT_TOTAL = 0.85  # only an estimate's or invoice's total says how much is claimed
 CUE_CHARS = 80  # how far before a sum in prose its claim cue may be (half that after it)
 VALUE_LABEL = 0.6  # "Replacement value", "Estimated value": the claim, or what the item was worth new
@@ -89,14 +90,27 @@ _CLAIM_CUE = re.compile(
     re.IGNORECASE,
 )
 _NOT_THE_CLAIM = re.compile(
-    r"\b(?:excess|deductible|vat|gst|tax|sum\s+insured|limit|premium|new|value|previous|last\s+year|"
-    r"selbstbeteiligung|mwst|versicherungssumme|neuwert|pr[äa]mie|"
-    r"franchise|tva|valeur|capital\s+assur|prime|"
-    r"deducible|franquicia|iva|suma\s+asegurada|prima)\b",
+    r"\b(?:excess|deductible|vat|gst|tax|sum\s+insured|limit|premium|new|value|previous(?:ly)?|last\s+year|"
+    r"last\s+claim(?:ed)?|earlier|prior|"
+    r"selbstbeteiligung|mwst|versicherungssumme|neuwert|pr[äa]mie|früher|zuvor|vorherig\w*|"
+    r"franchise|tva|valeur|capital\s+assur|prime|pr[ée]c[ée]dent\w*|ant[ée]rieur\w*|"
+    r"deducible|franquicia|iva|suma\s+asegurada|prima|anterior(?:es)?)\b",
     re.IGNORECASE,
 )
-# A value label may name the claim ("Value of loss") or the item's worth when new: never sure.
+# A value label may name the claim ("Value of loss") or the item's worth when new: never sure,
+# unless it names the claim itself ("Value of claim").
 _VALUE_WORDS = re.compile(r"\b(?:value|wert|valeur|valor)\b", re.IGNORECASE)
+_NAMES_THE_CLAIM = re.compile(r"\b(?:claim|forderung|r[ée]clamation|reclamaci[óo]n)\b", re.IGNORECASE)
+# A value place that opens with words and a colon carries its own label ("camera: SGD 1200").
+_OWN_LABEL = re.compile(r"\s*[^\W\d_][^\W\d_ ./'-]*(?:[ ./'-]+[^\W\d_]+){0,4}\s*:\s*\S")
+
+
+def _has_own_label(text: str) -> bool:
+    """Whether a value place is a "label: value" pair of its own (a currency before the colon is none)."""
+    match = _OWN_LABEL.match(text)
+    return match is not None and currency_named(text.split(":", 1)[0]) is None
+
+
 _DOLLAR_CURRENCIES = ("USD", "SGD", "AUD", "NZD", "HKD")
 _CAUSES = ("theft", "fire", "collision", "storm")
 T = TypeVar("T")
@@ -270,8 +284,36 @@ def _first_amount(text: str) -> AmountMention | None:
 
 
 def _first_damage(text: str) -> str | None:
+    """The kind of damage a value names; None for a list of several (the options of a form, not a value)."""
     named = damage_types_named(text)
+    if len({kind for kind, _, _ in named}) > 1:
+        return None
     return named[0][0] if named else None
+
+
+# An "Other" box: a choice among the damage types, never a damage word in running text.
+_OTHER_OPTION = re.compile(
+    r"\b(?:other|others|sonstige[sn]?|andere[sn]?|autres?|otros?|otras?)\b", re.IGNORECASE
+)
+OTHER_SUFFIX_CHARS = 25  # "Other (please specify)": what may follow the word before the next box
+
+
+def _options_named(text: str) -> list[tuple[str, int, int]]:
+    """The damage types a row of options names, in order, with an "Other" option (in each language).
+
+    "Other" counts only as an option of its own: first after a box or the start of the line and
+    followed by little but the next box, so "any other insurance? Yes ☒ No" names no damage.
+    """
+    boxes = [(b.start(), b.end()) for b in _BOX.finditer(text)]
+    named = damage_types_named(text)
+    for match in _OTHER_OPTION.finditer(text):
+        before = max((end for _, end in boxes if end <= match.start()), default=0)
+        after = min((start for start, _ in boxes if start >= match.end()), default=len(text))
+        suffix = text[match.end() : after]
+        if text[before : match.start()].strip() or "?" in suffix or len(suffix.strip()) > OTHER_SUFFIX_CHARS:
+            continue
+        named.append(("other", match.start(), match.end()))
+    return sorted(named, key=lambda item: item[1])
 
 
 def _number_token(text: str) -> str | None:
@@ -296,7 +338,7 @@ def _ticked_in(text: str) -> list[str]:
     "Fire [X]  Theft [ ]" both tick fire.
     """
     boxes = list(_BOX.finditer(text))
-    named = damage_types_named(text)
+    named = _options_named(text)
     if not named or not any(_TICK.fullmatch(box.group()) for box in boxes):
         return []
     marks_first = boxes[0].start() < named[0][1]
@@ -459,7 +501,7 @@ class _Reader:
         for first, text, label, value_cell in self.labelled_amounts():
             # The label's own words, before any figure: "Deductible amount" is no claim however it ends.
             head = re.split(r"\d", label.line.text, maxsplit=1)[0]
-            doubt = _VALUE_WORDS.search(head)
+            doubt = _VALUE_WORDS.search(head) and not _NAMES_THE_CLAIM.search(head)
             if not doubt and _NOT_THE_CLAIM.search(head):
                 continue
             target = claimed if self.role(label) == "claim" else total
@@ -505,6 +547,8 @@ class _Reader:
         a run between them names ("Amount claimed (EUR)" over "3.450,00"; "Total | EUR | 2 950,00")."""
         for places, label in self.labelled("claimed_amount"):
             for place in places:
+                if place.cell is not label and _has_own_label(place.text):
+                    continue  # "camera: SGD 1200" under a heading: a pair of its own, not this label's
                 mention = _first_amount(place.text) or _bare_amount(place)
                 if mention is not None:
                     yield mention, place.text, label, place.cell
@@ -534,8 +578,8 @@ class _Reader:
         # there (theft, fire, a collision, a storm) outranks what it led to (water, broken glass).
         for sentence, page in self.sentences("claim"):
             mentioned = list(dict.fromkeys(kind for kind, _, _ in damage_types_named(sentence)))
-            if not mentioned:
-                continue
+            if not mentioned or len(mentioned) >= OPTIONS_LIST:
+                continue  # nothing, or a form's list of options that no tick was read on
             causes = [kind for kind in mentioned if kind in _CAUSES]
             kind = (causes or mentioned)[0]
             confidence = PROSE_DAMAGE if len(causes or mentioned) == 1 else MIXED_DAMAGE
@@ -568,7 +612,7 @@ class _Reader:
                 or not cell.same_row(mark)
             ):
                 continue
-            named = damage_types_named(cell.line.text)
+            named = _options_named(cell.line.text)
             if not named:
                 continue
             left = cell.line.x0 < mark.line.x0
