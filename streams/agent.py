@@ -77,6 +77,13 @@ class _AgentBase:
     async def stop(self) -> None:
         """Release what `start` opened."""
 
+    async def observe(self) -> None:
+        """Refresh the agent's own gauges (a backlog read from its store); called every few seconds.
+
+        Counters and histograms are recorded where things happen; this is for what must be asked
+        for. A failure is logged and tried again next time, never raised into the stream.
+        """
+
 
 class StreamAgent(_AgentBase, Generic[In]):
     """An agent that consumes one typed event and emits the next."""

@@ -151,6 +151,15 @@ class Processor:
                 await self.agent.stop()
                 log.info("agent %s stopped", self.spec.name)
 
+    async def observe(self) -> None:
+        """Let a started agent refresh its gauges; a failure (a dependency down) waits for next time."""
+        if not self._is_started:
+            return
+        try:
+            await self.agent.observe()
+        except Exception as exc:
+            log.warning("%s: refreshing its metrics failed: %s: %s", self.spec.name, type(exc).__name__, exc)
+
     # -- processing ---------------------------------------------------------------------------
 
     @property

@@ -217,6 +217,8 @@ class AgentRunner:
 
         app.on_before_shutdown.connect(release)
 
+        app.timer(settings.metrics_refresh_s)(self.processor.observe)
+
         async def rebalanced(app: faust.App, **_: Any) -> None:
             self.joined = True
 

@@ -129,6 +129,9 @@ class Settings(SettingsSection):
         description="Port of an agent process's /metrics, /livez and /readyz; 0 picks a free one and "
         "publishes it in the state folder (local `agents up`); a container sets a fixed one.",
     )
+    metrics_refresh_s: float = Field(
+        default=15.0, gt=0, description="How often an agent refreshes the gauges it reads from its stores."
+    )
     metrics_host: str = Field(
         default="127.0.0.1",
         description="Address the metrics and probe server binds; 0.0.0.0 in a container, so that the "
