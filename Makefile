@@ -8,7 +8,7 @@ DEMO_STAMP := $(VENV)/.installed-demo
 FUZZ_STAMP := $(VENV)/.installed-fuzz
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo eval bench bench-smoke chaos chaos-smoke fuzz test chromium test-unit test-integration lint format typecheck check down clean
+.PHONY: help install demo eval bench bench-smoke chaos chaos-smoke fuzz test chromium prometheus test-unit test-integration lint format typecheck check down clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
@@ -73,11 +73,14 @@ chaos-smoke: $(STAMP) ## The short chaos schedule as a test (200 claims, 4 fault
 fuzz: $(FUZZ_STAMP) ## Fuzz every parser of untrusted input, FUZZ_SECONDS each (default 60); FUZZ_TARGETS to pick
 	$(BIN)/claimflow fuzz --seconds $${FUZZ_SECONDS:-60} $${FUZZ_TARGETS:-}
 
-test: $(STAMP) chromium ## Unit and integration tests (the integration tests start their own embedded stack)
+test: $(STAMP) chromium prometheus ## Unit and integration tests (the integration tests start their own embedded stack)
 	$(BIN)/pytest
 
 chromium: ## Debian's chromium for the review pages' browser test (never a browser Playwright downloads)
 	@command -v chromium >/dev/null || { echo "installing Debian's chromium"; apt-get update -qq && apt-get install -y -qq chromium; }
+
+prometheus: ## Debian's prometheus and promtool (`dev up --observability`, the alert rule tests)
+	@command -v prometheus >/dev/null && command -v promtool >/dev/null || { echo "installing Debian's prometheus"; apt-get update -qq && apt-get install -y -qq prometheus; }
 
 test-unit: $(STAMP) ## Only the tests that need no infrastructure
 	$(BIN)/pytest -m "not integration and not llm"

@@ -88,6 +88,13 @@ class _AgentBase:
     def tick_sent(self, outputs: Sequence[Event]) -> None:
         """The broker confirmed what `tick` returned (after a failed send the next tick tries again)."""
 
+    async def observe(self) -> None:
+        """Refresh the agent's own gauges (a backlog read from its store); called every few seconds.
+
+        Counters and histograms are recorded where things happen; this is for what must be asked
+        for. A failure is logged and tried again next time, never raised into the stream.
+        """
+
 
 class StreamAgent(_AgentBase, Generic[In]):
     """An agent that consumes one typed event and emits the next."""

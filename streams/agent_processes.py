@@ -20,6 +20,7 @@ from pathlib import Path
 import psutil
 
 from streams.devstack import spawn_detached, stop_process
+from streams.metrics_server import forget_metrics_target, metrics_targets_dir
 from streams.topology import Topology
 
 AGENTS_FILE = "agents.json"
@@ -33,6 +34,15 @@ class AgentProcess:
     pid: int
     log_file: str
     replica: int = 0
+
+    def metrics_address(self, state_dir: Path) -> str | None:
+        """`host:port` of the worker's /metrics, /livez and /readyz, once it published them."""
+        path = metrics_targets_dir(state_dir) / f"{self.pid}.json"
+        try:
+            [group] = json.loads(path.read_text())
+            return str(group["targets"][0])
+        except (OSError, ValueError, KeyError, IndexError):
+            return None
 
     @property
     def alive(self) -> bool:
@@ -108,5 +118,7 @@ def stop_agents(state_dir: Path) -> list[str]:
     alive = [p for p in running(state_dir) if p.alive]
     with ThreadPoolExecutor(max_workers=max(1, len(alive))) as pool:
         list(pool.map(lambda p: stop_process(p.pid), alive))
+    for process in running(state_dir):  # a worker killed hard leaves its target file behind
+        forget_metrics_target(state_dir, process.pid)
     _registry(state_dir).unlink(missing_ok=True)
     return [p.name for p in alive]

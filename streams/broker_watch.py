@@ -117,6 +117,7 @@ class BrokerWatch:
         outage_interval_s: float = 0.5,
         timeout_s: float = 2.0,
         on_lost: Callable[[BrokerLostLog], None] | None = None,
+        on_snapshot: Callable[[BrokerSnapshot], None] | None = None,
     ) -> None:
         self.agent = agent
         self.bootstrap = bootstrap
@@ -128,6 +129,9 @@ class BrokerWatch:
         # librdkafka's own log is off: an unreachable broker is reported once, below, not per retry.
         self._admin = AdminClient({"bootstrap.servers": bootstrap, "log_level": 0})
         self._unreachable_since: float | None = None
+        self._answered = False
+        # Told every snapshot the broker answered: the worker's consumer lag comes from its end offsets.
+        self.on_snapshot = on_snapshot
 
     def snapshot(self) -> BrokerSnapshot:
         """Ask the broker (blocking): its topics, and the end of every partition of the watched ones.
@@ -157,6 +161,11 @@ class BrokerWatch:
             raise DependencyUnavailable(f"Kafka gave no end offset for {', '.join(unknown[:3])}")
         return BrokerSnapshot(partitions, ends)
 
+    @property
+    def reachable(self) -> bool:
+        """True when the last look at the broker got an answer (False before the first)."""
+        return self._answered and self._unreachable_since is None
+
     async def check(self) -> float:
         """One look at the broker; returns how long to wait before the next."""
         try:
@@ -180,9 +189,12 @@ class BrokerWatch:
                 time.monotonic() - self._unreachable_since,
             )
             self._unreachable_since = None
+        self._answered = True
         reason = self.tracker.loss(snapshot)
         if reason is not None:
             self.on_lost(BrokerLostLog(reason))
+        if self.on_snapshot is not None:
+            self.on_snapshot(snapshot)
         return self.interval_s
 
     async def run(self) -> None:

@@ -69,9 +69,12 @@ def agents_status() -> None:
 
 
 def _print_agents(processes: list[agent_processes.AgentProcess]) -> None:
-    table = Table("agent", "pid", "alive", "log")
+    state_dir = get_settings().state_dir
+    table = Table("agent", "pid", "alive", "metrics", "log")
     for p in processes:
-        table.add_row(p.name, str(p.pid), "yes" if p.alive else "[red]no[/red]", p.log_file)
+        address = p.metrics_address(state_dir)
+        metrics = f"http://{address}/metrics" if address else "-"
+        table.add_row(p.name, str(p.pid), "yes" if p.alive else "[red]no[/red]", metrics, p.log_file)
     console.print(table)
 
 

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from streams import devstack
+from streams import devstack, devstack_prometheus
 from streams.errors import StackError
 from streams.settings import default_state_dir
 
@@ -51,12 +51,19 @@ def up(
         "$CLAIMFLOW_DEV_BROKER_STORAGE if set, else what this state folder last ran, else memory. "
         "See docs/durability.md.",
     ),
+    observability: bool = typer.Option(
+        False,
+        "--observability",
+        help="Also start Debian's prometheus, scraping every agent worker of this state folder and "
+        "evaluating infra/prometheus/alerts.yml (docs/observability.md).",
+    ),
 ) -> None:
     """Start (or repair) the stack and print the variables that point ClaimFlow at it."""
     folder = _state_dir(state_dir)
     started = time.monotonic()
     try:
         info = devstack.up(folder, timeout_s=timeout, broker_storage=broker_storage)
+        prometheus = devstack_prometheus.up(folder, timeout_s=timeout) if observability else None
     except StackError as exc:
         console.print(f"[red]dev stack failed:[/red] {exc}", markup=True, highlight=False)
         raise typer.Exit(1) from exc
@@ -64,6 +71,10 @@ def up(
     console.print(
         f"ready in {time.monotonic() - started:.1f}s; settings read {folder / 'stack.env'} already."
     )
+    if prometheus is not None:
+        console.print(
+            f"prometheus: {prometheus.url} (job {devstack_prometheus.JOB}; alerts at {prometheus.url}/alerts)"
+        )
     console.print("# to use it from another folder or tool:")
     for key, value in info.env().items():
         console.print(f"export {key}={value}", markup=False, highlight=False)
@@ -78,7 +89,8 @@ def down(
 ) -> None:
     """Stop every service of the stack (safe when nothing runs); its data comes back with `up`."""
     folder = _state_dir(state_dir)
-    stopped = devstack.down(folder, purge=purge)
+    observed = ["prometheus"] if devstack_prometheus.down(folder) else []
+    stopped = observed + devstack.down(folder, purge=purge)
     console.print(
         f"stopped: {', '.join(stopped) or 'nothing was running'}" + (f"; deleted {folder}" if purge else "")
     )

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import Counter
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -32,11 +34,24 @@ from streams.codec import AvroCodec
 from streams.dead_letter import Coordinates, build_dead_letter
 from streams.errors import DependencyUnavailable, RegionNotServed, SchemaError, TopologyError
 from streams.events import Event
+from streams.metrics import (
+    BATCH_SIZE,
+    CHAIN_SECONDS,
+    DEAD_LETTERS,
+    ERRORS,
+    EVENTS_CONSUMED,
+    EVENTS_EMITTED,
+    HANDLE_SECONDS,
+)
 from streams.telemetry import context_from_headers, headers_for, tracer
 
 log = logging.getLogger(__name__)
 
 Headers = tuple[tuple[str, bytes | None], ...]
+
+# When the claim's chain began on the log, in ms since the epoch: set by the first agent from its
+# input record's timestamp (the claim.ingested record), carried unchanged by every later agent.
+CHAIN_START_HEADER = "claimflow-chain-start-ms"
 
 
 @dataclass(frozen=True)
@@ -108,6 +123,9 @@ class Processor:
         }
         self._started = asyncio.Lock()
         self._is_started = False
+        # Past the last record of each (topic, partition) whose outcome is confirmed: consumer lag.
+        self.done: dict[tuple[str, int], int] = {}
+        self._name = self.spec.name
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -133,13 +151,40 @@ class Processor:
                 await self.agent.stop()
                 log.info("agent %s stopped", self.spec.name)
 
+    async def observe(self) -> None:
+        """Let a started agent refresh its gauges; a failure (a dependency down) waits for next time."""
+        if not self._is_started:
+            return
+        try:
+            await self.agent.observe()
+        except Exception as exc:
+            log.warning("%s: refreshing its metrics failed: %s: %s", self.spec.name, type(exc).__name__, exc)
+
     # -- processing ---------------------------------------------------------------------------
+
+    @property
+    def started(self) -> bool:
+        """True once the agent's `start` succeeded (its dependencies answered), until `stop`."""
+        return self._is_started
 
     async def process(self, batch: Sequence[Inbound]) -> None:
         """Decode, check, handle and emit one batch; raises only when a send was not confirmed."""
-        if isinstance(self.agent, RawAgent):
-            await self._process_raw(batch)
-            return
+        began = time.perf_counter()
+        BATCH_SIZE.labels(self._name).observe(len(batch))
+        for topic, n in Counter(r.at.topic for r in batch).items():
+            EVENTS_CONSUMED.labels(self._name, topic).inc(n)
+        try:
+            if isinstance(self.agent, RawAgent):
+                await self._process_raw(batch)
+            else:
+                await self._process_events(batch)
+        finally:
+            HANDLE_SECONDS.labels(self._name).observe(time.perf_counter() - began)
+        for r in batch:
+            at = (r.at.topic, r.at.partition)
+            self.done[at] = max(self.done.get(at, 0), r.at.offset + 1)
+
+    async def _process_events(self, batch: Sequence[Inbound]) -> None:
         accepted: list[tuple[Inbound, Event]] = []
         for record in batch:
             model: Event | None = None
@@ -147,6 +192,7 @@ class Processor:
                 model = self._decode(record)
                 self._check_region(model)
             except (SchemaError, ValidationError, RegionNotServed) as exc:
+                ERRORS.labels(self._name, type(exc).__name__).inc()
                 await self.dead_letter(record, exc, attempts=1, event=model)
                 continue
             accepted.append((record, model))
@@ -164,7 +210,8 @@ class Processor:
         try:
             outputs = await self._handle(accepted)
             span_of = {m.event_id: span for (_, m), span in zip(accepted, spans, strict=True)}
-            await self._emit(outputs, span_of)
+            chain_start = {m.event_id: _chain_start_ms(record) for record, m in accepted}
+            await self._emit(outputs, span_of, chain_start)
         finally:
             for span in spans:
                 span.end()
@@ -182,7 +229,8 @@ class Processor:
         assert isinstance(self.agent, StreamAgent)
         try:
             return await self.agent.handle_batch([m for _, m in accepted])
-        except Exception:
+        except Exception as exc:
+            ERRORS.labels(self._name, type(exc).__name__).inc()
             if len(accepted) == 1:
                 return await self._handle_one(*accepted[0])
             log.warning("%s: batch of %d failed; isolating the failing events", self.spec.name, len(accepted))
@@ -200,6 +248,14 @@ class Processor:
             nonlocal attempts
             attempts = state.attempt_number
 
+        async def one_try() -> list[Event]:
+            assert isinstance(self.agent, StreamAgent)
+            try:
+                return await self.agent.handle_batch([model])
+            except Exception as exc:
+                ERRORS.labels(self._name, type(exc).__name__).inc()
+                raise
+
         while True:
             try:
                 async for attempt in AsyncRetrying(
@@ -212,7 +268,7 @@ class Processor:
                     reraise=True,
                 ):
                     with attempt:
-                        return await self.agent.handle_batch([model])
+                        return await one_try()
             except DependencyUnavailable as exc:
                 # A dependency outage is not the message's fault: keep it (unacknowledged) and wait.
                 log.warning(
@@ -247,6 +303,7 @@ class Processor:
                 await self.agent.handle_raw(records)
                 return
             except DependencyUnavailable as exc:
+                ERRORS.labels(self._name, type(exc).__name__).inc()
                 log.warning("%s: %s; holding %d records until it is back", self.spec.name, exc, len(records))
                 await asyncio.sleep(self.outage_backoff_max_s / 6)
 
@@ -272,15 +329,25 @@ class Processor:
                 f"region {event.region!r} is not served by this deployment (serves {served})"
             )
 
-    async def _emit(self, outputs: Sequence[Event], span_of: Mapping[str, trace.Span]) -> None:
+    async def _emit(
+        self,
+        outputs: Sequence[Event],
+        span_of: Mapping[str, trace.Span],
+        chain_start: Mapping[str, int],
+    ) -> None:
         """Send every output and wait for the broker to confirm them all."""
         pending = []
+        sent_to: list[tuple[str, int | None]] = []
         for out in outputs:
             spec = self._emit_topic.get(out.avro_schema)
             if spec is None:
                 raise TopologyError(f"agent {self.spec.name!r} emitted {out.avro_schema!r}, not in its emits")
             span = span_of.get(out.causation_id or "")
             headers = headers_for(trace.set_span_in_context(span) if span else None)
+            started_ms = chain_start.get(out.causation_id or "")
+            if started_ms is not None:
+                headers.append((CHAIN_START_HEADER, str(started_ms).encode()))
+            sent_to.append((spec.name, started_ms))
             key = str(getattr(out, spec.key))
             pending.append(
                 await self.outbox.send(
@@ -291,8 +358,15 @@ class Processor:
                     partition=spec.partition_for(key),
                 )
             )
-        if pending:
-            await asyncio.gather(*pending)
+        if not pending:
+            return
+        await asyncio.gather(*pending)
+        now_ms = time.time() * 1000
+        for topic, n in Counter(topic for topic, _ in sent_to).items():
+            EVENTS_EMITTED.labels(self._name, topic).inc(n)
+        for _, started_ms in sent_to:
+            if started_ms is not None:
+                CHAIN_SECONDS.labels(self._name).observe(max(0.0, now_ms - started_ms) / 1000)
 
     async def dead_letter(
         self, record: Inbound, error: BaseException, *, attempts: int, event: Event | None
@@ -328,3 +402,15 @@ class Processor:
             headers=list(record.headers),
         )
         await confirmed
+        DEAD_LETTERS.labels(self._name, record.at.topic, letter.error_type).inc()
+
+
+def _chain_start_ms(record: Inbound) -> int:
+    """When the record's claim chain began: its header, else the record's own log time (a chain's head)."""
+    for key, value in record.headers:
+        if key == CHAIN_START_HEADER and value:
+            try:
+                return int(value)
+            except ValueError:
+                break
+    return record.at.timestamp_ms or int(time.time() * 1000)

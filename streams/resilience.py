@@ -20,6 +20,7 @@ from aiobreaker import CircuitBreaker, CircuitBreakerError, CircuitBreakerState
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from streams.errors import ClaimFlowError, DependencyUnavailable
+from streams.metrics import watch_breaker
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class Dependency:
             # Errors that say "your input is wrong" are not the dependency failing.
             exclude=[lambda exc: isinstance(exc, ClaimFlowError) and not exc.retryable],
         )
+        watch_breaker(self.breaker)
 
     @property
     def is_open(self) -> bool:

@@ -20,11 +20,13 @@ from typing import Any, NoReturn
 import faust
 
 from streams.agent import AgentContext, RawAgent, StreamAgent
-from streams.broker_watch import BrokerWatch
+from streams.broker_watch import BrokerSnapshot, BrokerWatch
 from streams.codec import load_codecs
 from streams.dead_letter import Coordinates
 from streams.errors import ClaimFlowError, ConfigurationError, TopologyError
 from streams.faust_app import ClaimFlowApp
+from streams.metrics import consumer_lag, set_consumer_lag
+from streams.metrics_server import MetricsServer
 from streams.processing import Inbound, Processor
 from streams.settings import Settings
 from streams.telemetry import setup_tracing
@@ -157,7 +159,9 @@ class AgentRunner:
         self.ctx = AgentContext(self.spec, settings, topology)
         self.agent = load_agent_class(self.spec.handler)(self.ctx)
         self.regions = served_regions(settings, topology)
+        self.joined = False  # the consumer finished a rebalance (joined its group) at least once
         self.app = self._build_app()
+        self.metrics_server = MetricsServer(settings.metrics_host, settings.metrics_port, self.not_ready)
 
     def _build_app(self) -> faust.App:
         settings = self.settings
@@ -184,7 +188,10 @@ class AgentRunner:
         consumed = [self.topology.topic(name) for name in self.spec.consumes]
         out_names = [*self.spec.emits, *(t.dead_letter_topic for t in consumed if t.dead_letter_topic)]
         self.broker_watch = BrokerWatch(
-            self.spec.name, settings.kafka_bootstrap, [*consumed, *map(self.topology.topic, out_names)]
+            self.spec.name,
+            settings.kafka_bootstrap,
+            [*consumed, *map(self.topology.topic, out_names)],
+            on_snapshot=self._sample_lag,
         )
         app.task(self.broker_watch.run)
         outbox = _FaustOutbox({name: self._raw_topic(app, [name]) for name in out_names})
@@ -212,7 +219,40 @@ class AgentRunner:
             await self.processor.stop()
 
         app.on_before_shutdown.connect(release)
+
+        app.timer(settings.metrics_refresh_s)(self.processor.observe)
+
+        async def rebalanced(app: faust.App, **_: Any) -> None:
+            self.joined = True
+
+        app.on_rebalance_complete.connect(rebalanced)
         return app
+
+    # -- what the metrics server reports ------------------------------------------------------
+
+    def not_ready(self) -> list[str]:
+        """Why this worker is not ready to process (none when it is): `/readyz`."""
+        reasons = []
+        if not self.processor.started:
+            reasons.append("the agent has not started (waiting for its dependencies)")
+        if not self.joined:
+            reasons.append("the consumer has not joined its group yet")
+        if not self.broker_watch.reachable:
+            reasons.append(f"the broker at {self.settings.kafka_bootstrap} does not answer")
+        return reasons
+
+    def _sample_lag(self, snapshot: BrokerSnapshot) -> None:
+        """Consumer lag of the partitions this worker holds, from the end offsets the watch just read."""
+        consumer = self.app.consumer
+        assigned = {(tp.topic, tp.partition) for tp in consumer.assignment()}
+        # Faust keeps the offsets it committed (the next to read) only in this attribute (0.15).
+        committed = getattr(consumer, "_committed_offset", {})
+        done = {
+            at: max(committed.get(tp) or 0, self.processor.done.get(at, 0))
+            for tp in consumer.assignment()
+            for at in [(tp.topic, tp.partition)]
+        }
+        set_consumer_lag(self.spec.name, consumer_lag(assigned, snapshot.ends, done))
 
     def _raw_topic(self, app: faust.App, names: Sequence[str]) -> faust.Topic:
         """Bytes in and out: the processor decodes and encodes with the Avro codecs itself."""

@@ -133,6 +133,21 @@ class Settings(SettingsSection):
     )
     breaker_reset_s: float = Field(default=30.0, gt=0, description="How long an open breaker refuses calls.")
     processing_attempts: int = Field(default=3, description="Tries per message before it is dead-lettered.")
+    metrics_port: int = Field(
+        default=0,
+        ge=0,
+        le=65535,
+        description="Port of an agent process's /metrics, /livez and /readyz; 0 picks a free one and "
+        "publishes it in the state folder (local `agents up`); a container sets a fixed one.",
+    )
+    metrics_refresh_s: float = Field(
+        default=15.0, gt=0, description="How often an agent refreshes the gauges it reads from its stores."
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        description="Address the metrics and probe server binds; 0.0.0.0 in a container, so that the "
+        "kubelet and Prometheus reach it.",
+    )
     log_level: str = "INFO"
 
     @field_validator("regions", mode="before")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
+from typing import Any
 
 import faust
 from log_rate_limit import StreamRateLimitFilter
 
 from streams.faust_app import refuse_topic_auto_creation
 from streams.kafka_admin import ensure_topics
-from streams.runner import build_runner
+from streams.metrics_server import forget_metrics_target, publish_metrics_target
+from streams.runner import AgentRunner, build_runner
 from streams.settings import get_settings
 from streams.topology import load_topology
 
@@ -32,6 +35,26 @@ class LibraryLogLimit(logging.Filter):
 
 
 class _Worker(faust.Worker):
+    """Faust's worker, with the library logs rate-limited and the metrics server up before the app."""
+
+    def __init__(self, runner: AgentRunner, **kwargs: Any) -> None:
+        self.runner = runner
+        super().__init__(runner.app, **kwargs)
+
+    async def on_start(self) -> None:
+        # Before the app and its consumer start, so /livez answers while the broker is still away.
+        server = self.runner.metrics_server
+        await server.start()
+        if server.requested_port == 0:
+            settings = self.runner.settings
+            publish_metrics_target(settings.state_dir, self.runner.spec.name, os.getpid(), server.address)
+        await super().on_start()
+
+    async def on_shutdown(self) -> None:
+        await super().on_shutdown()
+        forget_metrics_target(self.runner.settings.state_dir, os.getpid())
+        await self.runner.metrics_server.stop()
+
     def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
         super().on_setup_root_logger(logger, level)
         # Faust replaced the root handlers; filter on the handlers so that child loggers
@@ -49,5 +72,5 @@ def run_worker(agent_name: str) -> None:
     topology = load_topology(settings.topology_file)
     ensure_topics(settings.kafka_bootstrap, topology.topics.values())
     runner = build_runner(agent_name, settings, topology)
-    worker = _Worker(runner.app, loglevel=settings.log_level, quiet=True)
+    worker = _Worker(runner, loglevel=settings.log_level, quiet=True)
     worker.execute_from_commandline()

@@ -27,8 +27,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from prometheus_client import Counter, Histogram
 
 log = logging.getLogger(__name__)
+
+OCR_PAGES = Counter("claimflow_ocr_pages", "Page images read by OCR, by outcome.", ["outcome"])
+OCR_SECONDS = Histogram(
+    "claimflow_ocr_page_seconds",
+    "Seconds one page takes in an OCR helper (about 2 s at 200 dpi on a 2-core machine).",
+    buckets=(0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0, 60.0),
+)
 
 # rapidocr scales anything longer to this before detection, so larger images only cost IPC.
 MAX_SIDE = 2000
@@ -195,7 +203,15 @@ class OcrEngine:
         helper = self._idle.get()
         try:
             helper.ensure_started()
-            return helper.roundtrip(image, timeout=timeout)
+            began = time.perf_counter()
+            try:
+                result = helper.roundtrip(image, timeout=timeout)
+            except OcrError:
+                OCR_PAGES.labels("failed").inc()
+                raise
+            OCR_SECONDS.observe(time.perf_counter() - began)
+            OCR_PAGES.labels("read").inc()
+            return result
         finally:
             self._idle.put(helper)
 

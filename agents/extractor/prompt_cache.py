@@ -21,6 +21,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 from opentelemetry import metrics
+from prometheus_client import Counter
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from streams import Dependency, DependencyUnavailable
@@ -49,6 +50,11 @@ class CachedAnswer(BaseModel):
 
     content: str
     model_version: str | None = None
+
+
+# Hit rate: rate(..{result="hit"}) / rate(..) over every result; an unreachable cache counts as an error
+# and then as a miss.
+LOOKUPS = Counter("claimflow_prompt_cache_lookups", "LLM prompt cache lookups by result.", ["result"])
 
 
 @dataclass
@@ -81,6 +87,7 @@ class PromptCache:
             raw = await self.dependency.call(self.client.get, KEY_PREFIX + key)
         except DependencyUnavailable as exc:
             self.stats.errors += 1
+            LOOKUPS.labels("error").inc()
             log.warning("llm prompt cache unavailable, treating %s as a miss: %s", key[:12], exc)
             raw = None
         found = None
@@ -92,9 +99,11 @@ class PromptCache:
         if found is None:
             self.stats.misses += 1
             _MISSES.add(1)
+            LOOKUPS.labels("miss").inc()
         else:
             self.stats.hits += 1
             _HITS.add(1)
+            LOOKUPS.labels("hit").inc()
         log.info(
             "llm prompt cache %s for %s (hits=%d misses=%d errors=%d)",
             "hit" if found else "miss",

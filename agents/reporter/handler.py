@@ -5,10 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from prometheus_client import Counter
+
 from agents.assessment import AssessmentSettings, decide_status, explain_confidence
 from agents.events import ClaimValidated, ReportReady
 from agents.stores import ReportRow, ReportStore
 from streams import Event, StreamAgent
+
+REPORTS = Counter(
+    "claimflow_reports",
+    "Assessment reports written, by the status the stored report has (a retried batch counts again).",
+    ["status", "region"],
+)
 
 
 def build_report(event: ClaimValidated, threshold: float) -> dict[str, Any]:
@@ -62,6 +70,8 @@ class Reporter(StreamAgent[ClaimValidated]):
             for e in events
         ]
         saved = await self.reports.save_with_outcomes(rows)
+        for e in events:
+            REPORTS.labels(saved[e.claim_id].status, e.region).inc()
         return [
             e.follow(
                 ReportReady,

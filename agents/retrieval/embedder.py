@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 import numpy as np
+from prometheus_client import Histogram
 
 from agents.retrieval.settings import RetrievalSettings
 from streams import ConfigurationError
@@ -32,6 +33,12 @@ if TYPE_CHECKING:
     from agents.retrieval.onnx_minilm import OnnxMiniLM
 
 log = logging.getLogger(__name__)
+
+EMBED_SECONDS = Histogram(
+    "claimflow_embedding_seconds",
+    "Seconds one call of the MiniLM embedder takes (one batch of texts).",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
 
 MINILM_DIMENSION = 384
 # The onnxruntime graph must give torch's vector for this text, or torch is used.
@@ -144,7 +151,7 @@ class MiniLMEmbedder:
         if len(texts) == 0:
             return np.empty((0, self.dimension), dtype=np.float32)
         model = self._model()
-        with self._lock:
+        with self._lock, EMBED_SECONDS.time():
             onnx = self._onnx_twin(model)
             if onnx is not None:
                 return np.ascontiguousarray(onnx.encode(texts), dtype=np.float32)

@@ -311,6 +311,16 @@ class ReviewStore(PostgresStore):
         )
         return len(written)
 
+    async def overdue(self) -> dict[str, int]:
+        """Pending items past their deadline, per region (the review SLA's breaches right now)."""
+        rows = await self._dep.call(
+            self._fetch,
+            "SELECT region, count(*) AS n FROM review_item"
+            " WHERE status = $1 AND due_at < now() GROUP BY region",
+            PENDING,
+        )
+        return {str(r["region"]): int(r["n"]) for r in rows}
+
     # -- reviewers' reads and leases ------------------------------------------------------------
 
     async def queue(self, regions: Sequence[str], want: QueueFilter) -> QueuePage:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from prometheus_client import Gauge
+
 from agents.assessment import AUTO_APPROVED, NEEDS_REVIEW
 from agents.events import ReportReady
 from agents.review import (
@@ -25,6 +27,12 @@ from agents.review import (
 )
 from agents.stores import ReportStore, StoredReport
 from streams import Event, StreamAgent
+
+OVERDUE = Gauge(
+    "claimflow_review_overdue_items",
+    "Review items still pending past their deadline (review SLA breaches), per region.",
+    ["region"],
+)
 
 
 def entries_for(
@@ -92,6 +100,11 @@ class ReviewQueue(StreamAgent[ReportReady]):
     async def stop(self) -> None:
         await self.queue.close()
         await self.reports.close()
+
+    async def observe(self) -> None:
+        overdue = await self.queue.overdue()
+        for region in self.ctx.topology.regions:
+            OVERDUE.labels(region).set(overdue.get(region, 0))
 
     async def handle_batch(self, events: Sequence[ReportReady]) -> list[Event]:
         settings = self.ctx.section(ReviewSettings)

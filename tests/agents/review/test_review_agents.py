@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from prometheus_client import REGISTRY
 
 from agents.review import QueueFilter, ReviewSettings, is_qa_sample
 from streams.testing import AgentHarness
@@ -61,3 +64,17 @@ async def test_the_applier_announces_the_new_revision_once_per_decision(world: R
     assert (first["decision_id"], first["reviewed_by"]) == (made.event_id, "alice")
     report = await world.reports.get("CLM-1")
     assert report is not None and report.revision == 2 and report.status == "approved"
+
+
+async def test_the_queue_agent_exports_how_many_pending_items_are_past_their_deadline(
+    world: ReviewWorld,
+) -> None:
+    claims = [validated(f"CLM-LATE-{i}", confidence=0.5) for i in range(4)]
+    revisions = await world.reports.save_with_revisions([report_row(c) for c in claims])
+    announced = [announcement(c, revisions[c.claim_id]) for c in claims]
+    late = [a.model_copy(update={"event_time": a.event_time - timedelta(days=30)}) for a in announced[:3]]
+    async with AgentHarness("review_queue", settings=world.settings) as harness:
+        await harness.deliver(*late, announced[3])
+        await harness.processor.observe()
+    assert REGISTRY.get_sample_value("claimflow_review_overdue_items", {"region": "EU"}) == 3
+    assert REGISTRY.get_sample_value("claimflow_review_overdue_items", {"region": "US"}) == 0
