@@ -19,6 +19,7 @@ from rich.table import Table
 from streams import agent_processes
 from streams.cli_dev import dev_app
 from streams.cli_dlq import dlq_app
+from streams.cli_infra import infra_app
 from streams.cli_kafka import replay, tail, topics
 from streams.errors import ClaimFlowError
 from streams.settings import get_settings
@@ -31,6 +32,7 @@ agents_app = typer.Typer(
 app.add_typer(dev_app, name="dev")
 app.add_typer(agents_app, name="agents")
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(infra_app, name="infra")
 app.command()(topics)
 app.command()(tail)
 app.command()(replay)

@@ -56,6 +56,8 @@ class AgentSpec(_Frozen):
     handler: str = Field(pattern=r"^[\w.]+:\w+$")
     consumes: tuple[str, ...]
     emits: tuple[str, ...] = ()
+    # Topics every process of the agent reads in full, outside its consumer group (a broadcast).
+    follows: tuple[str, ...] = ()
     concurrency: int = Field(default=1, ge=1)
     raw: bool = False
     batch: BatchSpec = BatchSpec()
@@ -76,7 +78,7 @@ class Topology(_Frozen):
     @model_validator(mode="after")
     def _check_references(self) -> Topology:
         for agent in self.agents.values():
-            for name in (*agent.consumes, *agent.emits):
+            for name in (*agent.consumes, *agent.follows, *agent.emits):
                 if name not in self.topics:
                     raise ValueError(f"agent {agent.name!r} refers to undeclared topic {name!r}")
         for topic in self.topics.values():
@@ -105,6 +107,22 @@ class Topology(_Frozen):
         if len(found) != 1:
             raise TopologyError(f"expected one topic with schema {schema_name!r}, found {len(found)}")
         return found[0]
+
+    def reads_of(self, agent: str) -> tuple[str, ...]:
+        """The topics `agent` reads: what it consumes in its group, then what it follows."""
+        spec = self.agent(agent)
+        return tuple(dict.fromkeys((*spec.consumes, *spec.follows)))
+
+    def writes_of(self, agent: str) -> tuple[str, ...]:
+        """The topics `agent` writes: what it emits, then the dead-letter topics of what it consumes."""
+        spec = self.agent(agent)
+        dead = (self.topic(name).dead_letter_topic for name in spec.consumes)
+        return tuple(dict.fromkeys((*spec.emits, *(d for d in dead if d is not None))))
+
+    def topics_of(self, agent: str) -> list[TopicSpec]:
+        """Every topic `agent` reads or writes, each once: what its worker declares at start-up."""
+        names = dict.fromkeys((*self.reads_of(agent), *self.writes_of(agent)))
+        return [self.topic(name) for name in names]
 
     @property
     def pipeline_topics(self) -> list[TopicSpec]:

@@ -70,7 +70,9 @@ def run_worker(agent_name: str) -> None:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     refuse_topic_auto_creation()
     topology = load_topology(settings.topology_file)
-    ensure_topics(settings.kafka_bootstrap, topology.topics.values())
+    # Only the agent's own topics: with ACLs on the log it may describe nothing else, and a topic it
+    # cannot see would look missing and be created (refused, or worse, created unauthorised).
+    ensure_topics(settings.kafka_bootstrap, topology.topics_of(agent_name))
     runner = build_runner(agent_name, settings, topology)
     worker = _Worker(runner, loglevel=settings.log_level, quiet=True)
     worker.execute_from_commandline()

@@ -66,8 +66,8 @@ def _dead_letters(settings: Settings, topology: Topology) -> int:
 
 
 def _wait_until_declared(settings: Settings, topology: Topology) -> None:
-    """Until a starting worker has declared the topics (the test's producer never creates one)."""
-    declared = {t.name: t.partitions for t in topology.topics.values()}
+    """Until a starting worker has declared its topics (the test's producer never creates one)."""
+    declared = {t.name: t.partitions for t in topology.topics_of(AGENT)}
 
     def declared_now() -> None:
         found = broker_partitions(admin_client(settings.kafka_bootstrap))

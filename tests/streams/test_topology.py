@@ -114,3 +114,24 @@ def test_a_placement_leaving_a_region_out_or_a_partition_idle_is_refused(placeme
 def test_the_shipped_topology_gives_each_region_its_own_retrieval_shard() -> None:
     topic = load_topology(ROOT / "topology.yaml").topic_for_schema("retrieval_request")
     assert sorted(topic.placement.values()) == list(range(topic.partitions))
+
+
+def test_an_agent_reads_what_it_consumes_and_follows_and_writes_its_outputs_and_dead_letters() -> None:
+    topology = load_topology(ROOT / "topology.yaml")
+    faiss = topology.agent("faiss_worker")
+    (requests,) = faiss.consumes
+    assert faiss.follows == (topology.topic_for_schema("policy_updated").name,)
+    assert topology.reads_of("faiss_worker") == (requests, *faiss.follows)
+    assert topology.writes_of("faiss_worker") == (*faiss.emits, topology.dead_letter_for(requests).name)
+    auditor_writes = set(topology.writes_of("auditor"))
+    assert auditor_writes == {t.dead_letter_topic for t in topology.pipeline_topics}
+    names = [t.name for t in topology.topics_of("review_applier")]
+    assert len(names) == len(set(names)) and not set(names) - {
+        *topology.reads_of("review_applier"),
+        *topology.writes_of("review_applier"),
+    }
+
+
+def test_an_agent_following_an_undeclared_topic_is_refused() -> None:
+    with pytest.raises(TopologyError, match="undeclared topic 'nope'"):
+        parse_topology(BASE + "  x: {handler: 'm:C', consumes: [a], follows: [nope]}\n")
