@@ -317,7 +317,7 @@ class Processor:
         try:
             outputs = await self.agent.tick()
             if outputs:
-                await self._emit(outputs, {})
+                await self._emit(outputs, {}, {})
                 self.agent.tick_sent(outputs)
         except Exception:
             log.exception("%s: periodic work failed; trying again at the next tick", self.spec.name)

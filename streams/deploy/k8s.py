@@ -179,6 +179,7 @@ def _region_namespace(region: str, options: RenderOptions) -> list[dict[str, Any
                 "CLAIMFLOW_MILVUS_URI": "http://milvus:19530",
                 "CLAIMFLOW_OBJECT_STORE_URL": f"s3://claimflow-documents-{region.lower()}/claims",
                 "CLAIMFLOW_METRICS_PORT": str(METRICS_PORT),
+                "CLAIMFLOW_METRICS_HOST": "0.0.0.0",  # the kubelet's probes and Prometheus reach the pod IP
                 "CLAIMFLOW_STATE_DIR": STATE_DIR,
                 "CLAIMFLOW_LOG_LEVEL": "INFO",
                 "XDG_CACHE_HOME": CACHE_DIR,
