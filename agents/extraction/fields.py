@@ -128,6 +128,12 @@ _SHORT_POLICY = re.compile(
 )
 _POLICY_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9/-]*\d[A-Za-z0-9/-]*")
 
+# Column headings beside "Description" make the line a table's header, not a description label.
+_TABLE_HEADER = re.compile(
+    r"\b(?:qty|quantity|unit|price|amount|total|rate|hours?|menge|einzelpreis|betrag|prix|quantit[ée]|"
+    r"montant|precio|cantidad|importe)\b",
+    re.IGNORECASE,
+)
 _DESCRIPTION_LABEL = re.compile(
     r"^(?:description\s+of\s+(?:the\s+)?(?:damage|loss|incident|event|claim)"
     r"|(?:damage|loss|incident)\s+description"
@@ -405,8 +411,8 @@ def _labelled_description(text: str) -> ExtractedField | None:
     lines = text.split("\n")
     for index, line in enumerate(lines):
         label = _DESCRIPTION_LABEL.match(line)
-        if not label:
-            continue
+        if not label or len(_TABLE_HEADER.findall(label.group("rest"))) >= 2:
+            continue  # no label, or a table's header ("Description Qty Unit price Amount")
         continuation = []
         for following in lines[index + 1 : index + 1 + MAX_DESCRIPTION_LINES]:
             if not following or (following[0].isupper() and _FIELD_LINE.match(following)):

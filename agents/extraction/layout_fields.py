@@ -40,6 +40,14 @@ TICKED = 0.96
 PROSE = 0.92
 PROSE_DAMAGE = 0.9
 MIXED_DAMAGE = 0.75
+PROSE_ACCOUNT = 0.85  # a letter's paragraph telling what happened: where it ends is the layout's guess
+BOUNDED_ACCOUNT = 0.92  # ...that opens with the incident, names one kind of damage and ends at a gap
+PARAGRAPH_GAP = 0.9  # a gap wider than this (in line heights) between two lines starts a paragraph
+ACCOUNT_WORDS = 12  # a shorter paragraph is a greeting, a reference line or an address
+LABELLED_DESCRIPTION = 0.95  # an account under its own label, ended by the next label, a gap or a question
+DESCRIPTION_LINES = 12  # the longest account read under a description label
+DESCRIPTION_GAP = 1.8  # a wider gap (in line heights) than this between two lines ends the account
+DESCRIPTION_WORDS = 5  # fewer words than this under a description label are no account
 OPTIONS_LIST = 4  # a "sentence" naming this many kinds of damage is a form's row of options, not an account
 ATTACHMENT_TOTAL = 0.85  # only an estimate's or invoice's total says how much is claimed
 CUE_CHARS = 80  # how far before a sum in prose its claim cue may be (half that after it)
@@ -169,6 +177,7 @@ class LayoutFields:
     currency: ExtractedField = field(default_factory=ExtractedField)
     damage_type: ExtractedField = field(default_factory=ExtractedField)
     policy_number: ExtractedField = field(default_factory=ExtractedField)
+    damage_description: ExtractedField = field(default_factory=ExtractedField)
 
 
 def _roles(cells: Sequence[_Cell]) -> dict[int, str]:
@@ -501,9 +510,9 @@ class _Reader:
         for first, text, label, value_cell in self.labelled_amounts():
             # The label's own words, before any figure: "Deductible amount" is no claim however it ends.
             head = re.split(r"\d", label.line.text, maxsplit=1)[0]
-            doubt = _VALUE_WORDS.search(head) and not _NAMES_THE_CLAIM.search(head)
-            if not doubt and _NOT_THE_CLAIM.search(head):
+            if _NOT_THE_CLAIM.search(_VALUE_WORDS.sub(" ", head)):
                 continue
+            doubt = _VALUE_WORDS.search(head) and not _NAMES_THE_CLAIM.search(head)
             target = claimed if self.role(label) == "claim" else total
             value = _amount_text(first)
             confidence = LABELLED if target is claimed else ATTACHMENT_TOTAL
@@ -622,6 +631,105 @@ class _Reader:
                 best = candidate
         return best[2] if best else None
 
+    # -- damage description -------------------------------------------------------------------
+
+    def description(self) -> ExtractedField:
+        """The account of the loss under (or after) a description label, in any language of the lexicon.
+
+        The account runs down the label's column, line after line, until the next label, a tick
+        row, a question ("Were the police informed?"), a wider gap or `DESCRIPTION_LINES` lines.
+        """
+        for cell in self.cells:
+            if self.role(cell) != "claim":
+                continue
+            for label in find_labels(cell.line.text):
+                if label.field != "damage_description":
+                    continue
+                parts = [cell.line.text[label.value_start :].strip(" :?\t")]
+                parts += [below.line.text for below in self._account_under(cell)]
+                text = " ".join(part for part in parts if part)
+                if len(text.split()) >= DESCRIPTION_WORDS:
+                    return ExtractedField(
+                        value=text,
+                        confidence=LABELLED_DESCRIPTION,
+                        evidence=f"{cell.line.text} {text}"[:EVIDENCE_CHARS],
+                        page=cell.line.page,
+                    )
+        return self._account_in_prose()
+
+    def _account_in_prose(self) -> ExtractedField:
+        """A letter's account: the first paragraph of the claim's own documents that tells an incident.
+
+        One that names a kind of damage or opens with a date; sure when it opens with the incident (a
+        date or an incident verb) and names one kind of damage. Any language of the lexicon.
+        """
+        for paragraph in self._paragraphs():
+            text = " ".join(" ".join(c.line.text for c in paragraph).split())
+            if len(text.split()) < ACCOUNT_WORDS or _BOX.search(text) or find_labels(text):
+                continue
+            if _has_own_label(text):
+                continue  # captions ("Photo 1: Storm - taken on ..."), a list of labelled items
+            first = _SENTENCE.split(text, maxsplit=1)[0]
+            kinds = {kind for kind, _, _ in damage_types_named(text)}
+            if not (kinds or find_dates(first, self.region)):
+                continue
+            opens = bool(_INCIDENT_CUE.search(first) or find_dates(first, self.region))
+            sure = opens and len(kinds) == 1
+            return ExtractedField(
+                value=text,
+                confidence=BOUNDED_ACCOUNT if sure else PROSE_ACCOUNT,
+                evidence=text[:EVIDENCE_CHARS],
+                page=paragraph[0].line.page,
+            )
+        return ExtractedField()
+
+    def _paragraphs(self) -> Iterable[list[_Cell]]:
+        """The claim documents' lines in reading order, cut into paragraphs at wider vertical gaps."""
+        current: list[_Cell] = []
+        for cell in self.cells:
+            if self.role(cell) != "claim":
+                continue
+            previous = current[-1] if current else None
+            if previous is not None and (
+                cell.line.document != previous.line.document
+                or cell.line.page != previous.line.page
+                or cell.line.y0 - previous.line.y1 > PARAGRAPH_GAP * previous.height
+                or cell.line.y0 < previous.line.y0  # a new column or a jump back up
+            ):
+                yield current
+                current = []
+            current.append(cell)
+        if current:
+            yield current
+
+    def _account_under(self, label: _Cell) -> list[_Cell]:
+        """The lines of an account below a label: same document and page, its column, no gap."""
+        lines = sorted(
+            (
+                c
+                for c in self.cells
+                if c.line.document == label.line.document
+                and c.line.page == label.line.page
+                and c.line.y0 >= label.line.y1 - 0.2 * label.height
+                and c.line.x0 >= label.line.x0 - 0.02
+                and c.index != label.index
+            ),
+            key=lambda c: (c.line.y0, c.line.x0),
+        )
+        taken: list[_Cell] = []
+        bottom = label.line.y1
+        for line in lines:
+            if line.line.y0 - bottom > DESCRIPTION_GAP * label.height or len(taken) >= DESCRIPTION_LINES:
+                break
+            text = line.line.text
+            if find_labels(text) or _BOX.search(text) or "?" in text:
+                break
+            if taken and line.same_row(taken[-1]):
+                break  # a second column beside the account: the layout is a grid, not a paragraph
+            taken.append(line)
+            bottom = line.line.y1
+        return taken
+
     # -- policy number as written -------------------------------------------------------------
 
     def policy_number(self) -> ExtractedField:
@@ -668,4 +776,5 @@ def read_layout(lines: Sequence[LayoutLine], region: str) -> LayoutFields:
         currency=currency,
         damage_type=reader.damage_type(),
         policy_number=reader.policy_number(),
+        damage_description=reader.description(),
     )

@@ -174,6 +174,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
                "details of incident", "details of the incident", "!circumstances",
                "circumstances of the loss", "circumstances of loss", "circumstances of the incident",
                "how did the loss occur", "how did it happen", "how did the damage occur", "account of events",
+               "account of the incident", "account of the loss", "account of the damage", "your account",
                "please describe", "describe the damage", "describe what happened", "!narrative",
                "incident details", "loss details"),
         "de": ("schadenbeschreibung", "schadensbeschreibung", "schadenhergang", "schadenshergang", "!hergang",

@@ -17,9 +17,11 @@ from agents.events import LayoutLine
 from agents.extraction.layout_fields import (
     AMBIGUOUS_DATE,
     ATTACHMENT_TOTAL,
+    BOUNDED_ACCOUNT,
     CONFLICT,
     COVER_SHEET_DATE,
     LABELLED,
+    LABELLED_DESCRIPTION,
     PROSE,
     TICKED,
     VALUE_LABEL,
@@ -419,3 +421,97 @@ def test_a_sum_in_prose_needs_its_claim_cue_beside_it_not_a_clause_away() -> Non
         [line("Schadenmeldung", 0.1, 0.05), line(near, 0.1, 0.3, width=0.8)], "EU"
     ).claimed_amount
     assert (found.value, found.confidence) == ("2300.00", PROSE)
+
+
+@pytest.mark.parametrize(
+    ("rows", "ticked"),
+    [
+        (["Type of loss", "Water damage Fire / smoke Storm Break-in", "■ Other"], "other"),
+        (["Schadenart: ☐ Feuer ☐ Sturm ☒ Sonstiges"], "other"),
+        (["Nature du sinistre : ☐ Incendie ☒ Autre (préciser) ☐ Vol"], "other"),
+    ],
+)
+def test_a_ticked_other_box_reads_other_in_each_language(rows: list[str], ticked: str) -> None:
+    lines = [line(text, 0.1, 0.2 + i * 0.03, width=0.8) for i, text in enumerate(rows)]
+    found = read_claim_fields("\n".join(rows), lines, "EU").damage_type
+    assert (found.value, found.confidence) == (ticked, TICKED)
+
+
+def test_other_in_a_question_beside_a_tick_is_no_damage_type() -> None:
+    question = "Is there any other insurance covering this loss? Yes ■ No"
+    assert read_layout([line(question, 0.1, 0.3, width=0.8)], "UK").damage_type.value is None
+
+
+def test_a_row_of_options_under_a_label_is_no_reading_of_the_damage_type() -> None:
+    rows = [
+        line("Type of loss", 0.1, 0.2),
+        line("Water damage  Lightning / fire  Storm  Theft", 0.1, 0.23, width=0.7),
+    ]
+    assert read_layout(rows, "UK").damage_type.value is None
+
+
+def test_a_label_and_value_pair_under_a_heading_is_not_the_headings_amount() -> None:
+    form = [
+        line("Part D - Amount claimed", 0.1, 0.40),
+        line("camera: SGD 1200", 0.1, 0.43),
+        line("Total loss claimed", 0.55, 0.20, width=0.2),
+        line("$2,869.92", 0.55, 0.23, width=0.15),
+    ]
+    found = read_layout(form, "APAC").claimed_amount
+    assert (found.value, found.confidence) == ("2869.92", LABELLED)
+
+
+def test_value_of_claim_labels_the_claim_and_a_sum_last_claimed_is_history() -> None:
+    form = [line("Value of claim", 0.1, 0.3, width=0.2), line("HKD 12,000.00", 0.1, 0.33, width=0.2)]
+    found = read_layout(form, "APAC").claimed_amount
+    assert (found.value, found.confidence) == ("12000.00", LABELLED)
+    letter = [
+        line("Dear Claims Team,", 0.1, 0.2),
+        line(
+            "The storm tore tiles off the roof. I last claimed in 2020, for $2,290.00.", 0.1, 0.23, width=0.8
+        ),
+    ]
+    assert read_layout(letter, "APAC").claimed_amount.value is None
+
+
+def test_the_account_under_a_description_label_ends_at_the_next_question_in_any_language() -> None:
+    form = [
+        line("Schadenschilderung:", 0.1, 0.30, width=0.2),
+        line("Am 31.05.2024 ging ein Hagelunwetter über unserem Ort nieder.", 0.1, 0.33, width=0.7),
+        line("Die Hagelkörner zerschlugen beide Dachfenster.", 0.1, 0.355, width=0.6),
+        line("Wurde die Polizei informiert? ☐ Ja ☒ Nein", 0.1, 0.38, width=0.6),
+    ]
+    text = "\n".join(cell.text for cell in form)
+    found = read_claim_fields(text, form, "EU").damage_description
+    assert found.confidence == LABELLED_DESCRIPTION
+    assert found.value == (
+        "Am 31.05.2024 ging ein Hagelunwetter über unserem Ort nieder. "
+        "Die Hagelkörner zerschlugen beide Dachfenster."
+    )
+
+
+def test_an_estimates_description_column_is_not_the_account() -> None:
+    estimate = "Description Qty Unit price Amount\nLabour 2 h 2 95.00 190.00\nTotal $190.00"
+    rows = [line(text, 0.1, 0.2 + i * 0.03, width=0.8) for i, text in enumerate(estimate.split("\n"))]
+    assert read_claim_fields(estimate, rows, "US").damage_description.confidence < LABELLED_DESCRIPTION
+
+
+def test_a_letters_account_is_its_paragraph_that_opens_with_the_incident() -> None:
+    letter = [
+        line("Estimada señora, estimado señor:", 0.1, 0.20, width=0.5),
+        line("les comunico un siniestro cubierto por mi póliza.", 0.1, 0.23, width=0.6),
+        line(
+            "El 2025-01-22, al mover muebles, una estantería pesada cayó sobre la mesa", 0.1, 0.28, width=0.8
+        ),
+        line(
+            "del comedor. El tablero está partido y el parqué muy rayado. No hubo heridos.",
+            0.1,
+            0.305,
+            width=0.8,
+        ),
+        line("Atentamente,", 0.1, 0.36, width=0.2),
+    ]
+    found = read_layout(letter, "EU").damage_description
+    assert found.value is not None and found.value.startswith("El 2025-01-22, al mover muebles")
+    assert found.value.endswith("No hubo heridos.")
+    assert found.confidence in (BOUNDED_ACCOUNT, 0.85)
