@@ -40,6 +40,12 @@ TICKED = 0.96
 PROSE = 0.92
 PROSE_DAMAGE = 0.9
 MIXED_DAMAGE = 0.75
+_BULLETS = " \t-\u2013\u2022*.)(0123456789"  # what may stand before a label on its line: numbering
+# "... are as follows:", "wie folgt", "comme suit", "como sigue": the account comes next.
+_LEAD_IN = re.compile(
+    r"^(?:(?:is|are|was|were)\s+)?as\s+follows|^wie\s+folgt|^comme\s+suit|^(?:como\s+sigue|lo\s+siguiente)",
+    re.IGNORECASE,
+)
 PROSE_ACCOUNT = 0.85  # a letter's paragraph telling what happened: where it ends is the layout's guess
 BOUNDED_ACCOUNT = 0.92  # ...that opens with the incident, names one kind of damage and ends at a gap
 PARAGRAPH_GAP = 0.9  # a gap wider than this (in line heights) between two lines starts a paragraph
@@ -643,9 +649,9 @@ class _Reader:
             if self.role(cell) != "claim":
                 continue
             for label in find_labels(cell.line.text):
-                if label.field != "damage_description":
-                    continue
-                parts = [cell.line.text[label.value_start :].strip(" :?\t")]
+                if label.field != "damage_description" or cell.line.text[: label.start].strip(_BULLETS):
+                    continue  # another field, or words in a sentence ("The circumstances of the loss are")
+                parts = [_LEAD_IN.sub("", cell.line.text[label.value_start :].strip(" :?\t"))]
                 parts += [below.line.text for below in self._account_under(cell)]
                 text = " ".join(part for part in parts if part)
                 if len(text.split()) >= DESCRIPTION_WORDS:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
@@ -91,7 +92,7 @@ async def _seed(world: ReviewWorld, objects: Path) -> None:
     )
     await world.queued(eu)
     await world.queued(validated("CLM-US", region="US"))
-    async with AuditLog(world.settings.postgres_dsn) as audit:
+    async with AuditLog(world.settings.postgres_dsn, key=secrets.token_bytes(32)) as audit:
         await audit.append(
             [
                 AuditRecord(
