@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,7 @@ class OcrModel:
     rapidocr_version: str
 
 
+@lru_cache(maxsize=16)
 def _file_sha256(path: str) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -102,19 +104,18 @@ def _file_sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def _loaded_models(engine: Any) -> list[tuple[str, str, str]]:
+def _loaded_models(engine: Any) -> list[str]:
     """The model files the engine's detector, classifier and recogniser loaded (those it used so far).
 
     rapidocr keeps each stage's onnxruntime session as `<stage>.session.session`; the path is
     the session's own record of the file it read.
     """
-    rapidocr_version = importlib.metadata.version("rapidocr")
     found = []
     for stage in ("text_det", "text_cls", "text_rec"):
         session = getattr(getattr(getattr(engine, stage, None), "session", None), "session", None)
         path = getattr(session, "_model_path", None)
         if isinstance(path, str) and os.path.isfile(path):
-            found.append((os.path.basename(path), _file_sha256(path), rapidocr_version))
+            found.append(path)
     return found
 
 
@@ -126,7 +127,7 @@ class _Helper:
         self._start_timeout_s = start_timeout_s
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
-        self.models: list[OcrModel] = []
+        self.model_paths: list[str] = []
 
     def ensure_started(self) -> None:
         if self._process is not None and self._process.poll() is None:
@@ -154,7 +155,7 @@ class _Helper:
         except (EOFError, OSError) as exc:
             self.stop()
             raise OcrError(f"OCR helper failed to start ({type(exc).__name__}: {exc})") from exc
-        self.models = [OcrModel(*m) for m in models or ()]
+        self.model_paths = list(models or ())
 
     def roundtrip(self, image: np.ndarray, *, timeout: float) -> OcrResult:
         assert self._conn is not None
@@ -225,13 +226,15 @@ class OcrEngine:
         """Start every helper at once (each loads and runs the models), so the first claim is fast."""
         with self._every_helper() as helpers, ThreadPoolExecutor(len(helpers)) as pool:
             list(pool.map(_Helper.ensure_started, helpers))
+        self.models  # noqa: B018  # hashes the model files once, here, off the event loop
 
     @property
     def models(self) -> list[OcrModel]:
-        """The model files the helpers loaded (model provenance); empty until one has started."""
+        """The model files the helpers loaded, hashed (model provenance); empty until one has started."""
+        version = importlib.metadata.version("rapidocr")
         for helper in self._all:
-            if helper.models:
-                return list(helper.models)
+            if helper.model_paths:
+                return [OcrModel(os.path.basename(p), _file_sha256(p), version) for p in helper.model_paths]
         return []
 
     def recognise(self, image: np.ndarray, *, timeout: float) -> OcrResult:
