@@ -113,6 +113,24 @@ class ExtractorProvenance(_Part):
     agreement: dict[str, str] = {}
 
 
+class ModelRef(_Part):
+    """A model, rule set or index that touched the claim, named with its version (model provenance).
+
+    Each agent appends its own to the `models` it received, so the validated claim names every
+    one that shaped the verdict. Tokens and cost are an LLM's, for this claim (0 otherwise, and
+    0 for a prompt-cache hit); `cost` is at the configured price (`CLAIMFLOW_LLM_PRICES`).
+    """
+
+    role: str
+    name: str
+    version: str
+    sha256: str = ""
+    detail: str = ""
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float = 0.0
+
+
 @dataclass(frozen=True)
 class LayoutLine:
     """One run of words on one line of a claim page, redacted, with its box (fractions of the page, y down).
@@ -180,6 +198,7 @@ class RetrievalRequest(Event):
     policy_number: ExtractedField = ExtractedField()
     policy_clauses: list[ClauseLink] = []
     fields: ClaimFields | None = None
+    models: list[ModelRef] = []
 
 
 class ClausesRetrieved(Event):
@@ -195,6 +214,7 @@ class ClausesRetrieved(Event):
     received_at: datetime | None = None
     policy_number: ExtractedField = ExtractedField()
     fields: ClaimFields | None = None
+    models: list[ModelRef] = []
 
 
 class FieldsExtracted(Event):
@@ -205,6 +225,7 @@ class FieldsExtracted(Event):
     clauses: list[ClauseRef]
     extractor: ExtractorProvenance
     received_at: datetime | None = None
+    models: list[ModelRef] = []
 
 
 class ClaimValidated(Event):
@@ -216,6 +237,7 @@ class ClaimValidated(Event):
     extractor: ExtractorProvenance
     rules: list[RuleOutcome]
     confidence: float
+    models: list[ModelRef] = []
 
 
 ReportStatus = Literal["auto_approved", "needs_review", "approved", "declined", "information_requested"]

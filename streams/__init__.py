@@ -17,6 +17,7 @@ from streams.audit_log import (
     key_id,
 )
 from streams.codec import AvroCodec, get_codec, load_codecs
+from streams.cost import upstream_cpu
 from streams.dead_letter import Coordinates, DeadLetter
 from streams.errors import (
     ClaimFlowError,
@@ -102,5 +103,6 @@ __all__ = [
     "open_object_store",
     "publish_events",
     "reload_settings",
+    "upstream_cpu",
     "utc_now",
 ]

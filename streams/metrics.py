@@ -58,6 +58,15 @@ CHAIN_SECONDS = Histogram(
     ["agent"],
     buckets=CHAIN_BUCKETS,
 )
+# CPU seconds per event: from a cheap hop (well under a millisecond) to a claim's OCR and embedding.
+CPU_BUCKETS = (0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0)
+CPU_SECONDS = Histogram(
+    "claimflow_agent_cpu_seconds",
+    "CPU seconds an agent spent per event (the process time of its batch's handling split evenly "
+    "across the batch): the cost per claim of this agent.",
+    ["agent"],
+    buckets=CPU_BUCKETS,
+)
 CONSUMER_LAG = Gauge(
     "claimflow_consumer_lag",
     "Records on a partition this worker is assigned that its group has not processed yet.",

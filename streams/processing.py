@@ -31,12 +31,14 @@ from tenacity import (
 
 from streams.agent import AgentContext, RawAgent, RawRecord, StreamAgent
 from streams.codec import AvroCodec
+from streams.cost import cpu_header, cpu_of_headers, upstream_cpu_of, with_share
 from streams.dead_letter import Coordinates, build_dead_letter
 from streams.errors import DependencyUnavailable, RegionNotServed, SchemaError, TopologyError
 from streams.events import Event
 from streams.metrics import (
     BATCH_SIZE,
     CHAIN_SECONDS,
+    CPU_SECONDS,
     DEAD_LETTERS,
     ERRORS,
     EVENTS_CONSUMED,
@@ -208,10 +210,18 @@ class Processor:
             for record, m in accepted
         ]
         try:
-            outputs = await self._handle(accepted)
+            upstream = {m.event_id: cpu_of_headers(record.headers) for record, m in accepted}
+            cpu_began = time.process_time()
+            with upstream_cpu_of(upstream):
+                outputs = await self._handle(accepted)
+            # The batch's CPU, split evenly: what each claim cost this agent (see streams.cost).
+            share = (time.process_time() - cpu_began) / len(accepted)
+            for _ in accepted:
+                CPU_SECONDS.labels(self._name).observe(share)
+            spent = {event_id: with_share(up, self._name, share) for event_id, up in upstream.items()}
             span_of = {m.event_id: span for (_, m), span in zip(accepted, spans, strict=True)}
             chain_start = {m.event_id: _chain_start_ms(record) for record, m in accepted}
-            await self._emit(outputs, span_of, chain_start)
+            await self._emit(outputs, span_of, chain_start, spent)
         finally:
             for span in spans:
                 span.end()
@@ -334,6 +344,7 @@ class Processor:
         outputs: Sequence[Event],
         span_of: Mapping[str, trace.Span],
         chain_start: Mapping[str, int],
+        cpu_spent: Mapping[str, Mapping[str, float]] | None = None,
     ) -> None:
         """Send every output and wait for the broker to confirm them all."""
         pending = []
@@ -347,6 +358,9 @@ class Processor:
             started_ms = chain_start.get(out.causation_id or "")
             if started_ms is not None:
                 headers.append((CHAIN_START_HEADER, str(started_ms).encode()))
+            spent = (cpu_spent or {}).get(out.causation_id or "")
+            if spent is not None:
+                headers.append(cpu_header(spent))
             sent_to.append((spec.name, started_ms))
             key = str(getattr(out, spec.key))
             pending.append(

@@ -13,6 +13,7 @@ from agents.assessment.rules import (
     evaluate,
     explain_confidence,
     overall_confidence,
+    rules_version,
 )
 from agents.assessment.settings import AssessmentSettings
 
@@ -30,4 +31,5 @@ __all__ = [
     "evaluate",
     "explain_confidence",
     "overall_confidence",
+    "rules_version",
 ]

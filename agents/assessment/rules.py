@@ -9,11 +9,14 @@ exercise every rule without infrastructure.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from agents.events import ClaimFields, ExtractedField, RuleOutcome
@@ -281,6 +284,16 @@ def explain_confidence(fields: ClaimFields, outcomes: Sequence[RuleOutcome]) -> 
         "failed_rules": [o.rule_id for o in outcomes if not o.passed],
         "rule_cap": _cap(outcomes),
     }
+
+
+@cache
+def rules_version() -> str:
+    """The rule set's version: a digest of this module (the rules, their checks, caps and confidence).
+
+    Any change to a rule's code changes it, with nobody having to remember to bump a number;
+    `claimflow trace` shows it, so two verdicts under different rules can be told apart.
+    """
+    return "rules-" + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 
 AUTO_APPROVED = "auto_approved"

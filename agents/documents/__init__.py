@@ -2,7 +2,7 @@
 
 from agents.documents.claim_text import ClaimText, RawClaimText, read_claim, read_claim_text
 from agents.documents.layout import LayoutLine, Segment
-from agents.documents.ocr import OcrEngine, OcrError, shared_engine
+from agents.documents.ocr import OcrEngine, OcrError, OcrModel, shared_engine
 from agents.documents.reader import (
     PAGE_SEPARATOR,
     CorruptDocument,
@@ -39,6 +39,7 @@ __all__ = [
     "OcrEngine",
     "OcrError",
     "OcrFailed",
+    "OcrModel",
     "OcrTimeLimitExceeded",
     "PageText",
     "PageTooLarge",

@@ -10,6 +10,8 @@ Models are the ONNX files shipped in the rapidocr wheel, so nothing is ever down
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import logging
 import os
 import queue
@@ -22,6 +24,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -83,6 +86,39 @@ class OcrResult:
         return float(np.mean(self.scores)) if self.scores else 0.0
 
 
+@dataclass(frozen=True)
+class OcrModel:
+    """One ONNX model file an OCR helper loaded: its file name, SHA-256 and the rapidocr release."""
+
+    filename: str
+    sha256: str
+    rapidocr_version: str
+
+
+@lru_cache(maxsize=16)
+def _file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _loaded_models(engine: Any) -> list[str]:
+    """The model files the engine's detector, classifier and recogniser loaded (those it used so far).
+
+    rapidocr keeps each stage's onnxruntime session as `<stage>.session.session`; the path is
+    the session's own record of the file it read.
+    """
+    found = []
+    for stage in ("text_det", "text_cls", "text_rec"):
+        session = getattr(getattr(getattr(engine, stage, None), "session", None), "session", None)
+        path = getattr(session, "_model_path", None)
+        if isinstance(path, str) and os.path.isfile(path):
+            found.append(path)
+    return found
+
+
 class _Helper:
     """One rapidocr child process and its socket; used by one page at a time."""
 
@@ -91,6 +127,7 @@ class _Helper:
         self._start_timeout_s = start_timeout_s
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
+        self.model_paths: list[str] = []
 
     def ensure_started(self) -> None:
         if self._process is not None and self._process.poll() is None:
@@ -114,10 +151,11 @@ class _Helper:
             self.stop()
             raise OcrError(f"OCR helper did not start within {self._start_timeout_s:g} s")
         try:
-            self._conn.recv()
+            _, models = self._conn.recv()
         except (EOFError, OSError) as exc:
             self.stop()
             raise OcrError(f"OCR helper failed to start ({type(exc).__name__}: {exc})") from exc
+        self.model_paths = list(models or ())
 
     def roundtrip(self, image: np.ndarray, *, timeout: float) -> OcrResult:
         assert self._conn is not None
@@ -188,6 +226,16 @@ class OcrEngine:
         """Start every helper at once (each loads and runs the models), so the first claim is fast."""
         with self._every_helper() as helpers, ThreadPoolExecutor(len(helpers)) as pool:
             list(pool.map(_Helper.ensure_started, helpers))
+        self.models  # noqa: B018  # hashes the model files once, here, off the event loop
+
+    @property
+    def models(self) -> list[OcrModel]:
+        """The model files the helpers loaded, hashed (model provenance); empty until one has started."""
+        version = importlib.metadata.version("rapidocr")
+        for helper in self._all:
+            if helper.model_paths:
+                return [OcrModel(os.path.basename(p), _file_sha256(p), version) for p in helper.model_paths]
+        return []
 
     def recognise(self, image: np.ndarray, *, timeout: float) -> OcrResult:
         """Recognise the text of a grayscale or RGB page image on the next idle helper.
@@ -256,7 +304,7 @@ def serve(fd: int, threads: int = -1) -> None:
     conn = Connection(fd)
     engine = RapidOCR(params={**_ENGINE_PARAMS, "EngineConfig.onnxruntime.intra_op_num_threads": threads})
     engine(_warm_image())  # rapidocr loads each model on first use; do it before the first page
-    conn.send(("ready", None))
+    conn.send(("ready", _loaded_models(engine)))
     while True:
         try:
             image = conn.recv()

@@ -28,12 +28,14 @@ from agents.events import (
     ExtractorProvenance,
     FieldsExtracted,
     LayoutLine,
+    ModelRef,
 )
 from agents.extraction.reading import read_claim_fields
+from agents.extractor.cost import endpoint_host, price_of, record_usage, token_cost
 from agents.extractor.llm import LLM_EXTRACTOR_VERSION, LlmExtractor, LlmOutcome
 from agents.extractor.merge import merge
 from agents.extractor.settings import LlmSettings
-from streams import StreamAgent
+from streams import AgentContext, StreamAgent
 
 log = logging.getLogger(__name__)
 
@@ -128,14 +130,50 @@ def _llm_provenance(outcome: LlmOutcome, kind: str, agreement: dict[str, str]) -
     )
 
 
+def extractor_models(provenance: ExtractorProvenance, settings: LlmSettings) -> list[ModelRef]:
+    """The extractor as model provenance: the rules (0 tokens), and the LLM when one was asked.
+
+    An LLM that was asked names its model, the version the endpoint answered with, the endpoint's
+    host, and this claim's tokens at the configured price (a cache hit spent none).
+    """
+    rules = ModelRef(role="extractor", name="rules", version=RULES_EXTRACTOR_VERSION)
+    if provenance.model is None:
+        return [rules]
+    prompt, completion = provenance.prompt_tokens or 0, provenance.completion_tokens or 0
+    price = price_of(settings.llm_prices, provenance.model_version, provenance.model)
+    notes = [f"endpoint {endpoint_host(settings.llm_base_url or '')}"]
+    if provenance.cache_hit:
+        notes.append("prompt cache hit")
+    if provenance.fallback_reason:
+        notes.append(f"not used: {provenance.fallback_reason}"[:200])
+    if price is None and (prompt or completion):
+        notes.append("no price set")
+    return [
+        rules,
+        ModelRef(
+            role="llm",
+            name=provenance.model,
+            version=provenance.model_version or provenance.model,
+            detail="; ".join(notes),
+            prompt_tokens=prompt,
+            completion_tokens=completion,
+            cost=token_cost(price, prompt, completion),
+        ),
+    ]
+
+
 class Extractor(StreamAgent[ClausesRetrieved]):
     """Claim text with its clauses → extracted fields (rules, merged with an LLM's reading if one is set)."""
 
     input_model = ClausesRetrieved
     llm: LlmExtractor | None = None
 
+    def __init__(self, ctx: AgentContext) -> None:
+        super().__init__(ctx)
+        self.settings = ctx.section(LlmSettings)
+
     async def start(self) -> None:
-        settings = self.ctx.section(LlmSettings)
+        settings = self.settings
         self.review_threshold = self.ctx.section(AssessmentSettings).review_threshold
         if settings.llm_base_url:
             self.llm = LlmExtractor.from_settings(settings, self.ctx.settings, self.ctx.dependency("redis"))
@@ -158,6 +196,10 @@ class Extractor(StreamAgent[ClausesRetrieved]):
             policy_number=event.policy_number,
             received_at=event.received_at,
         )
+        models = extractor_models(provenance, self.settings)
+        for model in models:
+            if model.role == "llm":
+                record_usage(model.name, model.prompt_tokens, model.completion_tokens, model.cost)
         return event.follow(
             FieldsExtracted,
             by=self.ctx.producer,
@@ -165,6 +207,7 @@ class Extractor(StreamAgent[ClausesRetrieved]):
             clauses=[ClauseRef(clause_id=c.clause_id, title=c.title, score=c.score) for c in event.clauses],
             extractor=provenance,
             received_at=event.received_at,
+            models=[*event.models, *models],
         )
 
     async def _with_llm(

@@ -37,6 +37,13 @@ class LlmSettings(SettingsSection):
         description="How long an LLM answer is reused for the same prompt; 0 = never.",
     )
 
+    llm_prices: dict[str, tuple[float, float]] = Field(
+        default={},
+        description="Price per 1,000 tokens by model, prompt and completion apart, as JSON, e.g. "
+        '{"gpt-4o-mini": [0.00015, 0.0006]}: the cost per claim in its provenance and metrics. '
+        "A model without a price costs 0.",
+    )
+
     def retry_policy(self, platform: Settings) -> RetryPolicy:
         """The LLM's own time limit and tries, with the breaker every other dependency has."""
         return RetryPolicy(

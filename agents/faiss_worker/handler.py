@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 import faiss
 import numpy as np
 
-from agents.events import ClausesRetrieved, PolicyUpdated, RetrievalRequest, RetrievedClause
+from agents.events import ClausesRetrieved, ModelRef, PolicyUpdated, RetrievalRequest, RetrievedClause
 from agents.retrieval import ClauseIndex, IndexSpec, RetrievalSettings
 from agents.stores import (
     ClauseStore,
@@ -154,6 +154,26 @@ class FaissWorker(StreamAgent[RetrievalRequest]):
             for h in hits
         ]
 
+    def models(self, request: RetrievalRequest) -> list[ModelRef]:
+        """What answered the search: the FAISS index (and how it searched) and the policy book's version."""
+        kind = self.index.kind_of(request.region) or "none"
+        device = "GPU" if self.index.on_gpu else "CPU"
+        return [
+            ModelRef(
+                role="index",
+                name=f"faiss {kind}",
+                version=f"faiss {faiss.__version__}",
+                detail=f"exact inner product over the policy's {len(request.policy_clauses)} clause(s) "
+                f"on the {device}; region {request.region} shard index {kind}",
+            ),
+            ModelRef(
+                role="policy_book",
+                name=f"policy book {request.region}",
+                version=f"clause version {self.applied_version}",
+                detail=f"policy {request.policy_number.value or 'not resolved'}",
+            ),
+        ]
+
     async def handle_batch(self, events: Sequence[RetrievalRequest]) -> list[Event]:
         return [
             request.follow(
@@ -168,6 +188,7 @@ class FaissWorker(StreamAgent[RetrievalRequest]):
                 received_at=request.received_at,
                 policy_number=request.policy_number,
                 fields=request.fields,
+                models=[*request.models, *self.models(request)],
             )
             for request in events
         ]

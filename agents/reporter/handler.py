@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from prometheus_client import Counter
@@ -10,7 +10,7 @@ from prometheus_client import Counter
 from agents.assessment import AssessmentSettings, decide_status, explain_confidence
 from agents.events import ClaimValidated, ReportReady
 from agents.stores import ReportRow, ReportStore
-from streams import Event, StreamAgent
+from streams import Event, StreamAgent, upstream_cpu
 
 REPORTS = Counter(
     "claimflow_reports",
@@ -19,11 +19,27 @@ REPORTS = Counter(
 )
 
 
-def build_report(event: ClaimValidated, threshold: float) -> dict[str, Any]:
+def provenance(event: ClaimValidated, cpu_seconds: Mapping[str, float]) -> dict[str, Any]:
+    """Why this verdict, and what it cost: every model that touched the claim, with its version,
+    the CPU seconds each agent before the reporter spent on it, and the LLM's tokens and their price.
+    """
+    llm = [m for m in event.models if m.role == "llm"]
+    return {
+        "models": [m.model_dump() for m in event.models],
+        "cpu_seconds": {agent: round(s, 6) for agent, s in cpu_seconds.items()},
+        "llm_prompt_tokens": sum(m.prompt_tokens for m in llm),
+        "llm_completion_tokens": sum(m.completion_tokens for m in llm),
+        "llm_cost": round(sum(m.cost for m in llm), 8),
+    }
+
+
+def build_report(
+    event: ClaimValidated, threshold: float, cpu_seconds: Mapping[str, float] | None = None
+) -> dict[str, Any]:
     """The structured assessment a reviewer reads: fields with evidence, cited clauses, rule outcomes.
 
     `confidence_basis` names the weakest field and the failed rules, so a reviewer knows
-    where to look first.
+    where to look first; `provenance` names the models behind it and its cost per claim.
     """
     return {
         "claim_id": event.claim_id,
@@ -38,6 +54,7 @@ def build_report(event: ClaimValidated, threshold: float) -> dict[str, Any]:
         "extractor": event.extractor.model_dump(),
         "assessed_at": event.event_time.isoformat(),
         "source_event_id": event.event_id,
+        "provenance": provenance(event, cpu_seconds or {}),
     }
 
 
@@ -65,7 +82,7 @@ class Reporter(StreamAgent[ClaimValidated]):
                 policy_number=e.fields.policy_number.value,
                 incident_date=e.fields.incident_date.as_date(),
                 damage_description=e.fields.damage_description.value,
-                report=build_report(e, threshold),
+                report=build_report(e, threshold, upstream_cpu(e)),
             )
             for e in events
         ]

@@ -1,7 +1,7 @@
 """Embeddings (MiniLM), the per-region FAISS clause index, and what a claim's query is made of."""
 
 from agents.retrieval.clause_index import ClauseHit, ClauseIndex, IndexSpec
-from agents.retrieval.embedder import MINILM_DIMENSION, Embedder, MiniLMEmbedder
+from agents.retrieval.embedder import MINILM_DIMENSION, Embedder, EmbedderIdentity, MiniLMEmbedder
 from agents.retrieval.query import focused_query, head_query, prose_lines
 from agents.retrieval.settings import RetrievalSettings
 
@@ -10,6 +10,7 @@ __all__ = [
     "ClauseHit",
     "ClauseIndex",
     "Embedder",
+    "EmbedderIdentity",
     "IndexSpec",
     "MiniLMEmbedder",
     "RetrievalSettings",

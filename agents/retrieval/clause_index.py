@@ -220,6 +220,11 @@ class ClauseIndex:
         """Regions this index can answer for."""
         return frozenset(self._shards)
 
+    @property
+    def on_gpu(self) -> bool:
+        """True when searches run on a GPU (faiss-gpu and a device found)."""
+        return self._gpu_resources is not None
+
     def kind_of(self, region: str) -> IndexKind | None:
         """The index kind serving `region` (IVF may have fallen back to flat), None if not held."""
         shard = self._shards.get(region)

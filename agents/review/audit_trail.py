@@ -31,6 +31,7 @@ class TrailEntry:
     producer: str
     summary: str
     record: dict[str, Any] = field(default_factory=dict, repr=False)
+    headers: tuple[tuple[str, bytes | None], ...] = field(default=(), repr=False)
 
 
 def _fields_summary(record: Mapping[str, Any]) -> str:
@@ -114,6 +115,7 @@ def decode_trail(entries: Sequence[AuditEntry], topology: Topology, schemas_dir:
                 producer=str(decoded.get("producer") or decoded.get("agent") or "?"),
                 summary=summary,
                 record=decoded,
+                headers=tuple(record.headers),
             )
         )
     return trail

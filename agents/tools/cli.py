@@ -1,4 +1,4 @@
-"""Domain commands of `claimflow`: submit, policies, report, audit; sample, demo, eval, bench, fuzz.
+"""Domain commands of `claimflow`: submit, policies, report, diff, trace, audit; sample, demo, eval, …
 
 The operator commands (submit, policies, report, audit) need only a worker's install; the
 tooling commands import their modules when they run, so a missing `tools` or `dev` extra
@@ -27,6 +27,7 @@ from agents.tools.bench.cli import bench_app
 from agents.tools.chaos.cli import chaos
 from agents.tools.diff import diff
 from agents.tools.review_cli import register as register_review
+from agents.tools.trace import trace
 from streams import (
     AuditKeyMissing,
     DependencyUnavailable,
@@ -428,6 +429,7 @@ def register(app: typer.Typer) -> None:
     app.command()(submit)
     app.command()(report)
     app.command()(diff)
+    app.command()(trace)
     app.command()(sample)
     app.command()(demo)
     app.command()(fuzz)

@@ -10,10 +10,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from agents.assessment import AssessmentSettings, ClaimFacts, RuleSettings, evaluate, overall_confidence
-from agents.events import ClaimFields, ClaimValidated, FieldsExtracted, RuleOutcome
+from agents.assessment import (
+    RULES,
+    AssessmentSettings,
+    ClaimFacts,
+    RuleSettings,
+    evaluate,
+    overall_confidence,
+    rules_version,
+)
+from agents.events import ClaimFields, ClaimValidated, FieldsExtracted, ModelRef, RuleOutcome
 from agents.stores import Policy, PolicyBook, PolicyLookup, ReportStore
-from streams import StreamAgent
+from streams import AgentContext, StreamAgent
 
 DuplicateFinder = Callable[[ClaimFields], Awaitable[tuple[str, ...]]]
 # A bare "$" on a claim is the policy's dollar when the policy pays in one (USD, SGD, AUD, NZD, HKD):
@@ -92,6 +100,17 @@ class Validator(StreamAgent[FieldsExtracted]):
 
     input_model = FieldsExtracted
 
+    def __init__(self, ctx: AgentContext) -> None:
+        super().__init__(ctx)
+        settings = ctx.section(AssessmentSettings)
+        self.model = ModelRef(
+            role="validator",
+            name="business rules",
+            version=rules_version(),
+            detail=f"{len(RULES)} rules; reporting window {settings.reporting_window_days} days; "
+            f"review below {settings.review_threshold:g}",
+        )
+
     async def start(self) -> None:
         dependency = self.ctx.dependency("postgres")
         self.policies = PolicyBook(self.ctx.settings.postgres_dsn, dependency)
@@ -141,4 +160,5 @@ class Validator(StreamAgent[FieldsExtracted]):
             extractor=event.extractor,
             rules=assessment.rules,
             confidence=assessment.confidence,
+            models=[*event.models, self.model],
         )

