@@ -43,9 +43,11 @@ MIXED_DAMAGE = 0.75
 _BULLETS = " \t-\u2013\u2022*.)(0123456789"  # what may stand before a label on its line: numbering
 # "... are as follows:", "wie folgt", "comme suit", "como sigue": the account comes next.
 _LEAD_IN = re.compile(
-    r"^(?:(?:is|are|was|were)\s+)?as\s+follows|^wie\s+folgt|^comme\s+suit|^(?:como\s+sigue|lo\s+siguiente)",
+    r"^(?:(?:is|are|was|were)\s+)?as\s+follows|^wie\s+folgt|^comme\s+suit|^(?:como\s+sigue|lo\s+siguiente)"
+    r"|^how\s+(?:the\s+)?(?:loss|damage|incident|accident|it)\s+(?:occurred|happened)",
     re.IGNORECASE,
 )
+LABEL_PREFIX_WORDS = 2  # "Brief description:", "Breve descripción:", "The circumstances ... as follows:"
 PROSE_ACCOUNT = 0.85  # a letter's paragraph telling what happened: where it ends is the layout's guess
 BOUNDED_ACCOUNT = 0.92  # ...that opens with the incident, names one kind of damage and ends at a gap
 PARAGRAPH_GAP = 0.9  # a gap wider than this (in line heights) between two lines starts a paragraph
@@ -278,6 +280,11 @@ def _values_for(
     )
     if over:
         yield _Place(over[0].line.text, over[0], cell.line.text)
+
+
+def _opens_with_label(text: str) -> bool:
+    """Whether a run starts with a field label (after any numbering), as a form's rows do."""
+    return any(not text[: label.start].strip(_BULLETS) for label in find_labels(text))
 
 
 def _is_label_only(text: str) -> bool:
@@ -649,8 +656,9 @@ class _Reader:
             if self.role(cell) != "claim":
                 continue
             for label in find_labels(cell.line.text):
-                if label.field != "damage_description" or cell.line.text[: label.start].strip(_BULLETS):
-                    continue  # another field, or words in a sentence ("The circumstances of the loss are")
+                before = cell.line.text[: label.start].strip(_BULLETS).split()
+                if label.field != "damage_description" or len(before) > LABEL_PREFIX_WORDS:
+                    continue  # another field, or a phrase deep in a sentence
                 parts = [_LEAD_IN.sub("", cell.line.text[label.value_start :].strip(" :?\t"))]
                 parts += [below.line.text for below in self._account_under(cell)]
                 text = " ".join(part for part in parts if part)
@@ -709,28 +717,41 @@ class _Reader:
             yield current
 
     def _account_under(self, label: _Cell) -> list[_Cell]:
-        """The lines of an account below a label: same document and page, its column, no gap."""
-        lines = sorted(
+        """The lines of an account after a label: the run right of it, then the lines below it in its
+        column, until a row that holds a label, a tick row, a question, a gap or a second column."""
+        page = [
+            c
+            for c in self.cells
+            if c.line.document == label.line.document and c.line.page == label.line.page and c is not label
+        ]
+
+        def row_has_label(cell: _Cell) -> bool:
+            """A row with a run that opens with a label: "police" inside a sentence is none."""
+            return any(c.same_row(cell) and _opens_with_label(c.line.text) for c in [cell, *page])
+
+        right = sorted(
+            (c for c in page if c.same_row(label) and c.line.x0 >= label.line.x1 - 0.01),
+            key=lambda c: c.line.x0,
+        )
+        taken = right[:1] if right and not _opens_with_label(right[0].line.text) else []
+        below = sorted(
             (
                 c
-                for c in self.cells
-                if c.line.document == label.line.document
-                and c.line.page == label.line.page
-                and c.line.y0 >= label.line.y1 - 0.2 * label.height
+                for c in page
+                if c.line.y0 >= label.line.y1 - 0.2 * label.height
                 and c.line.x0 >= label.line.x0 - 0.02
-                and c.index != label.index
+                and not c.same_row(label)
             ),
             key=lambda c: (c.line.y0, c.line.x0),
         )
-        taken: list[_Cell] = []
         bottom = label.line.y1
-        for line in lines:
+        for line in below:
             if line.line.y0 - bottom > DESCRIPTION_GAP * label.height or len(taken) >= DESCRIPTION_LINES:
                 break
             text = line.line.text
-            if find_labels(text) or _BOX.search(text) or "?" in text:
+            if row_has_label(line) or _BOX.search(text) or "?" in text:
                 break
-            if taken and line.same_row(taken[-1]):
+            if taken and line.same_row(taken[-1]) and taken[-1] not in right:
                 break  # a second column beside the account: the layout is a grid, not a paragraph
             taken.append(line)
             bottom = line.line.y1
