@@ -45,7 +45,9 @@ class FaissWorker(StreamAgent[RetrievalRequest]):
         settings, topology = self.ctx.settings, self.ctx.topology
         self.regions = sorted(settings.regions or topology.regions)
         self.worker_id = f"{self.ctx.spec.name}@{socket.gethostname()}:{os.getpid()}"
-        self.store = ClauseStore(settings.milvus_uri, dependency=self.ctx.dependency("milvus"))
+        self.store = ClauseStore(
+            settings.milvus_uri, dependency=self.ctx.dependency("milvus"), token=settings.milvus_token
+        )
         self.version = ClauseVersion(settings.redis_url.get_secret_value(), self.ctx.dependency("redis"))
         retrieval = self.ctx.section(RetrievalSettings)
         self.index = ClauseIndex(spec=IndexSpec.from_settings(retrieval))

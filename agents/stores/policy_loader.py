@@ -67,7 +67,7 @@ async def load_policy_book(
             wordings.setdefault(wording_key(policy.region, clause.title, clause.text), (policy, clause))
     regions = sorted({policy.region for policy in policies})
     book = PolicyBook(settings.postgres_dsn.get_secret_value())
-    store = ClauseStore(settings.milvus_uri)
+    store = ClauseStore(settings.milvus_uri, token=settings.milvus_token)
     await book.open()
     try:
         await book.upsert(policies)
