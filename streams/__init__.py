@@ -34,6 +34,7 @@ from streams.errors import (
 )
 from streams.events import Event, Producer, derived_event_id, utc_now
 from streams.kafka_io import publish_events
+from streams.kafka_security import KafkaAuthenticationFailed, KafkaConnection
 from streams.objectstore import (
     DigestMismatch,
     FileObjectStore,
@@ -71,6 +72,8 @@ __all__ = [
     "Event",
     "FileObjectStore",
     "ForbiddenLocation",
+    "KafkaAuthenticationFailed",
+    "KafkaConnection",
     "ObjectNotFound",
     "ObjectStore",
     "ObjectTooLarge",

@@ -35,10 +35,11 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 
 from confluent_kafka import KafkaException, TopicPartition
-from confluent_kafka.admin import AdminClient, OffsetSpec
+from confluent_kafka.admin import OffsetSpec
 
 from streams.errors import ClaimFlowError, DependencyUnavailable
-from streams.kafka_admin import broker_partitions
+from streams.kafka_admin import admin_client, broker_partitions
+from streams.kafka_security import KafkaConnection
 from streams.topology import TopicSpec
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ class BrokerWatch:
     def __init__(
         self,
         agent: str,
-        bootstrap: str,
+        kafka: KafkaConnection,
         topics: Sequence[TopicSpec],
         *,
         interval_s: float = 2.0,
@@ -120,14 +121,14 @@ class BrokerWatch:
         on_snapshot: Callable[[BrokerSnapshot], None] | None = None,
     ) -> None:
         self.agent = agent
-        self.bootstrap = bootstrap
+        self.bootstrap = kafka.bootstrap
         self.tracker = LogTracker(topics)
         self.interval_s = interval_s
         self.outage_interval_s = outage_interval_s
         self.timeout_s = timeout_s
-        self.on_lost = on_lost or (lambda reason: stop_for_lost_log(agent, bootstrap, reason))
+        self.on_lost = on_lost or (lambda reason: stop_for_lost_log(agent, kafka.bootstrap, reason))
         # librdkafka's own log is off: an unreachable broker is reported once, below, not per retry.
-        self._admin = AdminClient({"bootstrap.servers": bootstrap, "log_level": 0})
+        self._admin = admin_client(kafka, quiet=True)
         self._unreachable_since: float | None = None
         self._answered = False
         # Told every snapshot the broker answered: the worker's consumer lag comes from its end offsets.

@@ -27,6 +27,7 @@ from streams.dead_letter import DeadLetter
 from streams.errors import DecodeError
 from streams.jsonout import dumps
 from streams.kafka_io import flush_or_fail, make_producer, placed, read_topic
+from streams.kafka_security import KafkaConnection
 from streams.settings import get_settings
 from streams.topology import TopicSpec, Topology, load_topology
 
@@ -83,7 +84,7 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def dead_letters(topology: Topology, bootstrap: str, select: Selection = Selection()) -> list[Letter]:
+def dead_letters(topology: Topology, kafka: KafkaConnection, select: Selection = Selection()) -> list[Letter]:
     """Every dead letter on the log that `select` keeps, oldest first per dead-letter topic.
 
     A record on a dead-letter topic that is no dead letter (written there by hand) is reported in
@@ -95,7 +96,7 @@ def dead_letters(topology: Topology, bootstrap: str, select: Selection = Selecti
         topics = [topology.dead_letter_for(select.source_topic)]
     codec = get_codec(get_settings().schemas_dir, DeadLetter.avro_schema)
     for topic in topics:
-        for msg in read_topic(bootstrap, topic):
+        for msg in read_topic(kafka, topic):
             at = f"{topic.name}[{msg.partition()}]@{msg.offset()}"
             try:
                 record = DeadLetter.model_validate(codec.decode(msg.value()))
@@ -108,21 +109,21 @@ def dead_letters(topology: Topology, bootstrap: str, select: Selection = Selecti
     return found
 
 
-def _redriven_ids(topic: TopicSpec, bootstrap: str) -> set[str]:
+def _redriven_ids(topic: TopicSpec, kafka: KafkaConnection) -> set[str]:
     """The dead-letter ids already named by a redriven message on `topic`."""
     named = set()
-    for msg in read_topic(bootstrap, topic):
+    for msg in read_topic(kafka, topic):
         for key, value in msg.headers() or []:
             if key == REDRIVE_HEADER and value is not None:
                 named.add(value.decode())
     return named
 
 
-def redrive_letters(topology: Topology, bootstrap: str, letters: list[Letter]) -> RedriveCounts:
+def redrive_letters(topology: Topology, kafka: KafkaConnection, letters: list[Letter]) -> RedriveCounts:
     """Re-publish each dead letter's original message to its source topic, once; confirmed by the broker."""
     sources = {letter.record.source_topic for letter in letters}
-    done = {name: _redriven_ids(topology.topic(name), bootstrap) for name in sources}
-    producer = make_producer(bootstrap)
+    done = {name: _redriven_ids(topology.topic(name), kafka) for name in sources}
+    producer = make_producer(kafka)
     sent: Counter[str] = Counter()
     for letter in letters:
         record = letter.record
@@ -182,7 +183,7 @@ def list_(
     """Dead letters on the log: where, when, which agent, why, and counts by error type."""
     topology = load_topology(get_settings().topology_file)
     letters = dead_letters(
-        topology, get_settings().kafka_bootstrap, Selection(topic, error_type, claim, since, until)
+        topology, get_settings().kafka(), Selection(topic, error_type, claim, since, until)
     )
     if json_:
         for letter in letters:
@@ -215,7 +216,7 @@ def show(
 ) -> None:
     """One dead letter in full (the original bytes' length, not the bytes)."""
     topology = load_topology(get_settings().topology_file)
-    for letter in dead_letters(topology, get_settings().kafka_bootstrap):
+    for letter in dead_letters(topology, get_settings().kafka()):
         if dead_letter in (letter.at, letter.record.event_id):
             summary = _summary(letter)
             summary["original_key"] = (letter.record.original_key or b"").decode(errors="replace")
@@ -239,13 +240,11 @@ def redrive(
     """Re-publish the selected dead letters' original messages to their source topics, each once."""
     settings = get_settings()
     topology = load_topology(settings.topology_file)
-    letters = dead_letters(
-        topology, settings.kafka_bootstrap, Selection(topic, error_type, claim, since, until)
-    )
+    letters = dead_letters(topology, settings.kafka(), Selection(topic, error_type, claim, since, until))
     if dry_run:
         console.print(f"{len(letters)} dead letter(s) selected; nothing sent (--dry-run)")
         return
-    counts = redrive_letters(topology, settings.kafka_bootstrap, letters)
+    counts = redrive_letters(topology, settings.kafka(), letters)
     per_topic = ", ".join(f"{n} to {t}" for t, n in sorted(counts.by_topic.items())) or "none sent"
     console.print(
         f"{counts.selected} dead letter(s) selected: {counts.redriven} redriven ({per_topic}), "

@@ -46,7 +46,7 @@ def _topic(name: str) -> TopicSpec:
 
 
 def _consumer() -> Consumer:
-    return make_consumer(get_settings().kafka_bootstrap)
+    return make_consumer(get_settings().kafka())
 
 
 def topics() -> None:
@@ -61,7 +61,7 @@ def topics() -> None:
             readers = [a for a in topology.agents.values() if spec.name in a.consumes]
             lags = []
             for agent in readers:
-                group = make_consumer(get_settings().kafka_bootstrap, group_id=agent.group_id)
+                group = make_consumer(get_settings().kafka(), group_id=agent.group_id)
                 try:
                     committed = group.committed(
                         [TopicPartition(spec.name, p) for p in range(spec.partitions)], timeout=10
@@ -182,7 +182,7 @@ def replay(
     epoch = epoch or started.strftime("%Y%m%dT%H%M%SZ")
     codec = get_codec(settings.schemas_dir, spec.schema_name) if reassess else None
     consumer = _consumer()
-    producer = make_producer(settings.kafka_bootstrap)
+    producer = make_producer(settings.kafka())
     count = skipped = 0
     # The broker may answer a time with the start of the batch that holds it: the range is cut
     # again on each message's own timestamp, so exactly what was asked for is replayed.

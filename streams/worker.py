@@ -72,7 +72,7 @@ def run_worker(agent_name: str) -> None:
     topology = load_topology(settings.topology_file)
     # Only the agent's own topics: with ACLs on the log it may describe nothing else, and a topic it
     # cannot see would look missing and be created (refused, or worse, created unauthorised).
-    ensure_topics(settings.kafka_bootstrap, topology.topics_of(agent_name))
+    ensure_topics(settings.kafka(), topology.topics_of(agent_name))
     runner = build_runner(agent_name, settings, topology)
     worker = _Worker(runner, loglevel=settings.log_level, quiet=True)
     worker.execute_from_commandline()

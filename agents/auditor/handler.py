@@ -34,7 +34,9 @@ class Auditor(RawAgent):
         settings = self.ctx.settings
         key = audit_key(settings.audit_key.get_secret_value() if settings.audit_key else None)
         self.key_id = key_id(key)
-        self.audit_log = AuditLog(settings.postgres_dsn, self.ctx.dependency("postgres"), key=key)
+        self.audit_log = AuditLog(
+            settings.postgres_dsn.get_secret_value(), self.ctx.dependency("postgres"), key=key
+        )
         await self.audit_log.open()
         codecs = load_codecs(settings.schemas_dir)
         self.codec_of = {t.name: codecs[t.schema_name] for t in self.ctx.topology.topics.values()}

@@ -176,7 +176,7 @@ class LlmExtractor:
         """The extractor of `settings` (which must name an endpoint), with its own `llm` dependency."""
         if not settings.llm_base_url:
             raise ValueError("llm_base_url is not set")
-        cache = PromptCache(platform.redis_url, settings.llm_cache_ttl_s, cache_dependency)
+        cache = PromptCache(platform.redis_url.get_secret_value(), settings.llm_cache_ttl_s, cache_dependency)
         return cls(
             base_url=settings.llm_base_url,
             model=settings.llm_model,

@@ -45,20 +45,22 @@ class FaissWorker(StreamAgent[RetrievalRequest]):
         settings, topology = self.ctx.settings, self.ctx.topology
         self.regions = sorted(settings.regions or topology.regions)
         self.worker_id = f"{self.ctx.spec.name}@{socket.gethostname()}:{os.getpid()}"
-        self.store = ClauseStore(settings.milvus_uri, dependency=self.ctx.dependency("milvus"))
-        self.version = ClauseVersion(settings.redis_url, self.ctx.dependency("redis"))
+        self.store = ClauseStore(
+            settings.milvus_uri, dependency=self.ctx.dependency("milvus"), token=settings.milvus_token
+        )
+        self.version = ClauseVersion(settings.redis_url.get_secret_value(), self.ctx.dependency("redis"))
         retrieval = self.ctx.section(RetrievalSettings)
         self.index = ClauseIndex(spec=IndexSpec.from_settings(retrieval))
         faiss.omp_set_num_threads(retrieval.faiss_threads)
         topic = topology.topic_for_schema(PolicyUpdated.avro_schema)
         self.follower = PolicyUpdateFollower(
-            settings.kafka_bootstrap, topic, get_codec(settings.schemas_dir, topic.schema_name)
+            settings.kafka(), topic, get_codec(settings.schemas_dir, topic.schema_name)
         )
         # Position on the policy-update topic first, then load: no update can slip between the two.
         await self.follower.open()
         try:
             async with ClauseVersionLog(
-                settings.postgres_dsn, self.ctx.dependency("postgres"), pool_max_size=1
+                settings.postgres_dsn.get_secret_value(), self.ctx.dependency("postgres"), pool_max_size=1
             ) as versions:
                 self.applied_version = await versions.current()
             await self.refresh(self.regions)

@@ -105,6 +105,4 @@ def publish_claims(settings: Settings, claims: Sequence[ClaimIngested]) -> None:
     """Publish claim.ingested events (idempotent producer, acks=all, keyed by claim id)."""
     topology = load_topology(settings.topology_file)
     topic = topology.topic_for_schema(ClaimIngested.avro_schema)
-    publish_events(
-        settings.kafka_bootstrap, topic, get_codec(settings.schemas_dir, topic.schema_name), claims
-    )
+    publish_events(settings.kafka(), topic, get_codec(settings.schemas_dir, topic.schema_name), claims)

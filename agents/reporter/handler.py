@@ -64,7 +64,9 @@ class Reporter(StreamAgent[ClaimValidated]):
     input_model = ClaimValidated
 
     async def start(self) -> None:
-        self.reports = ReportStore(self.ctx.settings.postgres_dsn, self.ctx.dependency("postgres"))
+        self.reports = ReportStore(
+            self.ctx.settings.postgres_dsn.get_secret_value(), self.ctx.dependency("postgres")
+        )
         await self.reports.open()
 
     async def stop(self) -> None:

@@ -134,8 +134,10 @@ class Retriever(StreamAgent[ClaimIngested]):
         dependency = self.ctx.dependency("postgres")
         # No cache: a policy load changes its clause keys, and a claim must carry the keys the
         # FAISS workers hold now (one primary-key lookup per claim).
-        self.policies = PolicyBook(self.ctx.settings.postgres_dsn, dependency, cache_ttl_s=0)
-        self.index = PolicyIndex(self.ctx.settings.postgres_dsn, dependency)
+        self.policies = PolicyBook(
+            self.ctx.settings.postgres_dsn.get_secret_value(), dependency, cache_ttl_s=0
+        )
+        self.index = PolicyIndex(self.ctx.settings.postgres_dsn.get_secret_value(), dependency)
         await self.policies.open()
         await self.index.open()
         # Models and name lists load once per worker here, so the first claim (scanned or not) is not slow.

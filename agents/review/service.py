@@ -48,7 +48,7 @@ class KafkaDecisions:
     """Publishes decisions to the topic carrying `claim_reviewed` (acks=all), through the Kafka dependency."""
 
     def __init__(self, settings: Settings, dependency: Dependency | None = None) -> None:
-        self._bootstrap = settings.kafka_bootstrap
+        self._kafka = settings.kafka()
         self._topic = load_topology(settings.topology_file).topic_for_schema(ClaimReviewed.avro_schema)
         self._codec = get_codec(settings.schemas_dir, self._topic.schema_name)
         self._dep = dependency or Dependency("kafka", settings.retry_policy())
@@ -56,7 +56,7 @@ class KafkaDecisions:
     async def publish(self, decision: ClaimReviewed) -> None:
         # A retried publish may write the decision twice; the applier is idempotent on its id.
         await self._dep.call(
-            asyncio.to_thread, publish_events, self._bootstrap, self._topic, self._codec, [decision]
+            asyncio.to_thread, publish_events, self._kafka, self._topic, self._codec, [decision]
         )
 
 
@@ -253,10 +253,16 @@ async def open_service(
     """A `ReviewService` on the settings' PostgreSQL and Kafka, its stores closed on exit."""
     postgres = Dependency("postgres", settings.retry_policy())
     async with AsyncExitStack() as stack:
-        reports = await stack.enter_async_context(ReportStore(settings.postgres_dsn, postgres))
-        review = await stack.enter_async_context(ReviewStore(settings.postgres_dsn, postgres))
-        book = await stack.enter_async_context(PolicyBook(settings.postgres_dsn, postgres, cache_ttl_s=30.0))
-        audit = await stack.enter_async_context(AuditLog(settings.postgres_dsn, postgres))
+        reports = await stack.enter_async_context(
+            ReportStore(settings.postgres_dsn.get_secret_value(), postgres)
+        )
+        review = await stack.enter_async_context(
+            ReviewStore(settings.postgres_dsn.get_secret_value(), postgres)
+        )
+        book = await stack.enter_async_context(
+            PolicyBook(settings.postgres_dsn.get_secret_value(), postgres, cache_ttl_s=30.0)
+        )
+        audit = await stack.enter_async_context(AuditLog(settings.postgres_dsn.get_secret_value(), postgres))
         yield ReviewService(
             settings,
             review,

@@ -31,10 +31,10 @@ class ReviewApplier(StreamAgent[ClaimReviewed]):
 
     async def start(self) -> None:
         dependency = self.ctx.dependency("postgres")
-        reports = ReportStore(self.ctx.settings.postgres_dsn, dependency)
+        reports = ReportStore(self.ctx.settings.postgres_dsn.get_secret_value(), dependency)
         await reports.open()  # the report table must exist before a decision can lock a report
         await reports.close()
-        self.review = ReviewStore(self.ctx.settings.postgres_dsn, dependency)
+        self.review = ReviewStore(self.ctx.settings.postgres_dsn.get_secret_value(), dependency)
         await self.review.open()
 
     async def stop(self) -> None:

@@ -92,8 +92,8 @@ class ReviewQueue(StreamAgent[ReportReady]):
 
     async def start(self) -> None:
         dependency = self.ctx.dependency("postgres")
-        self.reports = ReportStore(self.ctx.settings.postgres_dsn, dependency)
-        self.queue = ReviewStore(self.ctx.settings.postgres_dsn, dependency)
+        self.reports = ReportStore(self.ctx.settings.postgres_dsn.get_secret_value(), dependency)
+        self.queue = ReviewStore(self.ctx.settings.postgres_dsn.get_secret_value(), dependency)
         await self.reports.open()
         await self.queue.open()
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from pydantic import SecretStr
 from pymilvus import AsyncMilvusClient, DataType, MilvusClient, MilvusException
 
 from streams import ConfigurationError, Dependency, DependencyUnavailable, PermanentError
@@ -76,6 +77,7 @@ class ClauseStore:
         collection: str = "clause_wordings",
         dimension: int = 384,
         dependency: Dependency | None = None,
+        token: SecretStr | None = None,
     ) -> None:
         """Point the store at a Milvus; nothing connects until the first call.
 
@@ -84,13 +86,20 @@ class ClauseStore:
             collection: Collection name; one per knowledge base.
             dimension: Embedding length; must match the embedder's.
             dependency: Resilience policy for Milvus calls; a default `Dependency("milvus")` if None.
+            token: `user:password` or an API key, sent with every request (`CLAIMFLOW_MILVUS_TOKEN`);
+                Milvus Lite accepts any.
         """
         self.uri = uri
+        self._token = token
         self.collection = collection
         self.dimension = dimension
         self.dependency = dependency or Dependency("milvus")
         self._aclient: AsyncMilvusClient | None = None
         self._aclient_loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def _token_value(self) -> str:
+        return self._token.get_secret_value() if self._token is not None else ""
 
     @property
     def _timeout_s(self) -> float:
@@ -120,7 +129,7 @@ class ClauseStore:
             DependencyUnavailable: Milvus cannot be reached.
         """
         try:
-            client = MilvusClient(uri=self.uri, timeout=self._timeout_s)
+            client = MilvusClient(uri=self.uri, token=self._token_value, timeout=self._timeout_s)
             try:
                 if not client.has_collection(self.collection):
                     try:
@@ -170,7 +179,7 @@ class ClauseStore:
         """The async client of the running event loop; a gRPC aio channel is bound to its creating loop."""
         loop = asyncio.get_running_loop()
         if self._aclient is None or self._aclient_loop is not loop:
-            self._aclient = AsyncMilvusClient(uri=self.uri, timeout=self._timeout_s)
+            self._aclient = AsyncMilvusClient(uri=self.uri, token=self._token_value, timeout=self._timeout_s)
             self._aclient_loop = loop
         return self._aclient
 

@@ -46,6 +46,7 @@ from streams import (
     DecodeError,
     Dependency,
     DependencyUnavailable,
+    KafkaConnection,
     PermanentError,
     PostgresStore,
     TopicSpec,
@@ -170,8 +171,8 @@ class ClauseVersion:
 class PolicyUpdateFollower:
     """Every `PolicyUpdated` event published after `open()`, from all partitions, to this process alone."""
 
-    def __init__(self, bootstrap: str, topic: TopicSpec, codec: AvroCodec) -> None:
-        self.bootstrap = bootstrap
+    def __init__(self, kafka: KafkaConnection, topic: TopicSpec, codec: AvroCodec) -> None:
+        self.kafka = kafka
         self.topic = topic
         self.codec = codec
         self._consumer: AIOKafkaConsumer | None = None
@@ -186,7 +187,7 @@ class PolicyUpdateFollower:
             DependencyUnavailable: Kafka cannot be reached.
         """
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap,
+            **self.kafka.aiokafka(),
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="latest",

@@ -66,12 +66,12 @@ async def load_policy_book(
         for clause in policy.clauses:
             wordings.setdefault(wording_key(policy.region, clause.title, clause.text), (policy, clause))
     regions = sorted({policy.region for policy in policies})
-    book = PolicyBook(settings.postgres_dsn)
-    store = ClauseStore(settings.milvus_uri)
+    book = PolicyBook(settings.postgres_dsn.get_secret_value())
+    store = ClauseStore(settings.milvus_uri, token=settings.milvus_token)
     await book.open()
     try:
         await book.upsert(policies)
-        async with PolicyIndex(settings.postgres_dsn) as index:
+        async with PolicyIndex(settings.postgres_dsn.get_secret_value()) as index:
             await index.upsert(policies)
         on_progress("policies stored and their numbers indexed in PostgreSQL")
         await store.prepare()
@@ -100,12 +100,12 @@ async def load_policy_book(
     if deleted:
         on_progress(f"deleted {len(deleted)} clause wording(s) no policy lists any more")
     on_progress(f"clause embeddings upserted into Milvus ({len(new)} new)")
-    acknowledgements = ClauseVersion(settings.redis_url)
+    acknowledgements = ClauseVersion(settings.redis_url.get_secret_value())
     try:
         legacy = await acknowledgements.legacy_version()
     finally:
         await acknowledgements.close()
-    async with ClauseVersionLog(settings.postgres_dsn, pool_max_size=1) as versions:
+    async with ClauseVersionLog(settings.postgres_dsn.get_secret_value(), pool_max_size=1) as versions:
         new_version = await versions.bump(regions, at_least=legacy)
     changed = [(wordings[key][0].region, key) for key in new]
     await asyncio.to_thread(_publish, settings, new_version, regions, policies, changed)
@@ -153,6 +153,4 @@ def _publish(
         )
         for region in regions
     ]
-    publish_events(
-        settings.kafka_bootstrap, topic, get_codec(settings.schemas_dir, topic.schema_name), events
-    )
+    publish_events(settings.kafka(), topic, get_codec(settings.schemas_dir, topic.schema_name), events)

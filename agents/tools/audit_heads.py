@@ -9,6 +9,7 @@ from pathlib import Path
 from agents.events import AuditHead
 from streams import AuditLog, Checkpoint, Settings, Topology, audit_key, get_codec, key_id, load_topology
 from streams.kafka_io import read_topic
+from streams.kafka_security import KafkaConnection
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class PublishedHead:
     backwards: str | None = None
 
 
-def published_head(bootstrap: str, topology: Topology, schemas_dir: Path) -> PublishedHead | None:
+def published_head(kafka: KafkaConnection, topology: Topology, schemas_dir: Path) -> PublishedHead | None:
     """Every head on the audit-heads topic, streamed: the furthest one (None before any was published).
 
     An honest auditor's heads only move forward; one that goes back means the log was cut and an
@@ -33,7 +34,7 @@ def published_head(bootstrap: str, topology: Topology, schemas_dir: Path) -> Pub
     furthest: PublishedHead | None = None
     backwards: str | None = None
     count = 0
-    for msg in read_topic(bootstrap, spec):
+    for msg in read_topic(kafka, spec):
         head = AuditHead(**codec.decode(msg.value()))
         count += 1
         if furthest is not None and head.seq < furthest.checkpoint.seq and backwards is None:
@@ -59,9 +60,7 @@ def verify_audit(settings: Settings, *, database_only: bool = False) -> tuple[bo
     published = (
         None
         if database_only
-        else published_head(
-            settings.kafka_bootstrap, load_topology(settings.topology_file), settings.schemas_dir
-        )
+        else published_head(settings.kafka(), load_topology(settings.topology_file), settings.schemas_dir)
     )
     if published is not None and published.backwards:
         return False, published.backwards
@@ -70,7 +69,7 @@ def verify_audit(settings: Settings, *, database_only: bool = False) -> tuple[bo
             f"the published head was made with audit key {published.key_id}, this key is {key_id(key)}: "
             "verify with the key the auditor runs with"
         )
-    return asyncio.run(_verify(settings.postgres_dsn, key, published))
+    return asyncio.run(_verify(settings.postgres_dsn.get_secret_value(), key, published))
 
 
 async def _verify(dsn: str, key: bytes, published: PublishedHead | None) -> tuple[bool, str]:

@@ -91,7 +91,9 @@ def policies_load(
         f"published for {', '.join(result.regions)}"
     )
     if wait:
-        applied = asyncio.run(_wait_until_applied(settings.redis_url, result.clause_version, wait))
+        applied = asyncio.run(
+            _wait_until_applied(settings.redis_url.get_secret_value(), result.clause_version, wait)
+        )
         console.print(f"applied by {len(applied)} FAISS worker(s)")
 
 
@@ -104,7 +106,7 @@ async def _wait_until_applied(redis_url: str, version: int, timeout_s: float) ->
 
 
 async def _get_report(claim_id: str) -> StoredReport | None:
-    store = ReportStore(get_settings().postgres_dsn)
+    store = ReportStore(get_settings().postgres_dsn.get_secret_value())
     await store.open()
     try:
         return await store.get(claim_id)

@@ -31,7 +31,7 @@ async def _collect(
     settings: Settings, claim_ids: list[str], timeout_s: float, progress: Progress
 ) -> dict[str, StoredReport]:
     task = progress.add_task("assessing claims", total=len(claim_ids))
-    store = ReportStore(settings.postgres_dsn)
+    store = ReportStore(settings.postgres_dsn.get_secret_value())
     await store.open()
     try:
         return await wait_for_reports(

@@ -147,7 +147,7 @@ def diff(
         raise typer.BadParameter("give a claim id or --since")
 
     async def run() -> list[ClaimDiff]:
-        store = ReportStore(get_settings().postgres_dsn)
+        store = ReportStore(get_settings().postgres_dsn.get_secret_value())
         await store.open()
         try:
             if claim_id is not None:

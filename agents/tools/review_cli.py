@@ -355,7 +355,7 @@ def users_add(
             raise typer.BadParameter(str(exc)) from exc
 
     async def save() -> None:
-        async with ReviewStore(settings.postgres_dsn) as store:
+        async with ReviewStore(settings.postgres_dsn.get_secret_value()) as store:
             await store.save_reviewer(person, password_hash)
 
     asyncio.run(save())
@@ -367,7 +367,7 @@ def users_disable(user_id: Annotated[str, typer.Argument()]) -> None:
     """Stop a reviewer signing in; their open sessions end at their next request."""
 
     async def disable() -> bool:
-        async with ReviewStore(get_settings().postgres_dsn) as store:
+        async with ReviewStore(get_settings().postgres_dsn.get_secret_value()) as store:
             found = await store.reviewer(user_id)
             if found is None:
                 return False

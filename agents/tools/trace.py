@@ -360,7 +360,7 @@ def show(claim_id: str, roots: Sequence[Hop]) -> None:
 async def load_trail(claim_id: str) -> list[TrailEntry]:
     """The claim's audited messages, decoded (no audit key needed to read)."""
     settings = get_settings()
-    audit = AuditLog(settings.postgres_dsn)
+    audit = AuditLog(settings.postgres_dsn.get_secret_value())
     await audit.open()
     try:
         entries = await audit.for_claim(claim_id)

@@ -113,8 +113,8 @@ class Validator(StreamAgent[FieldsExtracted]):
 
     async def start(self) -> None:
         dependency = self.ctx.dependency("postgres")
-        self.policies = PolicyBook(self.ctx.settings.postgres_dsn, dependency)
-        self.reports = ReportStore(self.ctx.settings.postgres_dsn, dependency)
+        self.policies = PolicyBook(self.ctx.settings.postgres_dsn.get_secret_value(), dependency)
+        self.reports = ReportStore(self.ctx.settings.postgres_dsn.get_secret_value(), dependency)
         self.rule_settings = self.ctx.section(AssessmentSettings).rule_settings()
         await self.policies.open()
         await self.reports.open()

@@ -176,6 +176,9 @@ def _region_namespace(region: str, options: RenderOptions) -> list[dict[str, Any
             "data": {
                 "CLAIMFLOW_REGIONS": region,
                 "CLAIMFLOW_KAFKA_BOOTSTRAP": f"{options.kafka_cluster}-kafka-bootstrap:9092",
+                # Each pod's user and password come from its KafkaUser's Secret (`_kafka_credentials`).
+                "CLAIMFLOW_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+                "CLAIMFLOW_KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
                 "CLAIMFLOW_MILVUS_URI": "http://milvus:19530",
                 "CLAIMFLOW_OBJECT_STORE_URL": f"s3://claimflow-documents-{region.lower()}/claims",
                 "CLAIMFLOW_METRICS_PORT": str(METRICS_PORT),

@@ -87,7 +87,7 @@ def book(pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 
     async def load() -> None:
         result = await load_policy_book(pipeline.settings, path)
-        version = ClauseVersion(pipeline.settings.redis_url)
+        version = ClauseVersion(pipeline.settings.redis_url.get_secret_value())
         try:
             await version.wait_until_applied(result.clause_version, timeout_s=30)
         finally:
@@ -175,7 +175,7 @@ def test_a_producer_written_against_the_first_schema_still_gets_a_report(
     buffer = io.BytesIO()
     fastavro.schemaless_writer(buffer, old, record)
     topic = pipeline.topology.topic_for_schema(ClaimIngested.avro_schema)
-    producer = make_producer(pipeline.settings.kafka_bootstrap)
+    producer = make_producer(pipeline.settings.kafka())
     producer.produce(topic.name, key=built.claim_id.encode(), value=buffer.getvalue())
     assert producer.flush(30) == 0
     report = pipeline.reports([built.claim_id])[built.claim_id]

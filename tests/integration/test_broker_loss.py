@@ -58,7 +58,7 @@ def _start(stack: devstack.StackInfo, topology: Topology) -> agent_processes.Age
 
 def _dead_letters(settings: Settings, topology: Topology) -> int:
     spec = topology.dead_letter_for(topology.agent(AGENT).consumes[0])
-    consumer = make_consumer(settings.kafka_bootstrap)
+    consumer = make_consumer(settings.kafka())
     try:
         return sum(high - low for low, high in log_bounds(consumer, spec.name, spec.partitions))
     finally:
@@ -70,7 +70,7 @@ def _wait_until_declared(settings: Settings, topology: Topology) -> None:
     declared = {t.name: t.partitions for t in topology.topics_of(AGENT)}
 
     def declared_now() -> None:
-        found = broker_partitions(admin_client(settings.kafka_bootstrap))
+        found = broker_partitions(admin_client(settings.kafka()))
         if {name: n for name, n in found.items() if name in declared} != declared:
             raise NotYet(f"the topics are not declared yet: {found}")
 
@@ -85,7 +85,7 @@ def _poison_until_dead_lettered(settings: Settings, topology: Topology) -> None:
         if err is not None:
             errors.append(err)
 
-    producer = make_producer(settings.kafka_bootstrap)
+    producer = make_producer(settings.kafka())
     producer.produce(
         topology.agent(AGENT).consumes[0], key=b"CLM-POISON", value=b"\x00 not avro", on_delivery=on_delivery
     )
@@ -134,7 +134,7 @@ def test_a_worker_stops_once_when_the_broker_lost_its_log_and_a_fresh_one_carrie
     assert len(lost) == 1 and "no longer exist" in lost[0], lost
     # Nobody re-created the topics with the broker's defaults while the worker looked.
     declared = {t.name: t.partitions for t in topology.topics.values()}
-    found = broker_partitions(admin_client(settings.kafka_bootstrap))
+    found = broker_partitions(admin_client(settings.kafka()))
     assert {name: n for name, n in found.items() if name in declared and n != declared[name]} == {}
 
     fresh = _start(stack, topology)

@@ -69,7 +69,7 @@ def s3_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Stack]:
             kafka_bootstrap=info.kafka_bootstrap, postgres_dsn=info.postgres_dsn, state_dir=info.state_dir
         )
         topology = load_topology(settings.topology_file)
-        ensure_topics(settings.kafka_bootstrap, topology.topics.values())
+        ensure_topics(settings.kafka(), topology.topics.values())
         env = {**info.env(), "CLAIMFLOW_BREAKER_RESET_S": "2", "CLAIMFLOW_DEPENDENCY_TIMEOUT_S": "3"}
         agent_processes.start_agents(state_dir, topology, AGENTS, env=env)
         yield S3Stack(info, settings, topology, env)
@@ -108,7 +108,7 @@ def _submit(stack: S3Stack, count: int) -> list[str]:
     events = [_validated(f"CLM-S3-{tag}-{i:03d}") for i in range(count)]
     topic = stack.topology.topic_for_schema(ClaimValidated.avro_schema)
     publish_events(
-        stack.settings.kafka_bootstrap,
+        stack.settings.kafka(),
         topic,
         get_codec(stack.settings.schemas_dir, topic.schema_name),
         events,
@@ -118,7 +118,7 @@ def _submit(stack: S3Stack, count: int) -> list[str]:
 
 def _reports(stack: S3Stack, claim_ids: list[str], timeout_s: float) -> dict[str, StoredReport]:
     async def collect() -> dict[str, StoredReport]:
-        store = ReportStore(stack.settings.postgres_dsn)
+        store = ReportStore(stack.settings.postgres_dsn.get_secret_value())
         await store.open()
         try:
             return await wait_for_reports(store, claim_ids, timeout_s=timeout_s)
@@ -130,7 +130,7 @@ def _reports(stack: S3Stack, claim_ids: list[str], timeout_s: float) -> dict[str
 
 def _reported_now(stack: S3Stack, claim_ids: list[str]) -> set[str]:
     async def query() -> set[str]:
-        store = ReportStore(stack.settings.postgres_dsn)
+        store = ReportStore(stack.settings.postgres_dsn.get_secret_value())
         await store.open()
         try:
             return {r.claim_id for r in await store.list(claim_ids, limit=len(claim_ids))}
@@ -150,7 +150,7 @@ def _committed(stack: S3Stack) -> dict[Position, int]:
             for topic in agent.consumes
             for p in range(stack.topology.topic(topic).partitions)
         ]
-        group = make_consumer(stack.settings.kafka_bootstrap, group_id=agent.group_id)
+        group = make_consumer(stack.settings.kafka(), group_id=agent.group_id)
         try:
             for tp in group.committed(wanted, timeout=10):
                 found[(agent.group_id, tp.topic, tp.partition)] = tp.offset
@@ -160,7 +160,7 @@ def _committed(stack: S3Stack) -> dict[Position, int]:
 
 
 def _ends(stack: S3Stack) -> dict[tuple[str, int], int]:
-    consumer = make_consumer(stack.settings.kafka_bootstrap)
+    consumer = make_consumer(stack.settings.kafka())
     try:
         return {
             (spec.name, p): high
@@ -191,7 +191,7 @@ def _report_ready(stack: S3Stack) -> list[dict[str, Any]]:
     """Every report.ready record so far, decoded."""
     spec = stack.topology.topic_for_schema("report_ready")
     codec = get_codec(stack.settings.schemas_dir, spec.schema_name)
-    consumer = make_consumer(stack.settings.kafka_bootstrap)
+    consumer = make_consumer(stack.settings.kafka())
     try:
         marks = log_bounds(consumer, spec.name, spec.partitions)
         ranges = [PartitionRange(p, low, high) for p, (low, high) in enumerate(marks)]

@@ -58,8 +58,8 @@ def test_a_redrive_after_the_fix_turns_the_dead_letter_into_a_report_once(pipeli
     select = Selection(claim_id=claim.claim_id)
     again = redrive_letters(
         pipeline.topology,
-        pipeline.settings.kafka_bootstrap,
-        dead_letters(pipeline.topology, pipeline.settings.kafka_bootstrap, select),
+        pipeline.settings.kafka(),
+        dead_letters(pipeline.topology, pipeline.settings.kafka(), select),
     )
     assert (again.selected, again.redriven, again.already) == (1, 0, 1)
     redriven = [

@@ -91,7 +91,7 @@ async def _tamper(dsn: str, new_value: bytes | None) -> bytes:
 
 def test_audit_verify_passes_and_detects_one_altered_row(pipeline: Pipeline, submitted):
     claim_id, _ = submitted
-    dsn = pipeline.settings.postgres_dsn
+    dsn = pipeline.settings.postgres_dsn.get_secret_value()
     topic = pipeline.topology.topic_for_schema("report_ready").name
 
     def report_audited() -> None:
@@ -153,7 +153,7 @@ def test_audit_verify_catches_a_cut_tail_by_the_head_published_outside_the_datab
     """Deleting the last rows and moving the in-database checkpoint back fools a check of the database
     alone; the head the auditor published on the log does not move back."""
     claim_id, _ = submitted
-    dsn = pipeline.settings.postgres_dsn
+    dsn = pipeline.settings.postgres_dsn.get_secret_value()
     topic = pipeline.topology.topic_for_schema("report_ready").name
 
     def report_audited() -> None:
@@ -165,7 +165,7 @@ def test_audit_verify_catches_a_cut_tail_by_the_head_published_outside_the_datab
     settings = pipeline.settings
 
     def head_covers_the_claim() -> PublishedHead:
-        head = published_head(settings.kafka_bootstrap, pipeline.topology, settings.schemas_dir)
+        head = published_head(settings.kafka(), pipeline.topology, settings.schemas_dir)
         if head is None or head.checkpoint.seq < end:
             raise NotYet(f"published head {head} does not cover seq {end} yet")
         return head

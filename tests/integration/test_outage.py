@@ -46,7 +46,7 @@ def test_a_postgres_outage_loses_nothing_and_dead_letters_nothing(pipeline: Pipe
         eventually(held_by_the_retriever, timeout_s=90)
     finally:
         restarted = devstack.up(pipeline.state_dir)
-    assert restarted.postgres_dsn == pipeline.settings.postgres_dsn
+    assert restarted.postgres_dsn == pipeline.settings.postgres_dsn.get_secret_value()
 
     report = pipeline.reports([claim.claim_id], timeout_s=120)[claim.claim_id]
     assert report.policy_number == row["policy_number"]

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.integration
 
 def _report_count(pipeline: Pipeline) -> int:
     async def count() -> int:
-        store = ReportStore(pipeline.settings.postgres_dsn)
+        store = ReportStore(pipeline.settings.postgres_dsn.get_secret_value())
         await store.open()
         try:
             return await store.count()
@@ -148,7 +148,7 @@ def _ingest_dlq(pipeline: Pipeline) -> str:
 
 
 def _produce_raw(pipeline: Pipeline, key: bytes, value: bytes) -> None:
-    producer = make_producer(pipeline.settings.kafka_bootstrap)
+    producer = make_producer(pipeline.settings.kafka())
     producer.produce(pipeline.topology.topic_for_schema("claim_ingested").name, key=key, value=value)
     flush_or_fail(producer)
 

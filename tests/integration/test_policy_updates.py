@@ -19,7 +19,7 @@ def _load(pipeline: Pipeline, path: Path) -> LoadResult:
 
     async def load_and_wait() -> LoadResult:
         result = await load_policy_book(pipeline.settings, path)
-        version = ClauseVersion(pipeline.settings.redis_url)
+        version = ClauseVersion(pipeline.settings.redis_url.get_secret_value())
         try:
             await version.wait_until_applied(result.clause_version, timeout_s=20)
         finally:

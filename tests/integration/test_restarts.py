@@ -24,7 +24,7 @@ def _load_and_wait(pipeline: Pipeline, timeout_s: float = 60) -> int:
 
     async def run() -> int:
         result = await load_policy_book(pipeline.settings, pipeline.corpus.policies_file)
-        acknowledgements = ClauseVersion(pipeline.settings.redis_url)
+        acknowledgements = ClauseVersion(pipeline.settings.redis_url.get_secret_value())
         try:
             await acknowledgements.wait_until_applied(result.clause_version, timeout_s=timeout_s)
         finally:
@@ -77,9 +77,9 @@ def test_after_a_milvus_restart_a_starting_faiss_worker_loads_the_released_colle
     worker = pipeline.restart_agent("faiss_worker")
 
     async def shard_loaded() -> None:
-        async with ClauseVersionLog(pipeline.settings.postgres_dsn) as versions:
+        async with ClauseVersionLog(pipeline.settings.postgres_dsn.get_secret_value()) as versions:
             current = await versions.current()
-        acknowledgements = ClauseVersion(pipeline.settings.redis_url)
+        acknowledgements = ClauseVersion(pipeline.settings.redis_url.get_secret_value())
         try:
             acks = await acknowledgements.acknowledgements()
         finally:

@@ -44,7 +44,7 @@ def misfiled(pipeline: Pipeline) -> dict[str, str]:
     policy, so both need a person (policy_exists fails). Reviewers: alice (EU) and ursula (US)."""
     asyncio.run(
         _add_reviewers(
-            pipeline.settings.postgres_dsn,
+            pipeline.settings.postgres_dsn.get_secret_value(),
             Reviewer(user_id="alice", display_name="Alice", roles=("reviewer",), regions=("EU",)),
             Reviewer(user_id="ursula", display_name="Ursula", roles=("reviewer",), regions=("US",)),
         )
@@ -87,7 +87,7 @@ def test_a_claim_needing_review_is_queued_with_its_reasons_for_its_region_only(p
 def test_a_correction_is_applied_as_a_new_revision_announced_and_audited(pipeline: Pipeline, misfiled):
     claim_id = misfiled["EU"]
     _queued(pipeline, "alice", claim_id)
-    assessed = asyncio.run(_report(pipeline.settings.postgres_dsn, claim_id))
+    assessed = asyncio.run(_report(pipeline.settings.postgres_dsn.get_secret_value(), claim_id))
     assert assessed is not None
     before = assessed.report["fields"]["claimed_amount"]["value"]
 
@@ -97,7 +97,7 @@ def test_a_correction_is_applied_as_a_new_revision_announced_and_audited(pipelin
     applied = json.loads(result.stdout.splitlines()[-1])
     assert applied["revision"] == 2
 
-    report = asyncio.run(_report(pipeline.settings.postgres_dsn, claim_id))
+    report = asyncio.run(_report(pipeline.settings.postgres_dsn.get_secret_value(), claim_id))
     assert report is not None and (report.revision, report.status) == (2, "approved")
     assert report.report["fields"]["claimed_amount"]["value"] == "123.45"
     assert report.report["review"]["corrections"] == [
@@ -114,7 +114,7 @@ def test_a_correction_is_applied_as_a_new_revision_announced_and_audited(pipelin
     )
 
     async def audited() -> list:
-        async with AuditLog(pipeline.settings.postgres_dsn) as log:
+        async with AuditLog(pipeline.settings.postgres_dsn.get_secret_value()) as log:
             return decode_trail(
                 await log.for_claim(claim_id), pipeline.topology, pipeline.settings.schemas_dir
             )

@@ -168,7 +168,7 @@ def test_sign_in_see_the_evidence_correct_a_field_and_approve(
         finally:
             browser.close()
 
-    report = asyncio.run(_report(pipeline.settings.postgres_dsn, claim_id))
+    report = asyncio.run(_report(pipeline.settings.postgres_dsn.get_secret_value(), claim_id))
     assert report is not None and (report.revision, report.status) == (2, "approved")
     assert report.report["fields"]["claimed_amount"]["value"] == "1234.50"
     _, ready = pipeline.wait_for_message(
@@ -177,7 +177,7 @@ def test_sign_in_see_the_evidence_correct_a_field_and_approve(
     assert (ready["status"], ready["reviewed_by"], ready["claimed_amount"]) == ("approved", "rita", "1234.50")
 
     async def trail() -> list:
-        async with AuditLog(pipeline.settings.postgres_dsn) as log:
+        async with AuditLog(pipeline.settings.postgres_dsn.get_secret_value()) as log:
             return decode_trail(
                 await log.for_claim(claim_id), pipeline.topology, pipeline.settings.schemas_dir
             )

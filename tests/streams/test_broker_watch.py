@@ -13,6 +13,7 @@ from confluent_kafka import OFFSET_INVALID
 
 from streams.broker_watch import BrokerLostLog, BrokerSnapshot, BrokerWatch, LogTracker
 from streams.errors import DependencyUnavailable
+from streams.kafka_security import KafkaConnection
 from streams.topology import TopicSpec
 from streams.worker import LibraryLogLimit
 
@@ -112,7 +113,7 @@ class _StorageAwayAdmin:
 async def test_a_broker_that_cannot_read_its_storage_is_waited_out_not_taken_for_a_lost_log() -> None:
     """Found by `claimflow chaos`: with the S3 server stopped, every agent stopped with exit 75."""
     lost: list[BrokerLostLog] = []
-    watch = BrokerWatch("reporter", "127.0.0.1:1", TOPICS, on_lost=lost.append)
+    watch = BrokerWatch("reporter", KafkaConnection("127.0.0.1:1"), TOPICS, on_lost=lost.append)
     watch.tracker.loss(snapshot({("in", 0): 12, ("in", 1): 3, ("out", 0): 7}))
     watch._admin = _StorageAwayAdmin()  # type: ignore[assignment]  # a stand-in for the broker's answers
 

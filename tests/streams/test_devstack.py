@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import threading
@@ -14,9 +15,12 @@ import asyncpg
 import psutil
 import pytest
 import redis.asyncio as aioredis
+import redis.exceptions
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 from pymilvus import MilvusClient
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from streams import devstack
 
@@ -95,6 +99,70 @@ async def test_postgres_answers_over_tcp(stack: devstack.StackInfo) -> None:
         assert await conn.fetchval("SELECT 1") == 1
     finally:
         await conn.close()
+
+
+async def test_postgres_refuses_a_connection_without_its_password(
+    stack: devstack.StackInfo, state_dir: Path
+) -> None:
+    password = devstack.dev_postgres_password(state_dir)
+    assert f":{password}@" in stack.postgres_dsn
+    for dsn in (
+        stack.postgres_dsn.replace(f":{password}@", "@"),
+        stack.postgres_dsn.replace(password, "wrong"),
+    ):
+        with pytest.raises(asyncpg.InvalidPasswordError):
+            await asyncpg.connect(dsn, timeout=10)
+    # The embedded build has no TLS (no OpenSSL in it): a client that requires TLS is told so.
+    with pytest.raises(ConnectionError, match="rejected SSL upgrade"):
+        await asyncpg.connect(stack.postgres_dsn.replace("sslmode=disable", "sslmode=require"), timeout=10)
+
+
+async def test_redis_refuses_a_client_without_its_password(
+    stack: devstack.StackInfo, state_dir: Path
+) -> None:
+    assert f":{devstack.dev_redis_password(state_dir)}@" in stack.redis_url
+    # RESP2, so the server's own NOAUTH answer comes back (redis-py calls it "Authentication required").
+    client = aioredis.Redis(
+        host=devstack.HOST, port=stack.port("redis"), protocol=2, retry=Retry(NoBackoff(), 0)
+    )
+    try:
+        with pytest.raises(redis.exceptions.AuthenticationError, match="Authentication required"):
+            await client.get("devstack:probe")
+    finally:
+        await client.aclose()
+
+
+def test_the_stack_secrets_are_readable_by_their_owner_only(
+    stack: devstack.StackInfo, state_dir: Path
+) -> None:
+    for name in ("postgres.password", "redis.password", "audit.key", "stack.env", "stack.json"):
+        assert (state_dir / name).stat().st_mode & 0o077 == 0, name
+
+
+def test_a_data_folder_from_before_passwords_gets_one(tmp_path: Path) -> None:
+    """An older state folder (initdb --auth=trust, no password file) is secured by the next start."""
+    (tmp_path / "logs").mkdir()
+    devstack._pg_prepare(tmp_path)
+    pgdata = tmp_path / "postgres"
+    (pgdata / "pg_hba.conf").write_text("host all all 127.0.0.1/32 trust\n")
+    (pgdata / devstack.PG_PASSWORD_MARK).unlink()
+    (tmp_path / devstack.PG_PASSWORD_FILE).unlink()
+    port = devstack.free_port()
+    devstack._pg_start(tmp_path, port)
+    pid = devstack._pg_pid(tmp_path)
+    assert pid is not None
+    try:
+        dsn = devstack._dsn(tmp_path, port)
+
+        async def connect() -> None:
+            conn = await asyncpg.connect(dsn, timeout=10)
+            await conn.close()
+            with pytest.raises(asyncpg.InvalidPasswordError):
+                await asyncpg.connect(dsn.replace(devstack.dev_postgres_password(tmp_path), "x"), timeout=10)
+
+        asyncio.run(connect())
+    finally:
+        devstack._pg_stop(tmp_path, pid)
 
 
 async def test_redis_stores_values(stack: devstack.StackInfo) -> None:

@@ -18,6 +18,7 @@ from aiokafka.errors import KafkaError
 
 from streams.faust_app import AdaptiveFetchWait, ClaimFlowApp, adapt_fetch_wait, refuse_topic_auto_creation
 from streams.kafka_admin import admin_client, broker_partitions
+from streams.kafka_security import KafkaConnection
 from streams.settings import Settings
 from tests.fixtures.pipeline import Pipeline
 from tests.fixtures.waiting import NotYet, eventually_async
@@ -117,4 +118,4 @@ async def test_a_workers_kafka_clients_never_create_a_topic_by_naming_it(
             await producer.send_and_wait(topic, b"claim")
     finally:
         await producer.stop()
-    assert topic not in broker_partitions(admin_client(bootstrap))
+    assert topic not in broker_partitions(admin_client(KafkaConnection(bootstrap)))

@@ -19,6 +19,7 @@ from confluent_kafka.admin import NewTopic
 
 from streams.kafka_admin import admin_client
 from streams.kafka_io import PartitionRange, log_bounds, make_consumer, make_producer, read_range
+from streams.kafka_security import KafkaConnection
 from tests.fixtures.pipeline import Pipeline
 
 PARTITIONS = 6
@@ -45,14 +46,15 @@ def test_the_reference_is_the_java_clients_murmur2() -> None:
 
 def _create_topic(bootstrap: str) -> str:
     name = f"test.partitioning.{uuid.uuid4().hex[:8]}"
-    admin = admin_client(bootstrap)  # kept referenced until the topic exists: its futures need it
+    # kept referenced until the topic exists: its futures need it
+    admin = admin_client(KafkaConnection(bootstrap))
     admin.create_topics([NewTopic(name, num_partitions=PARTITIONS)])[name].result(timeout=15)
     return name
 
 
 def _placed(bootstrap: str, topic: str) -> dict[tuple[bytes, bytes], int]:
     """(writer, key) → the partition the broker holds the record on, read back from the log."""
-    consumer = make_consumer(bootstrap)
+    consumer = make_consumer(KafkaConnection(bootstrap))
     try:
         ranges = [
             PartitionRange(p, low, high)
@@ -83,7 +85,7 @@ def test_confluent_and_aiokafka_producers_put_every_key_where_java_would(pipelin
         if err is not None:
             errors.append(err)
 
-    producer = make_producer(bootstrap)
+    producer = make_producer(KafkaConnection(bootstrap))
     for key in keys:
         producer.produce(topic, key=key, value=b"confluent", on_delivery=on_delivery)
     assert producer.flush(30) == 0 and not errors

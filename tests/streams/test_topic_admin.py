@@ -30,17 +30,17 @@ def spec(name: str, partitions: int) -> TopicSpec:
 
 def test_missing_topics_are_created_with_the_declared_partitions(pipeline: Pipeline):
     name = f"test.created.{uuid.uuid4().hex[:8]}"
-    checks = ensure_topics(pipeline.settings.kafka_bootstrap, [spec(name, 5)])
+    checks = ensure_topics(pipeline.settings.kafka(), [spec(name, 5)])
     assert [(c.name, c.partitions, c.created) for c in checks] == [(name, 5, True)]
-    assert broker_partitions(admin_client(pipeline.settings.kafka_bootstrap))[name] == 5
-    again = ensure_topics(pipeline.settings.kafka_bootstrap, [spec(name, 5)])
+    assert broker_partitions(admin_client(pipeline.settings.kafka()))[name] == 5
+    again = ensure_topics(pipeline.settings.kafka(), [spec(name, 5)])
     assert again[0].created is False
 
 
 def test_a_partition_mismatch_is_a_readable_typed_error(pipeline: Pipeline):
     name = f"test.mismatch.{uuid.uuid4().hex[:8]}"
-    admin = admin_client(pipeline.settings.kafka_bootstrap)
+    admin = admin_client(pipeline.settings.kafka())
     for future in admin.create_topics([NewTopic(name, num_partitions=2, replication_factor=1)]).values():
         future.result(timeout=15)
     with pytest.raises(TopicPartitionsMismatch, match=rf"{name}: declared 4, broker has 2"):
-        ensure_topics(pipeline.settings.kafka_bootstrap, [spec(name, 4)])
+        ensure_topics(pipeline.settings.kafka(), [spec(name, 4)])

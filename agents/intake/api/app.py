@@ -159,10 +159,10 @@ async def open_intake(
     policy = settings.retry_policy()
     async with AsyncExitStack() as stack:
         registry = await stack.enter_async_context(
-            IntakeRegistry(settings.postgres_dsn, Dependency("postgres-intake", policy))
+            IntakeRegistry(settings.postgres_dsn.get_secret_value(), Dependency("postgres-intake", policy))
         )
-        reports = await stack.enter_async_context(ReportStore(settings.postgres_dsn))
-        audit = await stack.enter_async_context(AuditLog(settings.postgres_dsn))
+        reports = await stack.enter_async_context(ReportStore(settings.postgres_dsn.get_secret_value()))
+        audit = await stack.enter_async_context(AuditLog(settings.postgres_dsn.get_secret_value()))
         yield Intake(
             settings=settings,
             section=section,

@@ -154,7 +154,11 @@ def bench_policies(
     from streams import get_settings
 
     figures = measure(
-        dsn or get_settings().postgres_dsn, policies=policies, region=region, claims=claims, seed=seed
+        dsn or get_settings().postgres_dsn.get_secret_value(),
+        policies=policies,
+        region=region,
+        claims=claims,
+        seed=seed,
     )
     print_table(console, figures)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -178,7 +182,13 @@ def bench_review_queue(
     from streams import get_settings
 
     settings = get_settings()
-    figures = measure(settings, dsn=dsn or settings.postgres_dsn, items=items, requests=requests, seed=seed)
+    figures = measure(
+        settings,
+        dsn=dsn or settings.postgres_dsn.get_secret_value(),
+        items=items,
+        requests=requests,
+        seed=seed,
+    )
     print_table(console, figures)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dumps(figures))

@@ -49,10 +49,10 @@ def publish_at_rate(
     topic = topology.topic_for_schema(ClaimIngested.avro_schema)
     codec = get_codec(settings.schemas_dir, topic.schema_name)
     if rate is None:
-        publish_events(settings.kafka_bootstrap, topic, codec, events)
+        publish_events(settings.kafka(), topic, codec, events)
         return
     setup_tracing("claimflow-bench")
-    producer = make_producer(settings.kafka_bootstrap)
+    producer = make_producer(settings.kafka())
     started = time.monotonic()
     for i, event in enumerate(events):
         delay = started + i / rate - time.monotonic()

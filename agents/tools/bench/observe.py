@@ -23,7 +23,7 @@ import psutil
 from confluent_kafka import Consumer, KafkaError, TopicPartition
 
 from agents.tools.bench.metrics import LogEvent
-from streams import ClaimFlowError, SchemaError, Settings, Topology
+from streams import ClaimFlowError, KafkaConnection, SchemaError, Settings, Topology
 from streams.kafka_io import PartitionRange, log_bounds, read_range
 
 Offsets = dict[str, list[int]]
@@ -38,7 +38,7 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def fast_consumer(bootstrap: str, group_id: str | None = None, *, wait_ms: int = 10) -> Consumer:
+def fast_consumer(kafka: KafkaConnection, group_id: str | None = None, *, wait_ms: int = 10) -> Consumer:
     """A read-only consumer like `make_consumer`, whose fetches return within `wait_ms`.
 
     librdkafka waits up to `fetch.wait.max.ms` (500 ms) for data on an empty fetch, and
@@ -48,7 +48,7 @@ def fast_consumer(bootstrap: str, group_id: str | None = None, *, wait_ms: int =
     """
     return Consumer(
         {
-            "bootstrap.servers": bootstrap,
+            **kafka.librdkafka(),
             "group.id": group_id or f"claimflow-bench-{uuid.uuid4().hex[:8]}",
             "enable.auto.commit": False,
             "auto.offset.reset": "earliest",
@@ -125,7 +125,7 @@ def read_back(
     settings: Settings, topology: Topology, start: Offsets
 ) -> tuple[dict[str, list[LogEvent]], int]:
     """Every event of every pipeline topic from `start` to the end of the log, and how many did not decode."""
-    consumer = fast_consumer(settings.kafka_bootstrap)
+    consumer = fast_consumer(settings.kafka())
     envelope = Envelope(settings.schemas_dir)
     found: dict[str, list[LogEvent]] = {}
     undecodable = 0
@@ -237,12 +237,12 @@ class Watcher:
         self.report_topic = topology.topic_for_schema("report_ready").name
         self.envelope = Envelope(settings.schemas_dir)
         # It only counts reports and failures, so it can fetch a tenth as often as the readers.
-        self.consumer = fast_consumer(settings.kafka_bootstrap, wait_ms=WATCH_WAIT_MS)
+        self.consumer = fast_consumer(settings.kafka(), wait_ms=WATCH_WAIT_MS)
         self.consumer.assign(
             [TopicPartition(t, p, off) for t, offsets in start.items() for p, off in enumerate(offsets)]
         )
         self.groups = {
-            agent.name: fast_consumer(settings.kafka_bootstrap, group_id=agent.group_id)
+            agent.name: fast_consumer(settings.kafka(), group_id=agent.group_id)
             for agent in topology.agents.values()
         }
         self.probes = [_ProcessProbe(label, pid, tree) for label, (pid, tree) in processes.items()]

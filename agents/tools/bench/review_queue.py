@@ -174,7 +174,7 @@ def measure(settings: Settings, *, dsn: str, items: int, requests: int, seed: in
     try:
         bench_dsn = _with_database(dsn, name)
         fill_s = asyncio.run(_fill(bench_dsn, items, seed))
-        with _Server(settings.model_copy(update={"postgres_dsn": bench_dsn})) as url:
+        with _Server(settings.model_copy(update={"postgres_dsn": SecretStr(bench_dsn)})) as url:
             views = _time_views(url, requests)
     finally:
         asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

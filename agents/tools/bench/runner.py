@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import SecretStr
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -108,8 +109,8 @@ def _settings_for(stack: devstack.StackInfo, topology_file: Path) -> Settings:
         state_dir=stack.state_dir,
         topology_file=topology_file,
         kafka_bootstrap=stack.kafka_bootstrap,
-        postgres_dsn=stack.postgres_dsn,
-        redis_url=stack.redis_url,
+        postgres_dsn=SecretStr(stack.postgres_dsn),
+        redis_url=SecretStr(stack.redis_url),
         milvus_uri=stack.milvus_uri,
         object_store_url=stack.object_store_url,
     )
@@ -136,7 +137,7 @@ def _check_alive(state_dir: Path) -> None:
 
 
 async def _await_reports(settings: Settings, claim_ids: list[str], timeout_s: float) -> None:
-    store = ReportStore(settings.postgres_dsn)
+    store = ReportStore(settings.postgres_dsn.get_secret_value())
     await store.open()
     try:
         await wait_for_reports(store, claim_ids, timeout_s=timeout_s)
@@ -205,7 +206,7 @@ def _measure_pipeline(
         rows = [json.loads(line) for line in corpus.ground_truth_file.read_text().splitlines()]
         with _phase(console, phases, "policies", "loading the sample policy book"):
             asyncio.run(load_policy_book(settings, corpus.policies_file))
-        ensure_topics(settings.kafka_bootstrap, topology.topics.values())
+        ensure_topics(settings.kafka(), topology.topics.values())
         procs = agent_processes.start_agents(state_dir, topology, env=env, replicas=config.replicas)
         tag = f"B{uuid.uuid4().hex[:6].upper()}"
         warm = build_claims(settings, rows[config.claims :], corpus, f"{tag}-WARM")
@@ -236,7 +237,7 @@ def _follow(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Submit the measured claims, watch them through, then read the log back and analyse it."""
     config, console = run.config, run.console
-    consumer = fast_consumer(settings.kafka_bootstrap)
+    consumer = fast_consumer(settings.kafka())
     try:
         start: Offsets = snapshot_ends(consumer, topology)
     finally:

@@ -145,7 +145,7 @@ class Submitter(threading.Thread):
 
     def _send(self, todo: Sequence[Input], paced: bool) -> set[int]:
         """Produce `todo`, wait for the broker; returns the sequence numbers it acknowledged."""
-        producer = make_producer(self.settings.kafka_bootstrap)
+        producer = make_producer(self.settings.kafka())
         acked: set[int] = set()
 
         def delivered(seq: int) -> Callable[[KafkaError | None, Message], None]:

@@ -71,7 +71,7 @@ def _millis(value: object) -> int:
 
 def read_log(settings: Settings, topology: Topology) -> LogContents:
     """The whole log of every topic, decoded as far as a check needs."""
-    consumer = fast_consumer(settings.kafka_bootstrap)
+    consumer = fast_consumer(settings.kafka())
     envelope = Envelope(settings.schemas_dir)
     contents = LogContents({}, [], {})
     try:
@@ -128,7 +128,7 @@ def read_log(settings: Settings, topology: Topology) -> LogContents:
 
 def lag_by_group(settings: Settings, topology: Topology) -> dict[str, int]:
     """Messages not yet committed, per agent group (end offset minus committed offset, summed)."""
-    reader = fast_consumer(settings.kafka_bootstrap)
+    reader = fast_consumer(settings.kafka())
     try:
         ends = {
             spec.name: [end for _, end in log_bounds(reader, spec.name, spec.partitions, timeout_s=30)]
@@ -139,7 +139,7 @@ def lag_by_group(settings: Settings, topology: Topology) -> dict[str, int]:
     lag: dict[str, int] = {}
     for agent in topology.agents.values():
         tps = [TopicPartition(t, p) for t in agent.consumes for p in range(topology.topic(t).partitions)]
-        group = fast_consumer(settings.kafka_bootstrap, group_id=agent.group_id)
+        group = fast_consumer(settings.kafka(), group_id=agent.group_id)
         try:
             committed = group.committed(tps, timeout=COMMITTED_TIMEOUT_S)
         except Exception as exc:  # KafkaException: the broker did not answer in time

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -92,8 +93,8 @@ def _settings_for(stack: devstack.StackInfo) -> Settings:
     return Settings(
         state_dir=stack.state_dir,
         kafka_bootstrap=stack.kafka_bootstrap,
-        postgres_dsn=stack.postgres_dsn,
-        redis_url=stack.redis_url,
+        postgres_dsn=SecretStr(stack.postgres_dsn),
+        redis_url=SecretStr(stack.redis_url),
         milvus_uri=stack.milvus_uri,
         object_store_url=stack.object_store_url,
     )
@@ -210,7 +211,7 @@ def _run(
         )
         rows = [json.loads(line) for line in corpus.ground_truth_file.read_text().splitlines()]
         asyncio.run(load_policy_book(settings, corpus.policies_file))
-        ensure_topics(settings.kafka_bootstrap, topology.topics.values())
+        ensure_topics(settings.kafka(), topology.topics.values())
         tag = uuid.uuid4().hex[:6].upper()
         inputs = build_inputs(
             settings,
@@ -250,7 +251,7 @@ def _run(
             submitter.check()
             for exit_ in injector.supervise():
                 progress.console.print(f"restarted: {exit_.describe()}")
-            stored = _stored_or_none(settings.postgres_dsn, claim_ids)
+            stored = _stored_or_none(settings.postgres_dsn.get_secret_value(), claim_ids)
             if stored is not None:
                 live.reported = len(stored)
                 progress.update(reported, completed=live.reported)
@@ -318,7 +319,7 @@ def _check(
         except DependencyUnavailable as exc:  # the broker cannot serve part of its log: a finding
             contents, log_error = LogContents({}, [], {}), f"{type(exc).__name__}: {exc}"
         claim_ids = [i.claim_id for i in inputs]
-        reports = asyncio.run(_stored(settings.postgres_dsn, claim_ids))
+        reports = asyncio.run(_stored(settings.postgres_dsn.get_secret_value(), claim_ids))
         audit_ok, audit_message = verify_audit(settings)
     report_topic = topology.topic_for_schema("report_ready").name
     ingest_topic = topology.topic_for_schema(ClaimIngested.avro_schema).name

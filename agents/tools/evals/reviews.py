@@ -25,7 +25,7 @@ def labelled(settings: Settings, region: str | None) -> list[Labelled]:
     """Every applied decision of `region` (or all), as labelled assessments."""
 
     async def read() -> list[Labelled]:
-        async with ReviewStore(settings.postgres_dsn) as store:
+        async with ReviewStore(settings.postgres_dsn.get_secret_value()) as store:
             return [Labelled.of(d) for d in await store.applied_decisions(region)]
 
     return asyncio.run(read())

@@ -92,7 +92,7 @@ async def _seed(world: ReviewWorld, objects: Path) -> None:
     )
     await world.queued(eu)
     await world.queued(validated("CLM-US", region="US"))
-    async with AuditLog(world.settings.postgres_dsn, key=secrets.token_bytes(32)) as audit:
+    async with AuditLog(world.settings.postgres_dsn.get_secret_value(), key=secrets.token_bytes(32)) as audit:
         await audit.append(
             [
                 AuditRecord(
@@ -110,7 +110,7 @@ async def _seed(world: ReviewWorld, objects: Path) -> None:
                 )
             ]
         )
-    async with PolicyBook(world.settings.postgres_dsn) as book:
+    async with PolicyBook(world.settings.postgres_dsn.get_secret_value()) as book:
         await book.upsert(
             [
                 Policy(
@@ -185,9 +185,9 @@ def test_signing_in(site: Site) -> None:
 
     # Taking a reviewer's access away acts on their next request, not when the session expires.
     _sign_in(site, "bob")
-    asyncio.run(_set_active(site.world.settings.postgres_dsn, "bob", False))
+    asyncio.run(_set_active(site.world.settings.postgres_dsn.get_secret_value(), "bob", False))
     assert client.get("/queue").headers["location"] == "/login?next=/queue"
-    asyncio.run(_set_active(site.world.settings.postgres_dsn, "bob", True))
+    asyncio.run(_set_active(site.world.settings.postgres_dsn.get_secret_value(), "bob", True))
     assert client.get("/queue").status_code == 200
 
 
@@ -302,7 +302,7 @@ def test_taking_correcting_and_approving_makes_a_new_revision_and_leases_keep_ot
     ]
     after = alice.get(done.headers["location"]).text
     assert "Decision applied as revision 2: approved." in after
-    report = asyncio.run(_report(site.world.settings.postgres_dsn))
+    report = asyncio.run(_report(site.world.settings.postgres_dsn.get_secret_value()))
     assert (report.revision, report.status) == (2, "approved")
 
     sam = _sign_in(site, "sam")  # decided: nobody takes it, not even a supervisor

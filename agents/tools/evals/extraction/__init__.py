@@ -127,7 +127,7 @@ def own_stack(state_dir: Path, console: Console) -> Iterator[Settings]:
         reload_settings()
         settings = get_settings()
         topology = load_topology(settings.topology_file)
-        ensure_topics(settings.kafka_bootstrap, topology.topics.values())
+        ensure_topics(settings.kafka(), topology.topics.values())
         agent_processes.start_agents(
             state_dir,
             topology,

@@ -79,7 +79,7 @@ def through_pipeline(
     publish_claims(settings, events)
 
     async def collect() -> dict[str, StoredReport]:
-        store = ReportStore(settings.postgres_dsn)
+        store = ReportStore(settings.postgres_dsn.get_secret_value())
         await store.open()
         try:
             return await wait_for_reports(
