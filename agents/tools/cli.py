@@ -22,6 +22,7 @@ from agents.intake import build_claim, check_region, publish_claims
 from agents.stores import ClauseVersion, ReportStore, StoredReport
 from agents.stores.policy_loader import load_policy_book
 from agents.tools.api_cli import register as register_api
+from agents.tools.api_client import ApiRefused, ApiTarget, submit_via_api
 from agents.tools.audit_heads import verify_audit
 from agents.tools.bench.cli import bench_app
 from agents.tools.chaos.cli import chaos
@@ -59,8 +60,49 @@ def submit(
             "date falls back to it when the documents carry none. Default: now.",
         ),
     ] = None,
+    api: Annotated[
+        str | None,
+        typer.Option(
+            help="Send through the intake API at this https URL (the API stores and publishes; needs a "
+            "token with claims:submit) instead of writing to the store and the log from here."
+        ),
+    ] = None,
+    token: Annotated[
+        str | None, typer.Option(envvar="CLAIMFLOW_API_TOKEN", help="With --api: the bearer token.")
+    ] = None,
+    ca_certs: Annotated[
+        Path | None, typer.Option(help="With --api: the CA that signed the API's certificate.")
+    ] = None,
+    cert: Annotated[
+        Path | None, typer.Option(help="With --api: this client's certificate (mutual TLS).")
+    ] = None,
+    key: Annotated[Path | None, typer.Option(help="With --api: the key of --cert.")] = None,
+    idempotency_key: Annotated[
+        str | None, typer.Option(help="With --api: the Idempotency-Key (default: a new one per claim).")
+    ] = None,
 ) -> None:
-    """Store each document and publish claim.ingested; prints the claim ids."""
+    """Store each document and publish claim.ingested, or send them to the intake API; print the ids."""
+    if api is not None:
+        if not token:
+            raise typer.BadParameter("--api needs a token (--token or CLAIMFLOW_API_TOKEN)")
+        if claim_id:
+            raise typer.BadParameter("--claim-id is the API's to give: leave it out with --api")
+        target = ApiTarget(api, token, ca_certs, cert, key)
+        groups_api = [[f] for f in files]
+        try:
+            ids = submit_via_api(
+                target,
+                groups_api,
+                region=region.upper(),
+                received_at=received_at,
+                idempotency_key=idempotency_key,
+            )
+        except ApiRefused as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+        for sent in ids:
+            typer.echo(sent)
+        return
     settings = get_settings()
     region = check_region(settings, region)
     groups = [files] if claim_id else [[f] for f in files]

@@ -126,6 +126,27 @@ def test_a_claim_submitted_over_https_is_assessed_and_its_report_and_trail_read_
         assert us.status_code == 404
 
 
+def test_claimflow_submit_through_the_api_sends_each_file_once_per_idempotency_key(served: Served) -> None:
+    pipeline = served.pipeline
+    path = pipeline.corpus.claims_dir / next(r["file"] for r in pipeline.truth if r["region"] == "EU")
+    certs = served.certs
+    args = [
+        "submit", str(path), "--region", "eu", "--api", served.url, "--token", served.token(),
+        "--ca-certs", str(certs.ca), "--cert", str(certs.client_cert), "--key", str(certs.client_key),
+        "--idempotency-key", "cli-1",
+    ]  # fmt: skip
+    first = pipeline.cli(*args).stdout.split()
+    again = pipeline.cli(*args).stdout.split()
+    assert len(first) == 1 and first[0].startswith("CLM-")
+    assert again == first, "the same Idempotency-Key is the same claim"
+    with served.client() as http:
+        status = http.get(f"/v1/claims/{first[0]}", headers={"Authorization": f"Bearer {served.token()}"})
+    assert status.status_code == 200 and status.json()["region"] == "EU"
+
+    refused = pipeline.cli(*args[:-2], "--idempotency-key", "cli-2", "--region", "us", check=False)
+    assert refused.returncode == 1 and "403" in refused.stdout, refused.stdout + refused.stderr
+
+
 def test_without_a_client_certificate_the_tls_handshake_is_refused(served: Served) -> None:
     with served.client(with_cert=False) as http, pytest.raises(httpx.TransportError):
         http.get("/openapi.json")

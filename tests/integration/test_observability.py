@@ -7,11 +7,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from streams import agent_processes, devstack_prometheus
+from tests.fixtures.browser import CHROMIUM_ARGS, require_chromium, screenshot_folders
 from tests.fixtures.paths import ROOT
 from tests.fixtures.pipeline import Pipeline
 from tests.fixtures.waiting import NotYet, eventually
@@ -52,7 +54,9 @@ def addresses(pipeline: Pipeline) -> dict[str, str]:
     return found
 
 
-def test_agents_count_the_claims_that_flowed_and_prometheus_scrapes_every_agent(pipeline: Pipeline) -> None:
+def test_agents_count_the_claims_that_flowed_and_prometheus_scrapes_every_agent(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
     workers = eventually(lambda: addresses(pipeline), timeout_s=60)
     assert set(workers) == set(pipeline.topology.agents)
 
@@ -61,7 +65,7 @@ def test_agents_count_the_claims_that_flowed_and_prometheus_scrapes_every_agent(
         if any(status != 200 for status, _ in waiting.values()):
             raise NotYet(f"not ready: {waiting}")
 
-    eventually(all_ready, timeout_s=60)
+    eventually(all_ready, timeout_s=240)  # the first test of a session meets cold agents
     assert get(f"http://{workers['reporter']}/livez")[0] == 200
 
     ingested = {"agent": "retriever", "topic": "claim.ingested"}
@@ -114,5 +118,35 @@ def test_agents_count_the_claims_that_flowed_and_prometheus_scrapes_every_agent(
         for panel in dashboard["panels"]:
             for target in panel["targets"]:
                 query(target["expr"].replace("$__rate_interval", "1m"))
+        _screenshot_prometheus(prometheus.url, set(workers), tmp_path)
     finally:
         devstack_prometheus.down(pipeline.state_dir)
+
+
+def _screenshot_prometheus(url: str, agents: set[str], tmp_path: Path) -> None:
+    """Prometheus's own page in headless Chromium, showing the events each agent consumed (real data)."""
+    chromium = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    expr = "sum by (agent) (claimflow_events_consumed_total)"
+    page_url = f"{url}/graph?" + urllib.parse.urlencode(
+        {"g0.expr": expr, "g0.tab": "1", "g0.range_input": "15m"}
+    )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.set_default_timeout(30_000)
+            page.goto(page_url)
+            table = page.locator("table").first
+            for agent in ("retriever", "reporter"):
+                table.get_by_text(f'agent="{agent}"', exact=False).first.wait_for()
+            shown = table.inner_text()
+            assert all(
+                agent in shown for agent in agents & {"retriever", "extractor", "validator", "reporter"}
+            )
+            for folder in screenshot_folders(tmp_path, "CLAIMFLOW_OBSERVABILITY_SCREENSHOTS"):
+                folder.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(folder / "prometheus.png"), full_page=True)
+        finally:
+            browser.close()

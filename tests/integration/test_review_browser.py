@@ -22,20 +22,12 @@ from agents.review import decode_trail
 from agents.stores import ReportStore, StoredReport
 from streams import AuditLog
 from streams.devstack import HOST, free_port
+from tests.fixtures.browser import CHROMIUM_ARGS, require_chromium
 from tests.fixtures.pipeline import Pipeline
 from tests.fixtures.waiting import NotYet, eventually
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "rita's long password"
 
 
@@ -96,8 +88,7 @@ async def _report(dsn: str, claim_id: str) -> StoredReport | None:
 def test_sign_in_see_the_evidence_correct_a_field_and_approve(
     pipeline: Pipeline, review_site: str, tmp_path: Path
 ) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is needed: apt-get install -y chromium")
+    chromium = require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     # US forms filed in the EU: the EU book has no such policy, so a person must look at them (a few
@@ -117,7 +108,7 @@ def test_sign_in_see_the_evidence_correct_a_field_and_approve(
             page.screenshot(path=str(folder / name))
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.set_default_timeout(30_000)
