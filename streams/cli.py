@@ -40,11 +40,22 @@ console = Console()
 
 
 @app.command()
-def worker(agent: Annotated[str, typer.Argument(help="Agent name from topology.yaml.")]) -> None:
+def worker(
+    agent: Annotated[str, typer.Argument(help="Agent name from topology.yaml.")],
+    shadow: Annotated[
+        str | None,
+        typer.Option(help="Run it in this shadow run: own consumer group, shadow topics, no live output."),
+    ] = None,
+    shadow_start: Annotated[
+        str | None, typer.Option(help="With --shadow: the agent the run starts at (default: this one).")
+    ] = None,
+) -> None:
     """Run one agent in the foreground (one process per agent; scale with partitions)."""
     from streams.worker import run_worker
 
-    run_worker(agent)
+    if shadow_start is not None and shadow is None:
+        raise typer.BadParameter("--shadow-start goes with --shadow")
+    run_worker(agent, shadow, shadow_start)
 
 
 @agents_app.command("up")
