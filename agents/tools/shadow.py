@@ -30,6 +30,7 @@ from agents.events import ClaimValidated
 from agents.reporter import build_report
 from agents.tools.diff import ClaimDiff, Decision, compare_decisions, echo_json, show
 from streams import DecodeError, TopicSpec, get_codec, get_settings, load_topology
+from streams.jsonout import dumps
 from streams.kafka_io import read_topic
 from streams.shadow import setting_overrides, shadow_run, shadow_runs, start_shadow, stop_shadow
 
@@ -168,10 +169,17 @@ def stop(name: Annotated[str, typer.Argument(help="The run to stop.")]) -> None:
 
 
 @shadow_app.command("list")
-def list_runs() -> None:
+def list_runs(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per run.")] = False,
+) -> None:
     """Every recorded shadow run: agents, settings, where it started reading, workers alive."""
+    runs = shadow_runs(get_settings().state_dir)
+    if as_json:
+        for run in runs:
+            typer.echo(dumps({**run.to_json(), "alive": [p.pid for p in run.alive]}))
+        return
     table = Table("run", "agents", "settings", "since", "workers alive", "stopped")
-    for run in shadow_runs(get_settings().state_dir):
+    for run in runs:
         table.add_row(
             run.name,
             ", ".join(run.agents),
