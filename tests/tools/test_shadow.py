@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -15,7 +17,9 @@ from agents.tools.diff import compare_decisions
 from agents.tools.shadow import decision_of, pair_decisions
 from agents.validator import Validator
 from streams import AgentContext, Producer, get_settings
-from streams.shadow import ShadowRunError, setting_overrides
+from streams.agent_processes import AgentProcess
+from streams.devstack import spawn_detached
+from streams.shadow import SHADOWS_FILE, ShadowRun, ShadowRunError, setting_overrides, shadow_run, stop_shadow
 from streams.testing import AgentHarness
 from streams.topology import load_topology
 from tests.fixtures.paths import ROOT
@@ -156,3 +160,25 @@ def test_settings_overrides_take_short_or_full_names():
     }
     with pytest.raises(ShadowRunError, match="KEY=VALUE"):
         setting_overrides(["no-equals"])
+
+
+def test_a_recorded_run_is_listed_and_stop_ends_its_workers_but_keeps_its_record(tmp_path):
+    # A stand-in worker: any process the run recorded; stop must end it by its pid.
+    pid = spawn_detached("stand-in", [sys.executable, "-c", "import signal; signal.pause()"], tmp_path)
+    run = ShadowRun(
+        name="w7",
+        agent="validator",
+        agents=("validator",),
+        settings={"CLAIMFLOW_REPORTING_WINDOW_DAYS": "7"},
+        started_at=datetime.now(UTC).isoformat(),
+        since=datetime.now(UTC).isoformat(),
+        processes=(AgentProcess("validator", pid, str(tmp_path / "logs" / "stand-in.log")),),
+    )
+    (tmp_path / SHADOWS_FILE).write_text(json.dumps([run.to_json()]))
+    assert shadow_run(tmp_path, "w7") == run and [p.pid for p in run.alive] == [pid]
+
+    stopped = stop_shadow(tmp_path, "w7")
+    assert stopped.alive == [] and stopped.stopped_at is not None
+    assert shadow_run(tmp_path, "w7").settings == run.settings, "the record stays for `shadow diff`"
+    with pytest.raises(ShadowRunError, match="no shadow run 'w8'"):
+        stop_shadow(tmp_path, "w8")
