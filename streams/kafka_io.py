@@ -128,6 +128,30 @@ def offsets_at(
     return [tp.offset if tp.offset >= 0 else high for tp, (_, high) in zip(found, marks, strict=True)]
 
 
+def first_offsets_at(
+    consumer: Consumer, topic: TopicSpec, marks: Sequence[tuple[int, int]], since_ms: int
+) -> list[int]:
+    """Per partition, the offset of the first record stamped at or after `since_ms`; the end where none is.
+
+    The broker's answer to a time (`offsets_at`) is only where the search starts: the embedded
+    broker (Tansu 0.6.0) answered offset 0 for a time after the last record, and an offset too
+    early for one in between, so the records from there are read until one is stamped at or after
+    the time. On Apache Kafka the first record read is the one.
+    """
+    found = []
+    for partition, (start, (low, high)) in enumerate(
+        zip(offsets_at(consumer, topic, marks, since_ms), marks, strict=True)
+    ):
+        offset = high
+        for message in read_range(consumer, topic.name, [PartitionRange(partition, max(start, low), high)]):
+            if message.timestamp()[1] >= since_ms:
+                offset = message.offset()
+                break
+        consumer.unassign()
+        found.append(offset)
+    return found
+
+
 def commit_group_offsets(bootstrap: str, group_id: str, topic: TopicSpec, offsets: Sequence[int]) -> None:
     """Set where consumer group `group_id` reads `topic` from, before any member joined it.
 

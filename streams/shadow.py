@@ -8,8 +8,8 @@ topic, and it never reaches the reporter, so no report is written. Its decisions
 the live ones by `claimflow shadow diff`.
 
 Where it starts reading is set before any of its workers joins: the start agent's group is
-committed at the offsets of `since` (or the end of the log now), so the run sees exactly the
-input from that moment on, however long its workers take to start.
+committed at the end of the log now, or at the first record stamped at or after `since`, so the
+run sees exactly the input from that moment on, however long its workers take to start.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from streams.agent_processes import AgentProcess
 from streams.devstack import spawn_detached, stop_process
 from streams.errors import ConfigurationError
 from streams.kafka_admin import ensure_topics
-from streams.kafka_io import commit_group_offsets, log_bounds, make_consumer, offsets_at
+from streams.kafka_io import commit_group_offsets, first_offsets_at, log_bounds, make_consumer
 from streams.metrics_server import forget_metrics_target
 from streams.settings import ENV_PREFIX
 from streams.topology import TopicSpec, Topology
@@ -114,15 +114,20 @@ def shadow_topics(shadowed: Topology) -> list[TopicSpec]:
     return [shadowed.topic(n) for n in names]
 
 
-def position_input(bootstrap: str, shadowed: Topology, agent: str, since: datetime) -> None:
-    """Commit the start agent's shadow group at the first record at or after `since` on each live input."""
+def position_input(bootstrap: str, shadowed: Topology, agent: str, since: datetime | None) -> None:
+    """Commit the start agent's shadow group on each live input: at the end of the log (None), or at
+    the first record stamped at or after `since`."""
     spec = shadowed.agent(agent)
     consumer = make_consumer(bootstrap)
     try:
         for name in spec.consumes:
             topic = shadowed.topic(name)
             marks = log_bounds(consumer, topic.name, topic.partitions)
-            offsets = offsets_at(consumer, topic, marks, int(since.timestamp() * 1000))
+            offsets = (
+                [high for _, high in marks]
+                if since is None
+                else first_offsets_at(consumer, topic, marks, int(since.timestamp() * 1000))
+            )
             commit_group_offsets(bootstrap, spec.group_id, topic, offsets)
     finally:
         consumer.close()
@@ -156,8 +161,8 @@ def start_shadow(
             raise ShadowRunError(f"shadow run {name!r} is running (pids {[p.pid for p in run.alive]})")
     shadowed = topology.shadow_run(name, agent)
     started = datetime.now(UTC)
-    since = since if since is not None else started
-    since = since if since.tzinfo else since.replace(tzinfo=UTC)
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
     ensure_topics(bootstrap, shadow_topics(shadowed))
     position_input(bootstrap, shadowed, agent, since)
     overrides = dict(settings or {})
@@ -174,7 +179,7 @@ def start_shadow(
         agents=tuple(shadowed.agents),
         settings=overrides,
         started_at=started.isoformat(),
-        since=since.isoformat(),
+        since=(since or started).isoformat(),
         processes=tuple(processes),
     )
     _save(state_dir, run)
