@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from streams import agent_processes
+from streams import agent_processes, shadow
 from streams.cli_dev import dev_app
 from streams.cli_dlq import dlq_app
 from streams.cli_infra import infra_app
@@ -40,11 +40,22 @@ console = Console()
 
 
 @app.command()
-def worker(agent: Annotated[str, typer.Argument(help="Agent name from topology.yaml.")]) -> None:
+def worker(
+    agent: Annotated[str, typer.Argument(help="Agent name from topology.yaml.")],
+    shadow: Annotated[
+        str | None,
+        typer.Option(help="Run it in this shadow run: own consumer group, shadow topics, no live output."),
+    ] = None,
+    shadow_start: Annotated[
+        str | None, typer.Option(help="With --shadow: the agent the run starts at (default: this one).")
+    ] = None,
+) -> None:
     """Run one agent in the foreground (one process per agent; scale with partitions)."""
     from streams.worker import run_worker
 
-    run_worker(agent)
+    if shadow_start is not None and shadow is None:
+        raise typer.BadParameter("--shadow-start goes with --shadow")
+    run_worker(agent, shadow, shadow_start)
 
 
 @agents_app.command("up")
@@ -59,8 +70,13 @@ def agents_up(
 
 @agents_app.command("down")
 def agents_down() -> None:
-    """Stop every agent worker process started by `agents up`."""
-    stopped = agent_processes.stop_agents(get_settings().state_dir)
+    """Stop every agent worker process started by `agents up`, and every shadow run still running."""
+    state_dir = get_settings().state_dir
+    stopped = agent_processes.stop_agents(state_dir)
+    for run in shadow.shadow_runs(state_dir):
+        if run.alive:
+            shadow.stop_shadow(state_dir, run.name)
+            stopped.append(f"shadow run {run.name}")
     console.print(f"stopped: {', '.join(stopped) or 'nothing was running'}")
 
 

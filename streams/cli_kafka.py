@@ -22,6 +22,7 @@ from streams.kafka_io import (
     log_bounds,
     make_consumer,
     make_producer,
+    offsets_at,
     placed,
     read_range,
 )
@@ -137,9 +138,7 @@ def _start_offsets(
     since: datetime | None,
 ) -> list[int]:
     if since is not None:
-        wanted = [TopicPartition(spec.name, p, int(since.timestamp() * 1000)) for p in range(spec.partitions)]
-        found = consumer.offsets_for_times(wanted, timeout=10)
-        return [tp.offset if tp.offset >= 0 else high for tp, (_, high) in zip(found, marks, strict=True)]
+        return offsets_at(consumer, spec, marks, int(since.timestamp() * 1000))
     if from_offset is not None:
         return [max(low, from_offset) for low, _ in marks]
     return [low for low, _ in marks]

@@ -121,6 +121,66 @@ def read_topic(kafka: KafkaConnection, topic: TopicSpec) -> Iterator[Message]:
         consumer.close()
 
 
+def offsets_at(
+    consumer: Consumer, topic: TopicSpec, marks: Sequence[tuple[int, int]], since_ms: int
+) -> list[int]:
+    """Per partition, the first offset at or after `since_ms` (epoch ms); the end where none is."""
+    wanted = [TopicPartition(topic.name, p, since_ms) for p in range(topic.partitions)]
+    try:
+        found = consumer.offsets_for_times(wanted, timeout=10)
+    except KafkaException as exc:
+        raise DependencyUnavailable(f"cannot look up offsets by time in {topic.name}: {exc}") from exc
+    return [tp.offset if tp.offset >= 0 else high for tp, (_, high) in zip(found, marks, strict=True)]
+
+
+def first_offsets_at(
+    consumer: Consumer, topic: TopicSpec, marks: Sequence[tuple[int, int]], since_ms: int
+) -> list[int]:
+    """Per partition, the offset of the first record stamped at or after `since_ms`; the end where none is.
+
+    The broker's answer to a time (`offsets_at`) is only where the search starts: the embedded
+    broker (Tansu 0.6.0) answered offset 0 for a time after the last record, and an offset too
+    early for one in between, so the records from there are read until one is stamped at or after
+    the time. On Apache Kafka the first record read is the one.
+    """
+    found = []
+    for partition, (start, (low, high)) in enumerate(
+        zip(offsets_at(consumer, topic, marks, since_ms), marks, strict=True)
+    ):
+        offset = high
+        for message in read_range(consumer, topic.name, [PartitionRange(partition, max(start, low), high)]):
+            if message.timestamp()[1] >= since_ms:
+                offset = message.offset()
+                break
+        consumer.unassign()
+        found.append(offset)
+    return found
+
+
+def commit_group_offsets(
+    kafka: KafkaConnection, group_id: str, topic: TopicSpec, offsets: Sequence[int]
+) -> None:
+    """Set where consumer group `group_id` reads `topic` from, before any member joined it.
+
+    What `kafka-consumer-groups --reset-offsets` does: a group with no members accepts a commit
+    from outside; its first member then starts exactly there (seen working on the embedded broker).
+    """
+    consumer = make_consumer(kafka, group_id=group_id)
+    try:
+        done = consumer.commit(
+            offsets=[TopicPartition(topic.name, p, o) for p, o in enumerate(offsets)], asynchronous=False
+        )
+    except KafkaException as exc:
+        raise DependencyUnavailable(
+            f"cannot set the offsets of group {group_id} on {topic.name}: {exc}"
+        ) from exc
+    finally:
+        consumer.close()
+    failed = [tp for tp in done or [] if tp.error is not None]
+    if failed:
+        raise DependencyUnavailable(f"group {group_id} refused offsets on {topic.name}: {failed[0].error}")
+
+
 def placed(topic: TopicSpec, key: bytes | str | None) -> dict[str, int]:
     """`produce` keywords sending a record to the partition the topology places its key on (none: hashed)."""
     if key is None:

@@ -127,7 +127,7 @@ class Processor:
         self._is_started = False
         # Past the last record of each (topic, partition) whose outcome is confirmed: consumer lag.
         self.done: dict[tuple[str, int], int] = {}
-        self._name = self.spec.name
+        self._name = self.spec.instance  # a shadow run's metrics never mix with the live agent's
 
     # -- lifecycle ----------------------------------------------------------------------------
 

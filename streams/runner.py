@@ -166,7 +166,7 @@ class AgentRunner:
     def _build_app(self) -> faust.App:
         settings = self.settings
         kafka = settings.kafka()
-        datadir = settings.state_dir / "faust" / self.spec.name
+        datadir = settings.state_dir / "faust" / self.spec.instance
         datadir.mkdir(parents=True, exist_ok=True)
         app = ClaimFlowApp(
             self.spec.group_id,
@@ -190,7 +190,7 @@ class AgentRunner:
         consumed = [self.topology.topic(name) for name in self.spec.consumes]
         out_names = [*self.spec.emits, *(t.dead_letter_topic for t in consumed if t.dead_letter_topic)]
         self.broker_watch = BrokerWatch(
-            self.spec.name,
+            self.spec.instance,
             kafka,
             [*consumed, *map(self.topology.topic, out_names)],
             on_snapshot=self._sample_lag,
@@ -212,7 +212,7 @@ class AgentRunner:
             async for events in stream.take_events(batch.max, batch.within_s):
                 await process_until_confirmed(self.processor, [inbound(ev.message) for ev in events])
 
-        app.agent(source, name=self.spec.name, concurrency=self.spec.concurrency)(process)
+        app.agent(source, name=self.spec.instance, concurrency=self.spec.concurrency)(process)
         interval = self.agent.tick_interval_s()
         if interval is not None:
             app.timer(interval, name=f"{self.spec.name}.tick")(self.processor.tick)
@@ -254,7 +254,7 @@ class AgentRunner:
             for tp in consumer.assignment()
             for at in [(tp.topic, tp.partition)]
         }
-        set_consumer_lag(self.spec.name, consumer_lag(assigned, snapshot.ends, done))
+        set_consumer_lag(self.spec.instance, consumer_lag(assigned, snapshot.ends, done))
 
     def _raw_topic(self, app: faust.App, names: Sequence[str]) -> faust.Topic:
         """Bytes in and out: the processor decodes and encodes with the Avro codecs itself."""

@@ -7,6 +7,7 @@ topics an agent consumes and emits.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from streams.errors import TopologyError
 
 ALL_TOPICS = "*"
+# A shadow run's name becomes part of topic and consumer-group names: short, and safe in both.
+SHADOW_RUN_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 
 class _Frozen(BaseModel):
@@ -36,6 +39,8 @@ class TopicSpec(_Frozen):
     is_dead_letter: bool = False
     # For a topic keyed by region: which partition holds each region (see `_placed`).
     placement: dict[str, int] = Field(default_factory=dict)
+    # For a shadow run's topic: the live topic it stands in for (see `Topology.shadow_run`).
+    shadow_of: str | None = None
 
     def partition_for(self, key: str) -> int | None:
         """The partition the topology places a record with this key on; None: the producer's partitioner."""
@@ -61,11 +66,31 @@ class AgentSpec(_Frozen):
     concurrency: int = Field(default=1, ge=1)
     raw: bool = False
     batch: BatchSpec = BatchSpec()
+    # The shadow run this spec belongs to (see `Topology.shadow_run`); None for the live agent.
+    shadow: str | None = None
+
+    @property
+    def instance(self) -> str:
+        """The agent, or its shadow run's (`validator-shadow-NAME`): names its group, metrics and state."""
+        return self.name if self.shadow is None else f"{self.name}-shadow-{self.shadow}"
 
     @property
     def group_id(self) -> str:
-        """The agent's consumer group and Faust app id: one per agent, so each scales and replays alone."""
-        return f"claimflow-{self.name}"
+        """The agent's consumer group and Faust app id: one per agent, so each scales and replays alone.
+
+        A shadow run's agents have groups of their own, so they read the live input without taking
+        any record from the live workers.
+        """
+        return f"claimflow-{self.instance}"
+
+
+class ShadowSpec(_Frozen):
+    """How shadow runs are derived: which agents may run in shadow, and what their topics are named."""
+
+    suffix: str = Field(default=".shadow", pattern=r"^[.\w-]+$")
+    retention_ms: int = Field(default=86_400_000, ge=1)
+    # Only agents that write nothing but the log: a shadow must never touch reports or reviews.
+    agents: tuple[str, ...] = ()
 
 
 class Topology(_Frozen):
@@ -74,6 +99,7 @@ class Topology(_Frozen):
     regions: tuple[str, ...]
     topics: dict[str, TopicSpec]
     agents: dict[str, AgentSpec]
+    shadow: ShadowSpec | None = None
 
     @model_validator(mode="after")
     def _check_references(self) -> Topology:
@@ -81,6 +107,13 @@ class Topology(_Frozen):
             for name in (*agent.consumes, *agent.follows, *agent.emits):
                 if name not in self.topics:
                     raise ValueError(f"agent {agent.name!r} refers to undeclared topic {name!r}")
+        for name in self.shadow.agents if self.shadow else ():
+            if name not in self.agents:
+                raise ValueError(f"shadow names undeclared agent {name!r}")
+            if self.agents[name].raw:
+                raise ValueError(
+                    f"agent {name!r} is raw (it reads every topic as bytes): it cannot run in shadow"
+                )
         for topic in self.topics.values():
             if topic.placement:
                 _check_placement(topic, self.regions)
@@ -102,8 +135,12 @@ class Topology(_Frozen):
             raise TopologyError(f"agent {name!r} is not declared in topology.yaml (known: {known})") from None
 
     def topic_for_schema(self, schema_name: str) -> TopicSpec:
-        """The one pipeline topic that carries `schema_name` events."""
-        found = [t for t in self.topics.values() if t.schema_name == schema_name and not t.is_dead_letter]
+        """The one pipeline topic that carries `schema_name` events (never a shadow run's)."""
+        found = [
+            t
+            for t in self.topics.values()
+            if t.schema_name == schema_name and not t.is_dead_letter and t.shadow_of is None
+        ]
         if len(found) != 1:
             raise TopologyError(f"expected one topic with schema {schema_name!r}, found {len(found)}")
         return found[0]
@@ -126,7 +163,7 @@ class Topology(_Frozen):
 
     @property
     def pipeline_topics(self) -> list[TopicSpec]:
-        return [t for t in self.topics.values() if not t.is_dead_letter]
+        return [t for t in self.topics.values() if not t.is_dead_letter and t.shadow_of is None]
 
     def dead_letter_for(self, topic: str) -> TopicSpec:
         """Where messages of `topic` go when they cannot be processed."""
@@ -134,6 +171,103 @@ class Topology(_Frozen):
         if dlq is None:
             raise TopologyError(f"topic {topic!r} has no dead-letter topic")
         return self.topic(dlq)
+
+    # -- shadow runs ------------------------------------------------------------------------------
+
+    def _shadow_spec(self) -> ShadowSpec:
+        if self.shadow is None:
+            raise TopologyError("topology.yaml declares no `shadow:` section: no agent may run in shadow")
+        return self.shadow
+
+    def shadow_chain(self, start: str) -> tuple[str, ...]:
+        """`start` and every agent downstream of it that may run in shadow, in topology order.
+
+        An agent joins when it consumes what the chain emits and `shadow.agents` lists it; the
+        chain stops at the first agent that is not listed (the reporter: reports are never written
+        by a shadow), so the shadow's decision exists whichever agent it starts at.
+        """
+        spec = self._shadow_spec()
+        self.agent(start)
+        if start not in spec.agents:
+            raise TopologyError(
+                f"agent {start!r} cannot run in shadow: it writes outside the log "
+                f"(agents that may: {', '.join(spec.agents)})"
+            )
+        chain, written = [start], set(self.agent(start).emits)
+        grown = True
+        while grown:
+            grown = False
+            for agent in self.agents.values():
+                if agent.name in spec.agents and agent.name not in chain and written & set(agent.consumes):
+                    chain.append(agent.name)
+                    written |= set(agent.emits)
+                    grown = True
+        return tuple(a for a in self.agents if a in chain)
+
+    def shadow_topic_name(self, topic: str, run: str) -> str:
+        """Where shadow run `run` writes what the live agents write to `topic`: `<topic><suffix>.<run>`."""
+        if not SHADOW_RUN_NAME.match(run):
+            raise TopologyError(
+                f"shadow run name {run!r}: use 1-40 lowercase letters, digits and dashes, starting with "
+                "a letter or digit"
+            )
+        return f"{topic}{self._shadow_spec().suffix}.{run}"
+
+    def shadow_run(self, run: str, start: str) -> Topology:
+        """The topology shadow run `run` of agent `start` runs: its agents, reading and writing shadow topics.
+
+        Every topic the chain would write (what it emits and the dead letters of what it consumes)
+        is replaced by its shadow twin, same schema, key, partitions and placement, with the
+        shadow's short retention; what the chain reads from outside itself stays live. Each agent
+        keeps its name (so derived event ids equal the live ones for the same input) and gets its
+        own consumer group. Only the chain's agents are in it: nothing else can be started from it.
+        """
+        shadow = self._shadow_spec()
+        chain = self.shadow_chain(start)
+        specs = [self.agent(a) for a in chain]
+        emitted = {t for a in specs for t in a.emits}
+        topics = dict(self.topics)
+
+        def twin(name: str, dead_letter: str | None) -> TopicSpec:
+            return self.topics[name].model_copy(
+                update={
+                    "name": self.shadow_topic_name(name, run),
+                    "retention_ms": shadow.retention_ms,
+                    "dead_letter_topic": dead_letter,
+                    "shadow_of": name,
+                }
+            )
+
+        def dead_letter_twin(name: str) -> str | None:
+            dlq = self.topics[name].dead_letter_topic
+            if dlq is None:
+                return None
+            topics[self.shadow_topic_name(dlq, run)] = twin(dlq, None)
+            return self.shadow_topic_name(dlq, run)
+
+        for name in emitted:
+            topics[self.shadow_topic_name(name, run)] = twin(name, dead_letter_twin(name))
+        for name in {t for a in specs for t in a.consumes} - emitted:
+            # A live input: read as it is, but what fails on it is dead-lettered in the shadow's own topic.
+            topics[name] = self.topics[name].model_copy(update={"dead_letter_topic": dead_letter_twin(name)})
+
+        def shadowed(names: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(self.shadow_topic_name(t, run) if t in emitted else t for t in names)
+
+        agents = {
+            a.name: a.model_copy(
+                update={"consumes": shadowed(a.consumes), "emits": shadowed(a.emits), "shadow": run}
+            )
+            for a in specs
+        }
+        return Topology.model_validate(
+            {
+                "regions": self.regions,
+                "topics": topics,
+                "agents": agents,
+                "shadow": shadow.model_copy(update={"agents": chain}),
+            }
+        )
 
 
 def _check_placement(topic: TopicSpec, regions: tuple[str, ...]) -> None:
@@ -169,7 +303,11 @@ def _placed(spec: dict[str, Any], regions: list[str]) -> dict[str, Any]:
 
 
 def _expand(raw: dict[str, Any]) -> dict[str, Any]:
-    """Apply defaults, derive the dead-letter topics and resolve `consumes: ["*"]` less its emits."""
+    """Apply defaults, derive the dead-letter topics and resolve `consumes: ["*"]` less its emits.
+
+    Shadow topics are not derived here: they exist per shadow run (`Topology.shadow_run`), so the
+    auditor's `"*"` never includes them.
+    """
     defaults = raw.get("defaults", {})
     dead = raw.get("dead_letter", {})
     topics: dict[str, Any] = {}
@@ -196,7 +334,10 @@ def _expand(raw: dict[str, Any]) -> dict[str, Any]:
             # Every topic but what the agent emits itself: it would otherwise feed on its own output.
             spec["consumes"] = [t for t in topics if t not in spec.get("emits", [])]
         agents[name] = spec
-    return {"regions": regions, "topics": topics, "agents": agents}
+    expanded: dict[str, Any] = {"regions": regions, "topics": topics, "agents": agents}
+    if raw.get("shadow") is not None:
+        expanded["shadow"] = raw["shadow"]
+    return expanded
 
 
 def parse_topology(text: str, *, source: str = "topology.yaml") -> Topology:

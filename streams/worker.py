@@ -47,7 +47,7 @@ class _Worker(faust.Worker):
         await server.start()
         if server.requested_port == 0:
             settings = self.runner.settings
-            publish_metrics_target(settings.state_dir, self.runner.spec.name, os.getpid(), server.address)
+            publish_metrics_target(settings.state_dir, self.runner.spec.instance, os.getpid(), server.address)
         await super().on_start()
 
     async def on_shutdown(self) -> None:
@@ -64,12 +64,19 @@ class _Worker(faust.Worker):
                 handler.addFilter(LibraryLogLimit())
 
 
-def run_worker(agent_name: str) -> None:
-    """Run `agent_name` in the foreground (production runs one such process per pod)."""
+def run_worker(agent_name: str, shadow: str | None = None, shadow_start: str | None = None) -> None:
+    """Run `agent_name` in the foreground (production runs one such process per pod).
+
+    With `shadow`, run it as part of that shadow run of agent `shadow_start` (default: this agent):
+    its own consumer group, the shadow topics instead of the live ones it would write
+    (`Topology.shadow_run`).
+    """
     settings = get_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     refuse_topic_auto_creation()
     topology = load_topology(settings.topology_file)
+    if shadow is not None:
+        topology = topology.shadow_run(shadow, shadow_start or agent_name)
     # Only the agent's own topics: with ACLs on the log it may describe nothing else, and a topic it
     # cannot see would look missing and be created (refused, or worse, created unauthorised).
     ensure_topics(settings.kafka(), topology.topics_of(agent_name))

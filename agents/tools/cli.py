@@ -28,6 +28,7 @@ from agents.tools.bench.cli import bench_app
 from agents.tools.chaos.cli import chaos
 from agents.tools.diff import diff
 from agents.tools.review_cli import register as register_review
+from agents.tools.shadow import shadow_app
 from agents.tools.trace import trace
 from streams import (
     AuditKeyMissing,
@@ -482,5 +483,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(policies_app, name="policies")
     app.add_typer(audit_app, name="audit")
     app.add_typer(eval_app, name="eval")
+    app.add_typer(shadow_app, name="shadow")
     register_review(app)
     register_api(app)

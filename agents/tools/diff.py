@@ -1,8 +1,9 @@
 """`claimflow diff`: what a re-assessment changed, per claim and in total.
 
 Every revision of a report is kept (`report_revision`), so two revisions of a claim, or every
-claim re-assessed since a moment (a `replay --reassess`, a shadow comparison), can be compared:
-status, confidence, each field's value and each rule's outcome.
+claim re-assessed since a moment (a `replay --reassess`), can be compared: status, confidence,
+each field's value and each rule's outcome. The comparison and its rendering work on `Decision`s,
+so a shadow run's decisions (`claimflow shadow diff`) are compared with the live ones the same way.
 """
 
 from __future__ import annotations
@@ -35,12 +36,29 @@ class Change:
 
 
 @dataclass(frozen=True)
-class ClaimDiff:
-    """Two revisions of one claim's report and what differs between them."""
+class Decision:
+    """One assessment of a claim as the diff sees it: the status it has (or would get) and its report.
+
+    `label` says which: a report revision's number, or a side of a shadow comparison.
+    """
 
     claim_id: str
-    from_revision: int
-    to_revision: int
+    label: int | str
+    status: str
+    report: dict[str, Any]
+
+    @classmethod
+    def of_revision(cls, revision: Revision) -> Decision:
+        return cls(revision.claim_id, revision.revision, revision.status, revision.report)
+
+
+@dataclass(frozen=True)
+class ClaimDiff:
+    """Two decisions on one claim (two revisions, or live and shadow) and what differs between them."""
+
+    claim_id: str
+    before: int | str
+    after: int | str
     changes: list[Change] = field(default_factory=list)
 
     @property
@@ -58,7 +76,12 @@ def _rules(report: dict[str, Any]) -> dict[str, bool]:
 
 
 def compare(before: Revision, after: Revision) -> ClaimDiff:
-    """What differs between two revisions of a claim (confidence counts when it moved by 0.01 or more)."""
+    """What differs between two revisions of a claim."""
+    return compare_decisions(Decision.of_revision(before), Decision.of_revision(after))
+
+
+def compare_decisions(before: Decision, after: Decision) -> ClaimDiff:
+    """What differs between two decisions on a claim (confidence counts when it moved by 0.01 or more)."""
     changes: list[Change] = []
     if before.status != after.status:
         changes.append(Change("status", before.status, after.status))
@@ -73,7 +96,7 @@ def compare(before: Revision, after: Revision) -> ClaimDiff:
     for rule in sorted(old_rules.keys() | new_rules.keys()):
         if old_rules.get(rule) != new_rules.get(rule):
             changes.append(Change(f"rule {rule}", old_rules.get(rule), new_rules.get(rule)))
-    return ClaimDiff(before.claim_id, before.revision, after.revision, changes)
+    return ClaimDiff(before.claim_id, before.label, after.label, changes)
 
 
 async def diff_since(store: ReportStore, since: datetime) -> list[ClaimDiff]:
@@ -101,14 +124,15 @@ async def diff_revisions(store: ReportStore, claim_id: str, start: int | None, e
     return compare(history[start], history[end])
 
 
-def _show(diffs: list[ClaimDiff], compared: str) -> None:
+def show(diffs: list[ClaimDiff], compared: str, *, sides: str = "revisions") -> None:
+    """Each changed claim's changes in a table, then the totals: compared, changed, status moves, kinds."""
     changed = [d for d in diffs if d.changes]
-    table = Table("claim", "revisions", "what changed", "before", "after")
+    table = Table("claim", sides, "what changed", "before", "after")
     for d in changed:
         for i, change in enumerate(d.changes):
             table.add_row(
                 d.claim_id if i == 0 else "",
-                f"{d.from_revision} → {d.to_revision}" if i == 0 else "",
+                f"{d.before} → {d.after}" if i == 0 else "",
                 change.what,
                 escape(str(change.before)),
                 escape(str(change.after)),
@@ -160,12 +184,15 @@ def diff(
 
     diffs = asyncio.run(run())
     if as_json:
-        for d in diffs:
-            changes = [{"what": c.what, "before": c.before, "after": c.after} for c in d.changes]
-            typer.echo(
-                dumps(
-                    {"claim_id": d.claim_id, "from": d.from_revision, "to": d.to_revision, "changes": changes}
-                )
-            )
+        echo_json(diffs)
         return
-    _show(diffs, f"since {since}" if since is not None else f"{claim_id}")
+    show(diffs, f"since {since}" if since is not None else f"{claim_id}")
+
+
+def echo_json(diffs: list[ClaimDiff], **extra: Any) -> None:
+    """One JSON object per compared claim: its id, the two sides (`from`, `to`) and the changes."""
+    for d in diffs:
+        changes = [{"what": c.what, "before": c.before, "after": c.after} for c in d.changes]
+        typer.echo(
+            dumps({"claim_id": d.claim_id, "from": d.before, "to": d.after, **extra, "changes": changes})
+        )

@@ -138,3 +138,67 @@ def test_an_agent_reads_what_it_consumes_and_follows_and_writes_its_outputs_and_
 def test_an_agent_following_an_undeclared_topic_is_refused() -> None:
     with pytest.raises(TopologyError, match="undeclared topic 'nope'"):
         parse_topology(BASE + "  x: {handler: 'm:C', consumes: [a], follows: [nope]}\n")
+
+
+# -- shadow runs -------------------------------------------------------------------------------
+
+
+def test_a_shadow_run_reaches_the_decision_from_any_agent_and_stops_before_the_reporter():
+    topology = load_topology(ROOT / "topology.yaml")
+    assert topology.shadow_chain("retriever") == ("retriever", "faiss_worker", "extractor", "validator")
+    assert topology.shadow_chain("extractor") == ("extractor", "validator")
+    assert topology.shadow_chain("validator") == ("validator",)
+    for agent in ("reporter", "review_queue", "review_applier", "auditor"):
+        with pytest.raises(TopologyError, match="cannot run in shadow"):
+            topology.shadow_chain(agent)
+
+
+def test_a_shadow_run_writes_only_derived_shadow_topics_and_reads_the_live_input():
+    topology = load_topology(ROOT / "topology.yaml")
+    shadowed = topology.shadow_run("v2", "extractor")
+    assert list(shadowed.agents) == ["extractor", "validator"], "nothing else can be started from it"
+    extractor, validator = shadowed.agent("extractor"), shadowed.agent("validator")
+    assert extractor.consumes == ("clauses.retrieved",), "the live input, as it is"
+    assert extractor.emits == validator.consumes == ("fields.extracted.shadow.v2",)
+    assert validator.emits == ("claim.validated.shadow.v2",)
+    assert validator.group_id == "claimflow-validator-shadow-v2" != topology.agent("validator").group_id
+    live_names = set(topology.topics)
+    for agent in shadowed.agents:
+        for name in shadowed.writes_of(agent):
+            written = shadowed.topic(name)
+            assert name not in live_names and written.shadow_of is not None, f"{agent} writes live {name}"
+            live = topology.topic(written.shadow_of)
+            assert (written.schema_name, written.key, written.partitions, written.is_dead_letter) == (
+                live.schema_name,
+                live.key,
+                live.partitions,
+                live.is_dead_letter,
+            )
+            assert written.retention_ms == 86_400_000
+    assert shadowed.dead_letter_for("clauses.retrieved").name == "clauses.retrieved.dlq.shadow.v2"
+    assert shadowed.topic_for_schema("claim_validated").name == "claim.validated", "tools still find live"
+    assert not any(t.shadow_of for t in topology.topics.values()), "the live topology is untouched"
+
+
+def test_a_shadow_of_the_retriever_keeps_the_region_placement_of_the_shards():
+    shadowed = load_topology(ROOT / "topology.yaml").shadow_run("ivf", "retriever")
+    requests = shadowed.topic("retrieval.requests.shadow.ivf")
+    assert requests.placement == {"EU": 0, "US": 1, "APAC": 2}
+    assert shadowed.agent("faiss_worker").consumes == ("retrieval.requests.shadow.ivf",)
+    assert shadowed.agent("faiss_worker").follows == ("policy.updated",), "policy updates stay live"
+
+
+@pytest.mark.parametrize("name", ["", "V2", "a.b", "-x", "x" * 41, "a b"])
+def test_a_shadow_run_name_must_be_safe_in_topic_and_group_names(name):
+    with pytest.raises(TopologyError, match="shadow run name"):
+        load_topology(ROOT / "topology.yaml").shadow_run(name, "validator")
+
+
+def test_a_shadow_section_naming_an_undeclared_or_raw_agent_is_refused():
+    agents = "  x: {handler: 'm:C', consumes: [a]}\n  r: {handler: 'm:C', consumes: ['*'], raw: true}\n"
+    with pytest.raises(TopologyError, match="undeclared agent 'y'"):
+        parse_topology(BASE + agents + "shadow: {agents: [x, y]}\n")
+    with pytest.raises(TopologyError, match="raw"):
+        parse_topology(BASE + agents + "shadow: {agents: [r]}\n")
+    with pytest.raises(TopologyError, match="no `shadow:` section"):
+        parse_topology(BASE + agents).shadow_chain("x")
