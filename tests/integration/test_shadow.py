@@ -72,7 +72,7 @@ def _shadow(*args: str) -> str:
 
 def _revisions(pipeline: Pipeline, claim_ids: list[str]) -> dict[str, int]:
     async def read() -> dict[str, int]:
-        store = ReportStore(pipeline.settings.postgres_dsn)
+        store = ReportStore(pipeline.settings.postgres_dsn.get_secret_value())
         await store.open()
         try:
             return {r.claim_id: r.revision for r in await store.list(claim_ids, limit=len(claim_ids))}
