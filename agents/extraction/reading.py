@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from agents.events import ClaimFields, ExtractedField, LayoutLine
 from agents.extraction.fields import GUESS, extract_fields
-from agents.extraction.layout_fields import CONFLICT, LABELLED, LABELLED_DESCRIPTION, PROSE, read_layout
+from agents.extraction.layout_fields import CONFLICT, LABELLED, PROSE, read_layout
 
 COMBINED = ("policy_number", "incident_date", "reported_on", "claimed_amount", "damage_type")
 _SEPARATORS = re.compile(r"[^0-9A-Za-z]")
@@ -76,11 +76,9 @@ def read_claim_fields(text: str, lines: Sequence[LayoutLine], region: str) -> Cl
         merged["currency"] = layout.currency  # the currency is the one written with the chosen amount
     else:
         merged["currency"] = _merge("currency", rules.currency, layout.currency)
-    # Two readers that end an account at different lines do not doubt each other. The layout's, under
-    # its label in the claim's own document and ended by the next label or question, stands; else
-    # the surer one (the text rules cannot tell an estimate's "Description" column from the account).
-    described = layout.damage_description
-    surer = described.confidence > rules.damage_description.confidence
-    if described.confidence >= LABELLED_DESCRIPTION or surer:
-        merged["damage_description"] = described
+    # Two readers that end an account at different lines do not doubt each other: the surer one
+    # stands. The text rules' labelled account (English) wins a tie-break over the layout's; the
+    # layout's is the one in every other language and in letters.
+    if layout.damage_description.confidence > rules.damage_description.confidence:
+        merged["damage_description"] = layout.damage_description
     return rules.model_copy(update=merged)
