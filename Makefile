@@ -74,7 +74,7 @@ fuzz: $(FUZZ_STAMP) ## Fuzz every parser of untrusted input, FUZZ_SECONDS each (
 	$(BIN)/claimflow fuzz --seconds $${FUZZ_SECONDS:-60} $${FUZZ_TARGETS:-}
 
 test: $(STAMP) chromium prometheus ## Unit and integration tests (the integration tests start their own embedded stack)
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=25
 
 chromium: ## Debian's chromium for the review pages' browser test (never a browser Playwright downloads)
 	@command -v chromium >/dev/null || { echo "installing Debian's chromium"; apt-get update -qq && apt-get install -y -qq chromium; }
