@@ -241,8 +241,15 @@ class LlmExtractor:
         return "llm unavailable: " + str(exc).removeprefix(f"{self.dependency.name}: ")
 
     def _parse(self, content: str, outcome: LlmOutcome) -> LlmAnswer | None:
+        """The answer, schema-checked. A raw line break or tab inside a string (models write them in
+        a description) is read as the character it is, not refused as invalid JSON."""
         try:
-            return LlmAnswer.model_validate_json(content)
+            loaded = json.loads(content, strict=False)
+        except json.JSONDecodeError as exc:
+            outcome.failure = f"llm answer invalid: answer: Invalid JSON: {exc.msg} at {exc.pos}"
+            return None
+        try:
+            return LlmAnswer.model_validate(loaded)
         except ValidationError as exc:
             problem = exc.errors()[0]
             where = ".".join(str(p) for p in problem["loc"]) or "answer"

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import jwt
 import pytest
+from pydantic import SecretStr
 
 from agents.intake.api import ApiSettings, sniff
 from streams import Dependency, FileObjectStore, RetryPolicy, get_settings
@@ -192,7 +193,7 @@ async def test_a_client_cannot_read_a_claim_outside_its_regions(intake: IntakeWo
 
 
 async def test_a_client_over_its_rate_limit_is_told_when_to_come_back(postgres_dsn: str, tmp_path) -> None:
-    settings = get_settings().model_copy(update={"postgres_dsn": postgres_dsn})
+    settings = get_settings().model_copy(update={"postgres_dsn": SecretStr(postgres_dsn)})
     section = ApiSettings(api_rate_limit="3/minute")
     async for world in intake_world(postgres_dsn, tmp_path, section, settings):
         answers = [await world.client.get("/v1/claims/CLM-1", headers=world.auth()) for _ in range(4)]
