@@ -10,32 +10,19 @@ tests have submitted the same sample claims before, so statuses may already be `
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from datetime import UTC, date, datetime
 
 import pytest
 
-from agents.stores import ReportStore, StoredReport
+from agents.stores import StoredReport
 from tests.fixtures.pipeline import Pipeline
 from tests.fixtures.waiting import NotYet, eventually
 
 pytestmark = pytest.mark.integration
 
 CLAIMS = 8
-
-
-def _revisions(pipeline: Pipeline, claim_ids: list[str]) -> dict[str, int]:
-    async def read() -> dict[str, int]:
-        store = ReportStore(pipeline.settings.postgres_dsn.get_secret_value())
-        await store.open()
-        try:
-            return {r.claim_id: r.revision for r in await store.list(claim_ids, limit=len(claim_ids))}
-        finally:
-            await store.close()
-
-    return asyncio.run(read())
 
 
 def _delay(report: StoredReport) -> int | None:
@@ -74,7 +61,7 @@ def test_a_rules_change_then_replay_reassess_gives_new_revisions_and_a_diff_nami
         assert republished == CLAIMS * 2, out
 
         def all_revised() -> dict[str, int]:
-            now = _revisions(pipeline, ids)
+            now = pipeline.revisions(ids)
             if any(revision < 2 for revision in now.values()):
                 raise NotYet(f"revisions {now}")
             return now

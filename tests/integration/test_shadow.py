@@ -9,7 +9,6 @@ while the live pipeline works.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections import Counter
 from datetime import date
@@ -18,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from agents.events import ClaimValidated
-from agents.stores import ReportStore, StoredReport
+from agents.stores import StoredReport
 from agents.tools.shadow import shadow_app
 from streams.codec import get_codec
 from streams.errors import DecodeError
@@ -70,18 +69,6 @@ def _shadow(*args: str) -> str:
     return done.output
 
 
-def _revisions(pipeline: Pipeline, claim_ids: list[str]) -> dict[str, int]:
-    async def read() -> dict[str, int]:
-        store = ReportStore(pipeline.settings.postgres_dsn.get_secret_value())
-        await store.open()
-        try:
-            return {r.claim_id: r.revision for r in await store.list(claim_ids, limit=len(claim_ids))}
-        finally:
-            await store.close()
-
-    return asyncio.run(read())
-
-
 def test_a_shadow_validator_is_diffed_against_the_live_one_and_writes_no_report(pipeline: Pipeline) -> None:
     rows = pipeline.truth[:CLAIMS]
     truth_delays = sorted(
@@ -113,7 +100,7 @@ def test_a_shadow_validator_is_diffed_against_the_live_one_and_writes_no_report(
 
         eventually(shadow_decided, timeout_s=180)
         assert _validated(pipeline, live_topic, set(ids)) == Counter(ids), "the shadow wrote no live event"
-        assert set(_revisions(pipeline, ids).values()) == {1}, "no report revision came from the shadow"
+        assert set(pipeline.revisions(ids).values()) == {1}, "no report revision came from the shadow"
 
         lines = _shadow("diff", RUN, "--json").splitlines()
         diffs = {d["claim_id"]: d for d in map(json.loads, lines)}
