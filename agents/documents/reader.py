@@ -24,7 +24,7 @@ from pypdf.errors import FileNotDecryptedError, PyPdfError
 
 from agents.documents.layout import Segment, locate, pdfium_segments
 from agents.documents.ocr import MAX_SIDE, OcrEngine, OcrError, OcrTimeout, shared_engine
-from agents.documents.ticks import find_ticks
+from agents.documents.ticks import drawn_ticks, find_ticks
 from streams import PermanentError
 
 PDF_MAGIC = b"%PDF-"
@@ -296,6 +296,9 @@ def _pdfium_page(
             segments = pdfium_segments(textpage, width, height) if text.strip() else []
         finally:
             textpage.close()
+        if segments:
+            # A tick drawn as a path in a vector box is no text: it joins the segments as a mark.
+            segments += drawn_ticks(page.raw, width, height)
         if len(text.strip()) >= MIN_TEXT_CHARS:
             return text, None, segments
         # A poster-sized page is rendered at a lower resolution rather than refused.

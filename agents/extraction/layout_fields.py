@@ -24,7 +24,7 @@ Every reading carries a confidence: a labelled value 0.95, a ticked box 0.96, a 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
@@ -47,6 +47,8 @@ _LEAD_IN = re.compile(
     r"|^how\s+(?:the\s+)?(?:loss|damage|incident|accident|it)\s+(?:occurred|happened)",
     re.IGNORECASE,
 )
+LABEL_SENTENCE_WORDS = 3  # words of a running sentence before a label phrase make it prose
+_CLAUSE_END = re.compile(r"[.:;!?|]\s")
 LABEL_PREFIX_WORDS = 2  # "Brief description:", "Breve descripción:", "The circumstances ... as follows:"
 PROSE_ACCOUNT = 0.85  # a letter's paragraph telling what happened: where it ends is the layout's guess
 BOUNDED_ACCOUNT = 0.92  # ...that opens with the incident, names one kind of damage and ends at a gap
@@ -62,6 +64,7 @@ CUE_CHARS = 80  # how far before a sum in prose its claim cue may be (half that 
 VALUE_LABEL = 0.6  # "Replacement value", "Estimated value": the claim, or what the item was worth new
 COVER_SHEET_DATE = 0.9
 CONFLICT = 0.6
+UNMAPPED_TICK = 0.6  # a ticked option that names no kind of damage the lexicon knows
 DOLLAR_IN_US = 0.92
 BELOW_LINES = 3.0  # how far below its label (in label heights) a boxed value may sit
 EVIDENCE_CHARS = 200
@@ -338,6 +341,20 @@ def _options_named(text: str) -> list[tuple[str, int, int]]:
     return sorted(named, key=lambda item: item[1])
 
 
+def _doubted(found: ExtractedField) -> ExtractedField:
+    """A damage type read while a ticked box names an option the lexicon does not know: a person
+    decides which is meant, since the tick may mean another kind of damage ("other") altogether."""
+    others = [*found.candidates, *(["other"] if "other" not in (found.value, *found.candidates) else [])]
+    return found.model_copy(update={"confidence": min(found.confidence, UNMAPPED_TICK), "candidates": others})
+
+
+def _inside_a_sentence(before: str) -> bool:
+    """Whether a label's words run on from a sentence ("The builder inspected the damage on" +
+    date): more than a few words since the last stop or colon of its line make it prose, which
+    the sentence readers weigh, not a form's label. "Name: J. Smith  Date of loss:" is a label."""
+    return len(_CLAUSE_END.split(before)[-1].split()) > LABEL_SENTENCE_WORDS
+
+
 def _number_token(text: str) -> str | None:
     token = re.match(r"[A-Za-z0-9][A-Za-z0-9 ./\-]*[A-Za-z0-9]", text.strip())
     return token.group() if token and sum(ch.isdigit() for ch in token.group()) >= 2 else None
@@ -353,30 +370,30 @@ def _bare_amount(place: _Place) -> AmountMention | None:
     return AmountMention(value, currency, dollar, 0, len(text), text)
 
 
-def _ticked_in(text: str) -> list[str]:
-    """The damage types that a line's ticked boxes name.
+def _ticked_in(text: str) -> tuple[list[str], int]:
+    """The damage types that a line's ticked boxes name, and how many ticked boxes name none.
 
     A box belongs to the option on the side the line's first box is on: "☒ Fire ☐ Theft" and
-    "Fire [X]  Theft [ ]" both tick fire.
+    "Fire [X]  Theft [ ]" both tick fire; "☒ Impact ☐ Fire" ticks an option the lexicon lacks.
     """
     boxes = list(_BOX.finditer(text))
     named = _options_named(text)
     if not named or not any(_TICK.fullmatch(box.group()) for box in boxes):
-        return []
+        return [], 0
     marks_first = boxes[0].start() < named[0][1]
-    found = []
+    found, unnamed = [], 0
     for i, box in enumerate(boxes):
         if not _TICK.fullmatch(box.group()):
             continue
         if marks_first:
-            end = boxes[i + 1].start() if i + 1 < len(boxes) else len(text)
-            kinds = [kind for kind, start, _ in named if box.end() <= start < end]
-            found.extend(kinds[:1])
+            start, end = box.end(), boxes[i + 1].start() if i + 1 < len(boxes) else len(text)
+            kinds = [kind for kind, begin, _ in named if start <= begin < end][:1]
         else:
-            start = boxes[i - 1].end() if i else 0
-            kinds = [kind for kind, begin, end in named if begin >= start and end <= box.start()]
-            found.extend(kinds[-1:])
-    return found
+            start, end = boxes[i - 1].end() if i else 0, box.start()
+            kinds = [kind for kind, begin, stop in named if begin >= start and stop <= end][-1:]
+        found.extend(kinds)
+        unnamed += not kinds and any(ch.isalpha() for ch in text[start:end])
+    return found, unnamed
 
 
 def _amount_text(mention: AmountMention) -> str:
@@ -430,7 +447,7 @@ class _Reader:
         """
         for cell in self.cells:
             for label in find_labels(cell.line.text):
-                if label.field != name:
+                if label.field != name or _inside_a_sentence(cell.line.text[: label.start]):
                     continue
                 # A signature line's caption ("Place, date") may have its value above it.
                 caption = name == "report_date" and _is_label_only(cell.line.text)
@@ -580,39 +597,65 @@ class _Reader:
 
     def damage_type(self) -> ExtractedField:
         reading = _Reading()
+        unmapped = 0  # ticked options that name no kind of damage the lexicon knows
         for cell in self.cells:
             if self.role(cell) != "claim":
                 continue
             if _LONE_TICK.fullmatch(cell.line.text):
-                kind = self.option_beside(cell)
+                kind, option = self.option_beside(cell)
                 if kind:
-                    reading.add(kind, TICKED, f"{cell.line.text.strip()} {kind}", cell.line.page)
+                    reading.add(kind, TICKED, f"{cell.line.text.strip()} {option}", cell.line.page)
+                # A tick beside an unknown option counts only on a row of damage options ("Yes"/"No" do not).
+                unmapped += kind is None and option is not None and bool(self.kinds_in_row(cell))
                 continue
-            for kind in _ticked_in(cell.line.text):
+            kinds, unnamed = _ticked_in(cell.line.text)
+            for kind in kinds:
                 reading.add(kind, TICKED, cell.line.text, cell.line.page)
+            unmapped += unnamed
         if not reading.found:
             for kind, text, label, value_cell in self.first("damage_type", _first_damage):
-                if self.role(label) != "attachment" and len(self.kinds_in_row(label)) < 2:
-                    reading.add(kind, LABELLED, f"{label.line.text} {text}", value_cell.line.page)
+                if self.role(label) == "attachment" or len(self.kinds_in_row(label)) >= 2:
+                    continue
+                if len(self.kinds_in_row(value_cell)) >= 2:
+                    continue  # a row of options under the label, none read as ticked: no answer
+                reading.add(kind, LABELLED, f"{label.line.text} {text}", value_cell.line.page)
         if reading.found:
-            return reading.decide()
+            found = reading.decide()
+            return _doubted(found) if unmapped else found
         # The account's first sentence naming a kind of damage says what happened; a cause named
         # there (theft, fire, a collision, a storm) outranks what it led to (water, broken glass).
-        for sentence, page in self.sentences("claim"):
+        for sentence, page in self.sentences("claim", skip=self.option_cells()):
             mentioned = list(dict.fromkeys(kind for kind, _, _ in damage_types_named(sentence)))
             if not mentioned or len(mentioned) >= OPTIONS_LIST:
                 continue  # nothing, or a form's list of options that no tick was read on
             causes = [kind for kind in mentioned if kind in _CAUSES]
             kind = (causes or mentioned)[0]
             confidence = PROSE_DAMAGE if len(causes or mentioned) == 1 else MIXED_DAMAGE
-            return ExtractedField(
+            found = ExtractedField(
                 value=kind,
                 confidence=confidence,
                 evidence=" ".join(sentence.split())[:EVIDENCE_CHARS],
                 page=page,
                 candidates=[k for k in mentioned if k != kind],
             )
+            return _doubted(found) if unmapped else found
         return ExtractedField()
+
+    def option_cells(self) -> set[int]:
+        """The cells of rows of options: two or more runs on one row each naming a kind of damage
+        ("Escape of water | Lightning / fire | Glass"), which are choices, not an account."""
+        naming = [cell for cell in self.cells if damage_types_named(cell.line.text)]
+        return {
+            cell.index
+            for cell in naming
+            if any(
+                other.index != cell.index
+                and other.line.page == cell.line.page
+                and other.line.document == cell.line.document
+                and other.same_row(cell)
+                for other in naming
+            )
+        }
 
     def kinds_in_row(self, label: _Cell) -> set[str]:
         """The damage types named on a label's row: two or more are choices, none read as ticked."""
@@ -623,26 +666,37 @@ class _Reader:
             for kind, _, _ in damage_types_named(cell.line.text)
         }
 
-    def option_beside(self, mark: _Cell) -> str | None:
-        """The damage type printed nearest a tick in a box of its own, on its row (right wins a tie)."""
-        best: tuple[float, bool, str] | None = None
+    def option_beside(self, mark: _Cell) -> tuple[str | None, str | None]:
+        """The option printed nearest a tick in a box of its own, on its row (right wins a tie):
+        (the damage type it names or None, its text or None when the row has no option).
+
+        The nearest option is the ticked one even when it names no damage type the lexicon
+        knows ("Impact"): the next known option along the row is a neighbour, not the answer.
+        """
+        best: tuple[float, bool, _Cell] | None = None
         for cell in self.cells:
             if (
                 cell.index == mark.index
                 or cell.line.page != mark.line.page
                 or cell.line.document != mark.line.document
                 or not cell.same_row(mark)
+                or not any(ch.isalpha() for ch in _BOX.sub("", cell.line.text))
+                or _LONE_TICK.fullmatch(cell.line.text)
             ):
-                continue
-            named = _options_named(cell.line.text)
-            if not named:
                 continue
             left = cell.line.x0 < mark.line.x0
             gap = mark.line.x0 - cell.line.x1 if left else cell.line.x0 - mark.line.x1
-            candidate = (max(gap, 0.0), left, named[-1][0] if left else named[0][0])
+            candidate = (max(gap, 0.0), left, cell)
             if best is None or candidate[:2] < best[:2]:
                 best = candidate
-        return best[2] if best else None
+        if best is None:
+            return None, None
+        _, left, cell = best
+        named = _options_named(cell.line.text)
+        text = cell.line.text.strip()
+        if not named:
+            return None, text
+        return (named[-1][0] if left else named[0][0]), text
 
     # -- damage description -------------------------------------------------------------------
 
@@ -768,12 +822,13 @@ class _Reader:
 
     # -- sentences ----------------------------------------------------------------------------
 
-    def sentences(self, role: str) -> Iterable[tuple[str, int]]:
-        """The sentences of the documents of `role`, with their page; lines joined within a document."""
+    def sentences(self, role: str, skip: Set[int] = frozenset()) -> Iterable[tuple[str, int]]:
+        """The sentences of the documents of `role`, with their page; lines joined within a document
+        (cells in `skip` left out)."""
         headings = {cell.index for cell in self.heading_dates()}
         by_document: dict[int, list[_Cell]] = {}
         for cell in self.cells:
-            if self.role(cell) == role and cell.index not in self.distracted | headings:
+            if self.role(cell) == role and cell.index not in self.distracted | headings | skip:
                 by_document.setdefault(cell.line.document, []).append(cell)
         for cells in by_document.values():
             text = " ".join(c.line.text for c in cells if len(c.line.text.split()) >= 3)

@@ -81,3 +81,33 @@ def test_a_scanned_form_names_the_type_of_loss_its_drawn_tick_marks() -> None:
     assert any(line.text == TICK for line in read.lines)
     found = read_claim_fields(read.text, read.lines, "UK").damage_type
     assert (found.value, found.confidence) == ("theft", TICKED)
+
+
+def test_a_born_digital_forms_tick_drawn_as_a_path_in_a_vector_box_is_read() -> None:
+    # A form exported from a word processor: boxes and the tick are paths, not text. Next to the
+    # ticked box: an empty box, a box whose white inner square only thickens its border, a bullet.
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    _, top = A4
+    page.setFont("Helvetica", 10)
+    page.drawString(60, top - 150, "Please tick the type of loss")
+    for i, option in enumerate(["Fire", "Theft", "Water", "Storm"]):
+        x, y = 60 + i * 110, top - 172
+        page.setFillColorRGB(0, 0, 0)
+        page.rect(x, y, 9, 9, stroke=1, fill=0)
+        if option == "Water":
+            page.line(x + 2, y + 2, x + 7, y + 7)  # a cross drawn in the box
+            page.line(x + 2, y + 7, x + 7, y + 2)
+        elif option == "Theft":
+            page.setFillColorRGB(1, 1, 1)
+            page.rect(x + 1, y + 1, 7, 7, stroke=0, fill=1)  # white: nothing on paper
+            page.setFillColorRGB(0, 0, 0)
+        page.drawString(x + 14, y + 1, option)
+    page.rect(480, top - 172, 6, 6, stroke=0, fill=1)  # a bullet, not a box
+    page.drawString(490, top - 171, "see overleaf")
+    page.drawString(60, top - 200, "What happened? A pipe burst under the kitchen sink overnight.")
+    page.save()
+    read = read_claim([(buffer.getvalue(), "form.pdf")], DocumentSettings(), None).redacted("UK")
+    assert [line.text for line in read.lines].count(TICK) == 1
+    found = read_claim_fields(read.text, read.lines, "UK").damage_type
+    assert (found.value, found.confidence) == ("water", TICKED)

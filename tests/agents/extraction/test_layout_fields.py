@@ -24,6 +24,7 @@ from agents.extraction.layout_fields import (
     LABELLED_DESCRIPTION,
     PROSE,
     TICKED,
+    UNMAPPED_TICK,
     VALUE_LABEL,
     read_layout,
 )
@@ -309,6 +310,73 @@ def test_a_row_of_choices_with_no_tick_read_names_no_damage_type() -> None:
     assert read_layout(row, "UK").damage_type.value is None
     text = "\n".join(cell.text for cell in row)
     assert read_claim_fields(text, row, "UK").damage_type.value is None
+
+
+def test_a_tick_beside_an_option_the_lexicon_lacks_is_not_given_to_the_next_known_option() -> None:
+    # "Impact" names no damage type the lexicon knows; the glass option left of the box is farther.
+    row = [
+        line("Tick one box", 0.08, 0.30, width=0.10),
+        line("Water leak", 0.10, 0.313, width=0.09),
+        line("Accidental glass breakage", 0.577, 0.313, width=0.22),
+        line("■", 0.822, 0.312, width=0.011),
+        line("Impact", 0.841, 0.313, width=0.05),
+    ]
+    found = read_layout(row, "US").damage_type
+    assert (found.value, found.confidence) != ("glass", TICKED)
+    prose = line("A car skidded on the icy bend and hit our front fence.", 0.09, 0.36, width=0.8)
+    text = "\n".join(cell.text for cell in [*row, prose])
+    combined = read_claim_fields(text, [*row, prose], "US").damage_type
+    assert combined.confidence <= UNMAPPED_TICK and "other" in [combined.value, *combined.candidates]
+
+
+def test_a_tick_beside_yes_or_no_casts_no_doubt_on_the_type_of_loss() -> None:
+    rows = [
+        line("Type of loss:", 0.10, 0.17, width=0.09),
+        line("X", 0.47, 0.17, width=0.01),
+        line("Theft", 0.49, 0.17, width=0.04),
+        line("Water", 0.63, 0.17, width=0.04),
+        line("Were the police informed?", 0.10, 0.25, width=0.25),
+        line("X", 0.47, 0.25, width=0.01),
+        line("Yes", 0.49, 0.25, width=0.03),
+    ]
+    found = read_layout(rows, "UK").damage_type
+    assert (found.value, found.confidence) == ("theft", TICKED)
+
+
+def test_a_row_of_options_below_its_label_with_no_tick_read_names_no_damage_type() -> None:
+    # The label's row holds no option; the row under it holds all of them, and no tick was read.
+    rows = [
+        line("Please tick the type of loss", 0.114, 0.443, width=0.18),
+        line("Escape of water", 0.136, 0.463, width=0.12),
+        line("Lightning / fire", 0.305, 0.463, width=0.11),
+        line("Glass", 0.670, 0.463, width=0.04),
+        line("Other", 0.762, 0.463, width=0.04),
+    ]
+    assert read_layout(rows, "NZ").damage_type.value is None
+
+
+def test_a_label_phrase_running_on_from_a_sentence_is_prose_not_a_label() -> None:
+    # "Der Handwerker hat den Schaden am ... besichtigt": the builder's visit, in a letter's prose.
+    lines = [
+        line("Am 01.05.2024 fing beim Kochen eine Pfanne mit Öl auf dem Herd Feuer.", 0.08, 0.34, width=0.8),
+        line(
+            "Meine Forderung beläuft sich auf EUR 2.691,85. Der Handwerker hat den Schaden am",
+            0.08,
+            0.41,
+            width=0.8,
+        ),
+        line("2024-05-11 besichtigt.", 0.08, 0.43, width=0.2),
+    ]
+    found = read_layout(lines, "DE").incident_date
+    assert found.value == "2024-05-01"
+    fields = read_claim_fields("\n".join(cell.text for cell in lines), lines, "DE")
+    assert fields.incident_date.value == "2024-05-01"
+    assert (
+        read_layout(
+            [line("Name: J. Smith  Schaden am: 11.05.2024", 0.1, 0.2, width=0.6)], "DE"
+        ).incident_date.value
+        == "2024-05-11"
+    )
 
 
 def test_a_table_reads_each_value_under_its_header_and_the_header_names_the_currency() -> None:
