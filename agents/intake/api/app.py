@@ -18,7 +18,7 @@ import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -32,6 +32,8 @@ from limits.storage import storage_from_string
 from pydantic import BaseModel
 
 from agents.auth import ClaimsVerifier, TokenRefused
+from agents.documents import DocumentSettings
+from agents.documents.guard import DocumentLimits
 from agents.events import ClaimIngested
 from agents.intake.api.clients import READ, SUBMIT, Client, verifier_from_settings
 from agents.intake.api.errors import (
@@ -129,6 +131,7 @@ class Intake:
     limits: list[RateLimitItem]
     publish: Publish
     declared_regions: tuple[str, ...]
+    document_limits: DocumentLimits = field(default_factory=DocumentLimits)
 
     def served_region(self, region: str) -> str:
         """The region in canonical form if this deployment serves it; `Unprocessable` otherwise."""
@@ -175,7 +178,18 @@ async def open_intake(
             limits=parse_many(section.api_rate_limit),
             publish=publish or kafka_publisher(settings),
             declared_regions=load_topology(settings.topology_file).regions,
+            document_limits=document_limits(section),
         )
+
+
+def document_limits(section: ApiSettings) -> DocumentLimits:
+    """The reader's own page and pixel limits, and the API's bound on inflated PDF streams."""
+    documents = DocumentSettings.current()
+    return DocumentLimits(
+        max_pages=documents.max_document_pages,
+        max_pixels=documents.max_image_pixels,
+        max_inflated_bytes=section.api_max_inflated_bytes,
+    )
 
 
 def intake_of(request: Request) -> Intake:
@@ -365,6 +379,7 @@ def create_app(
                 open_document=open_document,
                 max_documents=intake.section.api_max_documents,
                 max_request_bytes=intake.section.api_max_request_bytes,
+                limits=intake.document_limits,
             )
             received = await reader.read(request.stream())
             reference = received.fields.get("external_reference") or None
