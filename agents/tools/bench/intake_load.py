@@ -34,7 +34,7 @@ from agents.tools.bench.metrics import percentiles
 from streams import Settings, get_codec, load_topology
 from streams.errors import DecodeError
 from streams.kafka_io import read_topic
-from streams.objectstore_s3 import S3Settings
+from streams.objectstore_s3 import S3ObjectStore, S3Settings
 
 ATTEMPTS = 8
 TIMEOUT_S = 60.0
@@ -307,29 +307,22 @@ def _ingested(settings: Settings) -> list[ClaimIngested]:
 
 
 def _s3_objects(
-    s3: S3Settings, buckets: set[str], since: datetime
+    settings: Settings, s3: S3Settings, since: datetime
 ) -> dict[tuple[str, str], tuple[int, bool]]:
-    """(bucket, key) → (size, written at or after `since`) of every object in `buckets`."""
+    """(bucket, key) → (size, written at or after `since`) of every object in each region's bucket,
+    listed with that region's endpoint and credentials."""
     from streams import devstack_s3
 
-    client = devstack_s3.client(
-        s3.s3_endpoint_url or None,  # type: ignore[arg-type]  # None: AWS's own endpoint
-        s3.s3_access_key_id,
-        s3.s3_secret_access_key.get_secret_value(),
-        s3.s3_region,
-    )
+    store = S3ObjectStore(settings.object_store_root, settings=s3)
     found: dict[tuple[str, str], tuple[int, bool]] = {}
-    for bucket in sorted(buckets):
+    for region in load_topology(settings.topology_file).regions:
+        endpoint, key_id, secret, s3_region = store.access_for(region)
+        client = devstack_s3.client(endpoint or None, key_id, secret.get_secret_value(), s3_region)  # type: ignore[arg-type]  # None: AWS
+        bucket = store.bucket_for(region)
         for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
             for item in page.get("Contents", []):
                 found[(bucket, item["Key"])] = (int(item["Size"]), item["LastModified"] >= since)
     return found
-
-
-def _buckets(settings: Settings) -> set[str]:
-    template = urlsplit(settings.object_store_root).netloc
-    regions = load_topology(settings.topology_file).regions
-    return {template.replace("{region}", region.lower()) for region in regions}
 
 
 async def _registry(settings: Settings, client_ids: list[str]) -> dict[tuple[str, str], str]:
@@ -355,9 +348,7 @@ def verify_on_stack(
     counts = Counter(e.claim_id for e in events if e.claim_id in wanted)
     ours = {e.claim_id for e in events if e.submitted_by.startswith(prefix)}
     # S3 keeps LastModified to the second: objects from the second before the run count as the run's.
-    objects = _s3_objects(
-        s3 or S3Settings.current(), _buckets(settings), run.started_at - timedelta(seconds=1)
-    )
+    objects = _s3_objects(settings, s3 or S3Settings.current(), run.started_at - timedelta(seconds=1))
     lost_in_store = set()
     for event in (e for e in events if e.claim_id in wanted):
         for doc in event.documents:
