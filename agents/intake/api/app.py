@@ -3,9 +3,9 @@
 `POST /v1/claims` authenticates the client, takes the Idempotency-Key's row, then reads the
 multipart body as it streams (`uploads.ClaimBodyReader`): the region is checked against the
 client's regions and this deployment's before any document is written; documents are sniffed,
-hashed and staged, then committed, and the claim.ingested event goes out through the same
-`claim_event`/`publish_claims` path as `claimflow submit`. Any refusal drops what was staged
-and frees the key. Reads of a claim outside the client's regions answer 404, as a claim that
+hashed and staged, then committed, and the claim.ingested event (built by `claim_event`, as
+`claimflow submit` builds it) goes out through one long-lived producer (`EventPublisher`), the
+answer waiting for the broker's confirmation. Any refusal drops what was staged and frees the key. Reads of a claim outside the client's regions answer 404, as a claim that
 does not exist.
 
 Needs the `api` extra (FastAPI, uvicorn, python-multipart, PyJWT, limits).
@@ -13,7 +13,6 @@ Needs the `api` extra (FastAPI, uvicorn, python-multipart, PyJWT, limits).
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -49,17 +48,19 @@ from agents.intake.api.errors import (
 from agents.intake.api.registry import ACCEPTED, IntakeRegistry
 from agents.intake.api.settings import ApiSettings
 from agents.intake.api.uploads import DOCUMENTS_FIELD, ClaimBodyReader
-from agents.intake.submit import claim_event, new_claim_id, publish_claims
+from agents.intake.submit import claim_event, new_claim_id
 from agents.review import decode_trail
 from agents.stores import ReportStore
 from streams import (
     AuditLog,
     Dependency,
     DependencyUnavailable,
+    EventPublisher,
     ObjectStore,
     ObjectWriter,
     Producer,
     Settings,
+    get_codec,
     load_topology,
     open_object_store,
 )
@@ -144,14 +145,17 @@ class Intake:
         return canonical
 
 
-def kafka_publisher(settings: Settings) -> Publish:
-    """Publishes claim.ingested as `claimflow submit` does, off the event loop, with retries and a breaker."""
-    dependency = Dependency("kafka-intake", settings.retry_policy())
-
-    async def publish(claim: ClaimIngested) -> None:
-        await dependency.call(asyncio.to_thread, publish_claims, settings, [claim])
-
-    return publish
+def claim_publisher(settings: Settings) -> EventPublisher:
+    """claim.ingested through one long-lived producer; each claim awaits its own confirmation."""
+    topology = load_topology(settings.topology_file)
+    topic = topology.topic_for_schema(ClaimIngested.avro_schema)
+    return EventPublisher(
+        settings.kafka(),
+        topic,
+        get_codec(settings.schemas_dir, topic.schema_name),
+        dependency=Dependency("kafka-intake", settings.retry_policy()),
+        service="claimflow-api",
+    )
 
 
 @asynccontextmanager
@@ -166,6 +170,8 @@ async def open_intake(
         )
         reports = await stack.enter_async_context(ReportStore(settings.postgres_dsn.get_secret_value()))
         audit = await stack.enter_async_context(AuditLog(settings.postgres_dsn.get_secret_value()))
+        if publish is None:
+            publish = (await stack.enter_async_context(claim_publisher(settings))).publish
         yield Intake(
             settings=settings,
             section=section,
@@ -176,7 +182,7 @@ async def open_intake(
             verifier=verifier_from_settings(settings, section),
             limiter=MovingWindowRateLimiter(storage_from_string(section.api_rate_limit_storage)),
             limits=parse_many(section.api_rate_limit),
-            publish=publish or kafka_publisher(settings),
+            publish=publish,
             declared_regions=load_topology(settings.topology_file).regions,
             document_limits=document_limits(section),
         )
