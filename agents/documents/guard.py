@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 import pypdf
-from PIL import Image, UnidentifiedImageError
-from pypdf.errors import LimitReachedError, PyPdfError
+from PIL import Image
+from pypdf.errors import LimitReachedError
 from pypdf.generic import IndirectObject, StreamObject
 
 from agents.documents.reader import DocumentTooLarge, ImageTooLarge
@@ -33,8 +33,6 @@ MAX_PAGE_SIDE_PT = 14_400
 """PDF's own limit of a page side at UserUnit 1 (200 inches); no claim document comes near it."""
 INFLATE_CHUNK = 1 << 20
 FLATE = ("/FlateDecode", "/Fl")
-# What Pillow and pypdf raise on bytes they cannot parse (not a verdict on size).
-_UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, TypeError, KeyError, EOFError)
 
 
 @dataclass(frozen=True)
@@ -74,9 +72,11 @@ def _check_image(data: IO[bytes], limits: DocumentLimits, name: str) -> None:
                 for index in range(frames):
                     image.seek(index)
                     _check_pixels(*image.size, limits, f"{name}: frame {index + 1}")
-    except Image.DecompressionBombError as exc:
-        raise ImageTooLarge(f"{name}: {exc}") from exc
-    except _UNREADABLE:
+    except (Image.DecompressionBombError, MemoryError) as exc:
+        raise ImageTooLarge(f"{name}: {exc or 'out of memory reading its header'}") from exc
+    except DocumentTooLarge:
+        raise
+    except Exception:  # bytes Pillow cannot parse are the reader's to judge, not a bomb
         return
 
 
@@ -110,9 +110,11 @@ def _check_pdf(data: IO[bytes], limits: DocumentLimits, name: str) -> None:
                     f"{name}: page {index + 1} is {side / 72:,.0f} inches on a side, over PDF's 200"
                 )
         _check_streams(reader, limits, name)
-    except LimitReachedError as exc:
-        raise DocumentTooLarge(f"{name}: {exc}") from exc
-    except (PyPdfError, *_UNREADABLE, AttributeError, RecursionError):
+    except (LimitReachedError, MemoryError) as exc:
+        raise DocumentTooLarge(f"{name}: {exc or 'out of memory reading its structure'}") from exc
+    except DocumentTooLarge:
+        raise
+    except Exception:  # a PDF pypdf cannot parse is the reader's to judge (pdfium may read it)
         return
 
 

@@ -5,8 +5,8 @@ multipart body as it streams (`uploads.ClaimBodyReader`): the region is checked 
 client's regions and this deployment's before any document is written; documents are sniffed,
 hashed and staged, then committed, and the claim.ingested event (built by `claim_event`, as
 `claimflow submit` builds it) goes out through one long-lived producer (`EventPublisher`), the
-answer waiting for the broker's confirmation. Any refusal drops what was staged and frees the key. Reads of a claim outside the client's regions answer 404, as a claim that
-does not exist.
+answer waiting for the broker's confirmation. Any refusal drops what was staged and frees the
+key. Reads of a claim outside the client's regions answer 404, as a claim that does not exist.
 
 Needs the `api` extra (FastAPI, uvicorn, python-multipart, PyJWT, limits).
 """
