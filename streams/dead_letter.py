@@ -1,10 +1,12 @@
 """The dead-letter record: what failed, where it was on the log, why, and its original bytes.
 
-Except for a region this deployment does not serve: residency forbids it to keep that claim's
-content, so the letter keeps the coordinates, the claim id, the region and the error, and an empty
-`original_value` and headers (`content_withheld`). The owning deployment reads the original at
-the coordinates; `claimflow dlq redrive` skips such a letter. Without this, the bytes travelled
-into the dead-letter topic and from there into the non-owning deployment's audit log.
+Except for a region this deployment does not serve but topology.yaml declares (another
+deployment's): residency forbids it to keep that claim's content, so the letter keeps the
+coordinates, the claim id, the region and the error, and an empty `original_value` and headers
+(`content_withheld`). A region nobody declares is malformed input and keeps its bytes. The
+owning deployment reads the original at the coordinates; `claimflow dlq redrive` skips such a
+letter. Without this, the bytes travelled into the dead-letter topic and from there into the
+non-owning deployment's audit log.
 """
 
 from __future__ import annotations
@@ -84,10 +86,11 @@ def build_dead_letter(
 ) -> DeadLetter:
     """A dead-letter record for the message at `at`; claim and region come from the event when it decoded.
 
-    For `RegionNotServed` the original value and headers are left out (residency, see the module).
+    For `RegionNotServed` of a declared region the original value and headers are left out
+    (residency, see the module).
     """
     claim_id = event.claim_id if event else (key.decode("utf-8", "replace") if key else "")
-    withheld = isinstance(error, RegionNotServed)
+    withheld = isinstance(error, RegionNotServed) and error.declared
     return DeadLetter(
         event_id=derived_event_id(f"{at}/{at.timestamp_ms}", by.name),
         claim_id=claim_id,

@@ -2,8 +2,9 @@
 and publishes the chain's head outside the database at intervals.
 
 Residency: a message of a claim in a region this deployment does not serve (`CLAIMFLOW_REGIONS`)
-is recorded by its coordinates, event and claim ids only: its value and headers are not kept,
-so another region's claim content never lands in this deployment's database.
+but topology.yaml declares (another deployment's) is recorded by its coordinates, event and claim
+ids only: its value and headers are not kept, so another region's claim content never lands in
+this deployment's database.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class Auditor(RawAgent):
         except (KeyError, SchemaError):
             return None, record.key.decode("utf-8", "replace") if record.key else None, False
         region = str(decoded.get("region") or "").upper()
-        foreign = bool(region) and region not in self.regions
+        foreign = region in self.ctx.topology.regions and region not in self.regions
         return decoded.get("event_id"), decoded.get("claim_id"), foreign
 
     async def handle_raw(self, records: Sequence[RawRecord]) -> None:
