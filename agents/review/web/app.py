@@ -123,12 +123,19 @@ def _error_page(request: Request, status: int, title: str, message: str) -> HTML
     )
 
 
-def api_clients(settings: Settings, api_section: ApiSettings | None = None) -> ApiClientVerifier:
-    """The intake API's client tokens (its local key and its identity provider), as review principals."""
+def api_clients(settings: Settings, api_section: ApiSettings | None = None) -> ApiClientVerifier | None:
+    """The intake API's client tokens (its local key, and its identity provider), as review principals.
+
+    None when this deployment has no API key to trust (`CLAIMFLOW_API_TOKEN_SECRET` unset and no
+    dev key in the state folder): the review pages never make one (a read-only state folder in a
+    pod must not stop them from starting).
+    """
     from agents.intake.api import ApiSettings
-    from agents.intake.api.clients import verifier_from_settings
+    from agents.intake.api.clients import DEV_SECRET_FILE, verifier_from_settings
 
     api = api_section or ApiSettings.current()
+    if api.api_token_secret is None and not (settings.state_dir / DEV_SECRET_FILE).exists():
+        return None
     return ApiClientVerifier(
         verifier_from_settings(settings, api),
         all_regions=load_topology(settings.topology_file).regions,
