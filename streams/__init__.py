@@ -47,6 +47,7 @@ from streams.objectstore import (
     open_object_store,
 )
 from streams.postgres import PostgresStore, lock_key
+from streams.publisher import EventPublisher
 from streams.resilience import Dependency, RetryPolicy
 from streams.settings import Settings, SettingsSection, get_settings, reload_settings
 from streams.topology import AgentSpec, TopicSpec, Topology, load_topology
@@ -70,6 +71,7 @@ __all__ = [
     "DigestMismatch",
     "EncodeError",
     "Event",
+    "EventPublisher",
     "FileObjectStore",
     "ForbiddenLocation",
     "KafkaAuthenticationFailed",

@@ -78,6 +78,8 @@ class RedriveCounts:
     redriven: int
     already: int
     by_topic: dict[str, int]
+    withheld: int = 0
+    """Letters of a region this deployment does not serve: no content kept, nothing to redrive."""
 
 
 def _aware(moment: datetime) -> datetime:
@@ -125,10 +127,11 @@ def redrive_letters(topology: Topology, kafka: KafkaConnection, letters: list[Le
     done = {name: _redriven_ids(topology.topic(name), kafka) for name in sources}
     producer = make_producer(kafka)
     sent: Counter[str] = Counter()
+    withheld = sum(1 for letter in letters if letter.record.content_withheld)
     for letter in letters:
         record = letter.record
-        if record.event_id in done[record.source_topic]:
-            continue
+        if record.event_id in done[record.source_topic] or record.content_withheld:
+            continue  # redriven already, or another region's claim whose content was never kept
         source = topology.topic(record.source_topic)
         headers = [(h.key, h.value) for h in record.original_headers if h.key != REDRIVE_HEADER]
         producer.produce(
@@ -143,7 +146,7 @@ def redrive_letters(topology: Topology, kafka: KafkaConnection, letters: list[Le
         sent[record.source_topic] += 1
     flush_or_fail(producer)
     total = sum(sent.values())
-    return RedriveCounts(len(letters), total, len(letters) - total, dict(sent))
+    return RedriveCounts(len(letters), total, len(letters) - total - withheld, dict(sent), withheld)
 
 
 def _summary(letter: Letter) -> dict[str, Any]:
@@ -161,6 +164,7 @@ def _summary(letter: Letter) -> dict[str, Any]:
         "retryable": r.retryable,
         "attempts": r.attempts,
         "original_bytes": len(r.original_value),
+        "content_withheld": r.content_withheld,
     }
 
 
@@ -249,4 +253,5 @@ def redrive(
     console.print(
         f"{counts.selected} dead letter(s) selected: {counts.redriven} redriven ({per_topic}), "
         f"{counts.already} already redriven before"
+        + (f", {counts.withheld} of regions not served here (no content kept)" if counts.withheld else "")
     )

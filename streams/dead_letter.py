@@ -1,4 +1,13 @@
-"""The dead-letter record: what failed, where it was on the log, why, and its original bytes."""
+"""The dead-letter record: what failed, where it was on the log, why, and its original bytes.
+
+Except for a region this deployment does not serve but topology.yaml declares (another
+deployment's): residency forbids it to keep that claim's content, so the letter keeps the
+coordinates, the claim id, the region and the error, and an empty `original_value` and headers
+(`content_withheld`). A region nobody declares is malformed input and keeps its bytes. The
+owning deployment reads the original at the coordinates; `claimflow dlq redrive` skips such a
+letter. Without this, the bytes travelled into the dead-letter topic and from there into the
+non-owning deployment's audit log.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +16,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
-from streams.errors import ClaimFlowError
+from streams.errors import ClaimFlowError, RegionNotServed
 from streams.events import Event, Producer, derived_event_id, utc_now
 
 
@@ -35,6 +44,11 @@ class DeadLetter(Event):
     original_key: bytes | None = None
     original_value: bytes
     original_headers: list[Header]
+
+    @property
+    def content_withheld(self) -> bool:
+        """The original was of a region this deployment does not serve: only where it is was kept."""
+        return self.error_type == RegionNotServed.__name__ and not self.original_value
 
 
 @dataclass(frozen=True)
@@ -70,8 +84,13 @@ def build_dead_letter(
     attempts: int,
     event: Event | None = None,
 ) -> DeadLetter:
-    """A dead-letter record for the message at `at`; claim and region come from the event when it decoded."""
+    """A dead-letter record for the message at `at`; claim and region come from the event when it decoded.
+
+    For `RegionNotServed` of a declared region the original value and headers are left out
+    (residency, see the module).
+    """
     claim_id = event.claim_id if event else (key.decode("utf-8", "replace") if key else "")
+    withheld = isinstance(error, RegionNotServed) and error.declared
     return DeadLetter(
         event_id=derived_event_id(f"{at}/{at.timestamp_ms}", by.name),
         claim_id=claim_id,
@@ -91,6 +110,6 @@ def build_dead_letter(
         retryable=bool(getattr(error, "retryable", False)),
         attempts=attempts,
         original_key=key,
-        original_value=value,
-        original_headers=[Header(key=k, value=v) for k, v in headers],
+        original_value=b"" if withheld else value,
+        original_headers=[] if withheld else [Header(key=k, value=v) for k, v in headers],
     )

@@ -38,7 +38,16 @@ class EncodeError(SchemaError):
 
 
 class RegionNotServed(ClaimFlowError):
-    """The event's region is not one this deployment serves (data residency)."""
+    """The event's region is not one this deployment serves (data residency).
+
+    `declared`: the region is in topology.yaml, so another deployment owns the claim and this one
+    must not keep its content (the dead letter withholds it). A region nobody declares is
+    malformed input: its dead letter keeps the bytes, to be fixed and redriven.
+    """
+
+    def __init__(self, message: str, *, declared: bool = True) -> None:
+        super().__init__(message)
+        self.declared = declared
 
 
 class DependencyUnavailable(ClaimFlowError):

@@ -33,7 +33,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from streams.errors import ConfigurationError, DependencyUnavailable, PermanentError
 from streams.objectstore import (
@@ -62,8 +62,25 @@ _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _SEGMENT = re.compile(r"[A-Za-z0-9._-]+")
 
 
+class S3RegionAccess(BaseModel):
+    """One residency region's own S3 endpoint and credentials (empty fields: the store-wide ones)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    endpoint_url: str = ""
+    access_key_id: str = ""
+    secret_access_key: SecretStr = SecretStr("")
+    s3_region: str = ""
+
+
 class S3Settings(SettingsSection):
-    """Where the S3-compatible document store is and how to sign in (empty: the AWS defaults)."""
+    """Where the S3-compatible document store is and how to sign in (empty: the AWS defaults).
+
+    `s3_per_region` gives a residency region its own endpoint and credentials, e.g. an EU bucket in
+    an EU account reached with EU keys: `CLAIMFLOW_S3_PER_REGION='{"EU": {"endpoint_url":
+    "https://s3.eu-central-1.amazonaws.com", "access_key_id": "…", "secret_access_key": "…",
+    "s3_region": "eu-central-1"}}'`. A region not named there uses the store-wide settings.
+    """
 
     s3_endpoint_url: str = Field(
         default="", description="S3 endpoint, e.g. http://127.0.0.1:9000; empty: AWS for `s3_region`."
@@ -80,6 +97,11 @@ class S3Settings(SettingsSection):
         default=3,
         ge=0,
         description="Retries of one part of a streamed upload (the stream cannot be re-sent).",
+    )
+    s3_per_region: dict[str, S3RegionAccess] = Field(
+        default_factory=dict,
+        description="Per residency region (EU, US, ...): its own endpoint_url, access_key_id, "
+        "secret_access_key, s3_region (JSON); unset fields and unnamed regions use the settings above.",
     )
     s3_connect_timeout_s: float = Field(default=5.0, gt=0, description="Connect timeout of one request.")
     s3_request_timeout_s: float = Field(default=30.0, gt=0, description="Timeout of one request.")
@@ -126,7 +148,7 @@ class S3ObjectStore:
             raise ConfigurationError(f"{url!r}: the prefix may hold letters, digits, '.', '_', '-' only")
         self.settings = settings or S3Settings.current()
         self.dependency = dependency or Dependency(DEPENDENCY_NAME)
-        self._stores: dict[tuple[str, bool], S3Store] = {}
+        self._stores: dict[tuple[str, str, bool], S3Store] = {}
 
     # -- where things are --------------------------------------------------------------------
 
@@ -165,24 +187,37 @@ class S3ObjectStore:
         except ForbiddenLocation:
             return False
 
-    def _store(self, bucket: str, *, streaming: bool = False) -> S3Store:
-        """The bucket's client: without retries of its own (the Dependency retries), or with part retries."""
-        found = self._stores.get((bucket, streaming))
+    def access_for(self, region: str) -> tuple[str, str, SecretStr, str]:
+        """(endpoint, access key id, secret key, S3 region) that `region`'s documents are reached with."""
+        s = self.settings
+        own = s.s3_per_region.get(safe_name(region).upper()) or S3RegionAccess()
+        if own.access_key_id:
+            key_id, secret = own.access_key_id, own.secret_access_key
+        else:
+            key_id, secret = s.s3_access_key_id, s.s3_secret_access_key
+        return own.endpoint_url or s.s3_endpoint_url, key_id, secret, own.s3_region or s.s3_region
+
+    def _store(self, bucket: str, key: str, *, streaming: bool = False) -> S3Store:
+        """The client for `key` in `bucket`, signed in as the key's region: without retries of its own
+        (the Dependency retries), or with part retries."""
+        region = key.split("/")[len(self.prefix)].upper()
+        found = self._stores.get((bucket, region, streaming))
         if found is None:
             from obstore.store import S3Store
 
             s = self.settings
-            config: dict[str, Any] = {"region": s.s3_region}
-            if s.s3_endpoint_url:
-                config["endpoint"] = s.s3_endpoint_url
-            if s.s3_access_key_id:
-                config["access_key_id"] = s.s3_access_key_id
-                config["secret_access_key"] = s.s3_secret_access_key.get_secret_value()
-            found = self._stores[(bucket, streaming)] = S3Store(
+            endpoint, key_id, secret, s3_region = self.access_for(region)
+            config: dict[str, Any] = {"region": s3_region}
+            if endpoint:
+                config["endpoint"] = endpoint
+            if key_id:
+                config["access_key_id"] = key_id
+                config["secret_access_key"] = secret.get_secret_value()
+            found = self._stores[(bucket, region, streaming)] = S3Store(
                 bucket,
                 config=config,  # type: ignore[arg-type]  # keys checked by obstore at run time
                 client_options={
-                    "allow_http": s.s3_endpoint_url.startswith("http://"),
+                    "allow_http": endpoint.startswith("http://"),
                     "connect_timeout": timedelta(seconds=s.s3_connect_timeout_s),
                     "timeout": timedelta(seconds=s.s3_request_timeout_s),
                 },
@@ -201,7 +236,9 @@ class S3ObjectStore:
     # -- writes ------------------------------------------------------------------------------
 
     async def _put(self, bucket: str, key: str, data: bytes) -> None:
-        await self.dependency.call(_obstore().put_async, self._store(bucket), key, data, use_multipart=False)
+        await self.dependency.call(
+            _obstore().put_async, self._store(bucket, key), key, data, use_multipart=False
+        )
 
     def put(self, *, region: str, claim_id: str, filename: str, data: bytes) -> StoredObject:
         """Store `data` (one PUT; the same bytes again is a no-op); sync, for `claimflow submit`."""
@@ -220,7 +257,7 @@ class S3ObjectStore:
     async def delete(self, uri: str) -> None:
         """Remove a document (missing already is fine)."""
         bucket, key, _ = self.locate(uri)
-        await self.dependency.call(_obstore().delete_async, self._store(bucket), key)
+        await self.dependency.call(_obstore().delete_async, self._store(bucket, key), key)
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -237,7 +274,7 @@ class S3ObjectStore:
 
     async def _read(self, bucket: str, key: str, uri: str, max_bytes: int) -> bytes:
         try:
-            result = await _obstore().get_async(self._store(bucket), key)
+            result = await _obstore().get_async(self._store(bucket, key), key)
         except FileNotFoundError:
             raise ObjectNotFound(f"no document at {uri}") from None
         size = int(result.meta["size"])
@@ -290,7 +327,7 @@ class S3ObjectWriter(ObjectWriter):
     def _start_upload(self) -> None:
         # Pieces are small (the multipart parser's chunks); the client gathers them into parts.
         self._pieces = asyncio.Queue(maxsize=64)
-        store = self.store._store(self.bucket, streaming=True)
+        store = self.store._store(self.bucket, self.key, streaming=True)
         ob = _obstore()
 
         def upload() -> Awaitable[Any]:

@@ -336,7 +336,8 @@ class Processor:
         if event.region not in self.regions:
             served = ", ".join(sorted(self.regions))
             raise RegionNotServed(
-                f"region {event.region!r} is not served by this deployment (serves {served})"
+                f"region {event.region!r} is not served by this deployment (serves {served})",
+                declared=event.region in self.ctx.topology.regions,
             )
 
     async def _emit(

@@ -1,10 +1,17 @@
 """Auditor: appends every message of every topic, byte for byte, to the keyed hash-chained audit log,
-and publishes the chain's head outside the database at intervals."""
+and publishes the chain's head outside the database at intervals.
+
+Residency: a message of a claim in a region this deployment does not serve (`CLAIMFLOW_REGIONS`)
+but topology.yaml declares (another deployment's) is recorded by its coordinates, event and claim
+ids only: its value and headers are not kept, so another region's claim content never lands in
+this deployment's database.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from agents.events import AuditHead
 from streams import (
@@ -41,22 +48,28 @@ class Auditor(RawAgent):
         codecs = load_codecs(settings.schemas_dir)
         self.codec_of = {t.name: codecs[t.schema_name] for t in self.ctx.topology.topics.values()}
         self.published: Checkpoint | None = None
+        self.regions = frozenset(settings.regions or self.ctx.topology.regions)
 
     async def stop(self) -> None:
         await self.audit_log.close()
 
-    def _ids(self, record: RawRecord) -> tuple[str | None, str | None]:
-        """The event and claim ids, when the bytes decode (undecodable messages are audited all the same)."""
+    def _ids(self, record: RawRecord) -> tuple[str | None, str | None, bool]:
+        """The event and claim ids, when the bytes decode (undecodable messages are audited all the same),
+        and whether the message belongs to a region this deployment does not serve."""
         try:
             decoded = self.codec_of[record.topic].decode(record.value)
         except (KeyError, SchemaError):
-            return None, record.key.decode("utf-8", "replace") if record.key else None
-        return decoded.get("event_id"), decoded.get("claim_id")
+            return None, record.key.decode("utf-8", "replace") if record.key else None, False
+        region = str(decoded.get("region") or "").upper()
+        foreign = region in self.ctx.topology.regions and region not in self.regions
+        return decoded.get("event_id"), decoded.get("claim_id"), foreign
 
     async def handle_raw(self, records: Sequence[RawRecord]) -> None:
         rows = []
         for r in records:
-            event_id, claim_id = self._ids(r)
+            event_id, claim_id, foreign = self._ids(r)
+            if foreign:
+                r = replace(r, value=b"", headers=())
             rows.append(
                 AuditRecord(
                     topic=r.topic,

@@ -27,14 +27,17 @@ except ImportError as exc:  # pragma: no cover - exercised only on an install wi
         name=exc.name,
     ) from exc
 
-from agents.auth import HmacTokens, JwksTokens, TokenRefused, claim_strings
-from agents.review.errors import AuthenticationFailed
-from agents.review.model import ROLES, Principal
+from agents.auth import ClaimsVerifier, HmacTokens, JwksTokens, TokenRefused, claim_strings
+from agents.review.errors import AuthenticationFailed, NotAllowed
+from agents.review.model import REVIEWER, ROLES, SUPERVISOR, Principal
 from agents.review.settings import ReviewSettings
 from agents.review.store import ReviewStore
 from streams import ConfigurationError, Dependency
 
 AUDIENCE = "claimflow-review"
+DECIDE_SCOPE = "review:decide"
+ADMIN_SCOPE = "admin"
+API_CLIENT_PREFIX = "api:"
 
 
 class Passwords:
@@ -172,6 +175,45 @@ class JwksTokenVerifier:
         return principal_from_claims(claims, roles_claim=self.roles_claim, regions_claim=self.regions_claim)
 
 
+class ApiClientVerifier:
+    """Bearer tokens of API clients (the intake API's tokens, local or its provider's), for machines.
+
+    A token with the `review:decide` scope acts as a reviewer in the token's regions; `admin` as
+    a supervisor in every region. Any other valid client token is refused with 403 (`NotAllowed`),
+    not 401: it is genuine, only not for this. The principal's id is `api:<client>`, so a client
+    never matches a local reviewer's row and a decision's `reviewer` shows it was a machine.
+    """
+
+    def __init__(
+        self,
+        verifier: ClaimsVerifier,
+        *,
+        all_regions: Sequence[str],
+        scopes_claim: str = "scope",
+        regions_claim: str = "regions",
+    ) -> None:
+        self.verifier = verifier
+        self.all_regions = tuple(sorted(r.upper() for r in all_regions))
+        self.scopes_claim, self.regions_claim = scopes_claim, regions_claim
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            claims = await self.verifier.verify_claims(token)
+        except TokenRefused as exc:
+            raise AuthenticationFailed(str(exc)) from exc
+        subject = str(claims.get("sub") or "")
+        if not subject:
+            raise AuthenticationFailed("the token names no client")
+        scopes = set(claim_strings(claims.get(self.scopes_claim)) or claim_strings(claims.get("scp")))
+        user_id = f"{API_CLIENT_PREFIX}{subject}"
+        if ADMIN_SCOPE in scopes:
+            return Principal(user_id, user_id, frozenset({SUPERVISOR}), self.all_regions)
+        if DECIDE_SCOPE not in scopes:
+            raise NotAllowed(f"the token lacks the {DECIDE_SCOPE} scope")
+        regions = tuple(sorted({r.upper() for r in claim_strings(claims.get(self.regions_claim))}))
+        return Principal(user_id, user_id, frozenset({REVIEWER}), regions)
+
+
 class Verifiers:
     """Tries each verifier in turn (local sessions first, then the identity provider's tokens)."""
 
@@ -188,10 +230,14 @@ class Verifiers:
         raise failure or AuthenticationFailed("no token verifier is configured")
 
 
-def verifiers_from_settings(section: ReviewSettings, sessions: SessionTokens) -> Verifiers:
-    """Local sessions, plus the identity provider's tokens when `CLAIMFLOW_REVIEW_OIDC_JWKS_URL` is set."""
+def verifiers_from_settings(
+    section: ReviewSettings, sessions: SessionTokens, api_clients: TokenVerifier | None = None
+) -> Verifiers:
+    """Local sessions, the identity provider's tokens when `CLAIMFLOW_REVIEW_OIDC_JWKS_URL` is set,
+    then API clients' tokens (`api_clients`) when given."""
+    machines = (api_clients,) if api_clients is not None else ()
     if not section.review_oidc_jwks_url:
-        return Verifiers(sessions)
+        return Verifiers(sessions, *machines)
     if not section.review_oidc_issuer:
         raise ConfigurationError(
             "CLAIMFLOW_REVIEW_OIDC_ISSUER must be set with CLAIMFLOW_REVIEW_OIDC_JWKS_URL"
@@ -203,4 +249,4 @@ def verifiers_from_settings(section: ReviewSettings, sessions: SessionTokens) ->
         roles_claim=section.review_oidc_roles_claim,
         regions_claim=section.review_oidc_regions_claim,
     )
-    return Verifiers(sessions, provider)
+    return Verifiers(sessions, provider, *machines)

@@ -55,3 +55,8 @@ class ReviewSettings(SettingsSection):
     review_oidc_regions_claim: str = Field(
         default="regions", description="Claim holding the allowed regions."
     )
+    review_api_tokens: bool = Field(
+        default=True,
+        description="Accept the intake API's client tokens (CLAIMFLOW_API_* trust) as bearer tokens: "
+        "`review:decide` decides as a reviewer in the token's regions, `admin` as a supervisor.",
+    )

@@ -62,7 +62,8 @@ def token(
     scope: Annotated[
         list[str] | None,
         typer.Option(
-            help="claims:submit, claims:read or admin; repeat for several. Default: submit and read."
+            help="claims:submit, claims:read, review:decide or admin; repeat for several. "
+            "Default: submit and read."
         ),
     ] = None,
     region: Annotated[

@@ -7,12 +7,14 @@ token`'s code. Schemathesis then throws generated requests at the served OpenAPI
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import ssl
 import subprocess
 import sys
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,8 @@ from pydantic import SecretStr
 from agents.intake.api import ApiSettings, create_app, local_tokens, mint
 from agents.intake.api.serving import server_config
 from agents.tools.api_cli import DevCerts, make_dev_certs
+from agents.tools.bench.intake_bench import sample_claim_pdf
+from agents.tools.bench.intake_load import LoadPlan, LoadTarget, analyse, drive, verify_on_stack
 from tests.fixtures.pipeline import Pipeline
 from tests.fixtures.waiting import NotYet, eventually
 
@@ -183,3 +187,34 @@ def test_generated_requests_never_break_the_api(served: Served, tmp_path: Path) 
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def test_the_intake_load_test_finds_every_claim_once_and_no_second_claim_for_a_repeated_key(
+    served: Served,
+) -> None:
+    """`claimflow bench intake`'s driver and checks, small, on the session's stack with its S3 server."""
+    plan = LoadPlan(
+        clients=3, claims_per_client=2, repeat_share=0.5, concurrent_repeat_share=0.34, seed=3,
+        run_id=f"smoke-{uuid.uuid4().hex[:8]}",
+    )  # fmt: skip
+    tokens = local_tokens(served.pipeline.settings, served.section)
+    target = LoadTarget(
+        served.url,
+        lambda client: mint(tokens, client, ["claims:submit"], ["EU"]),
+        served.certs.ca,
+        served.certs.client_cert,
+        served.certs.client_key,
+    )
+    # A form whose policy is in no book: these claims are nobody else's duplicates.
+    document = ("load.pdf", sample_claim_pdf(915), "application/pdf")
+    run = asyncio.run(drive(target, plan, [document]))
+    figures = analyse(run)
+    # Seed 3 sends claims once, again after the answer, and twice at once.
+    assert figures["accepted_by_kind"]["repeat"] >= 1 and figures["replayed_answers"] >= 2
+    assert sum(1 for a in run.answers if a.kind == "concurrent") >= 1
+    assert figures["accepted"] == 6 and not figures["not_accepted"] and not figures["second_claims"]
+
+    check = verify_on_stack(served.pipeline.settings, run, figures)
+    assert check.ok, check.to_json()
+    assert sorted(check.published) == sorted(figures["accepted_claims"].values())
+    assert set(check.published.values()) == {1} and check.registry_rows == 6

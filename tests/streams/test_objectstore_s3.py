@@ -7,6 +7,7 @@ import hashlib
 import uuid
 
 import pytest
+from pydantic import SecretStr
 
 from streams import (
     DependencyUnavailable,
@@ -21,7 +22,7 @@ from streams import (
     reload_settings,
 )
 from streams.errors import ConfigurationError
-from streams.objectstore_s3 import MIN_PART_BYTES, S3ObjectStore, S3ObjectWriter, S3Settings
+from streams.objectstore_s3 import MIN_PART_BYTES, S3ObjectStore, S3ObjectWriter, S3RegionAccess, S3Settings
 from streams.resilience import Dependency, RetryPolicy
 from tests.fixtures.s3 import KEY_ID, REGION, SECRET, S3Server, s3_server
 from tests.fixtures.waiting import NotYet, eventually_async
@@ -276,3 +277,51 @@ def test_a_folder_is_used_for_documents_only_when_asked_for(tmp_path, monkeypatc
     finally:
         monkeypatch.undo()
         reload_settings()
+
+
+async def test_a_region_can_have_its_own_endpoint_and_credentials(
+    s3_server: S3Server, buckets: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EU documents go to the EU endpoint signed with EU keys; US ones to the store-wide endpoint."""
+    eu_bucket, us_bucket = buckets
+    eu_server = S3Server()
+    eu_server.start()
+    try:
+        eu_server.make_buckets(eu_bucket)
+        eu_access = S3RegionAccess(
+            endpoint_url=eu_server.endpoint_url,
+            access_key_id="eu-key",
+            secret_access_key=SecretStr("eu-secret"),
+            s3_region="eu-central-1",
+        )
+        template = eu_bucket.removesuffix("-eu") + "-{region}"
+        store = S3ObjectStore(
+            f"s3://{template}/claims", settings=_settings(s3_server, s3_per_region={"EU": eu_access})
+        )
+        eu = store.put(region="EU", claim_id="C1", filename="a.pdf", data=b"eu bytes")
+        writer = await store.writer(region="EU", claim_id="C2", filename="b.pdf", max_bytes=100)
+        await writer.write(b"streamed eu bytes")
+        await writer.commit()
+        us = store.put(region="US", claim_id="C3", filename="a.pdf", data=b"us bytes")
+
+        assert sorted(eu_server.keys(eu_bucket)) == ["claims/EU/C1/a.pdf", "claims/EU/C2/b.pdf"]
+        assert s3_server.keys(eu_bucket) == [] and s3_server.keys(us_bucket) == ["claims/US/C3/a.pdf"]
+        assert await store.get(eu.uri, max_bytes=100, sha256=eu.sha256, region="EU") == b"eu bytes"
+        assert await store.get(us.uri, max_bytes=100, sha256=us.sha256, region="US") == b"us bytes"
+        endpoint, key_id, secret, region = store.access_for("EU")
+        assert (endpoint, key_id, secret.get_secret_value(), region) == (
+            eu_server.endpoint_url, "eu-key", "eu-secret", "eu-central-1",
+        )  # fmt: skip
+        assert store.access_for("US")[:2] == (s3_server.endpoint_url, KEY_ID)
+        assert "eu-secret" not in repr(store.settings) and "eu-secret" not in str(store.settings)
+    finally:
+        eu_server.stop()
+
+    # The same from the environment, as a deployment sets it.
+    monkeypatch.setenv(
+        "CLAIMFLOW_S3_PER_REGION",
+        '{"EU": {"endpoint_url": "https://s3.eu-central-1.example", "access_key_id": "k", '
+        '"secret_access_key": "s", "s3_region": "eu-central-1"}}',
+    )
+    from_env = S3Settings().s3_per_region["EU"]
+    assert (from_env.access_key_id, from_env.secret_access_key.get_secret_value()) == ("k", "s")

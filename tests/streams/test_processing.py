@@ -383,3 +383,21 @@ async def test_a_batch_never_confirmed_stops_the_worker_instead_of_being_committ
         )
     assert len(gave_up) == 1 and isinstance(gave_up[0], DependencyUnavailable)
     assert h.outbox.sent == []
+
+
+async def test_a_dead_letter_of_a_region_not_served_keeps_where_and_why_but_not_the_claims_content(
+    tmp_path: Path,
+) -> None:
+    """Residency: the original bytes would travel into this deployment's dead-letter topic and audit log."""
+    h = harness(make_settings(tmp_path, regions=["US"]))
+    await h.deliver(ping(3, region="EU"), b"\x00garbage", ping(7, region="MARS"))
+    residency, undecodable, undeclared = sorted(h.dead_letters(), key=lambda letter: letter.source_offset)
+    assert (residency.error_type, residency.region, residency.claim_id) == ("RegionNotServed", "EU", "C3")
+    assert (residency.source_topic, residency.source_offset) == (undecodable.source_topic, 0)
+    assert residency.original_value == b"" and residency.original_headers == []
+    assert residency.content_withheld and "EU" in residency.error_message
+    # Other failures keep the original, so a fix can redrive it; so does a region nobody declares
+    # (malformed input, no deployment's claim).
+    assert undecodable.original_value == b"\x00garbage" and not undecodable.content_withheld
+    assert undeclared.error_type == "RegionNotServed" and undeclared.original_value
+    assert not undeclared.content_withheld

@@ -3,22 +3,21 @@
 `POST /v1/claims` authenticates the client, takes the Idempotency-Key's row, then reads the
 multipart body as it streams (`uploads.ClaimBodyReader`): the region is checked against the
 client's regions and this deployment's before any document is written; documents are sniffed,
-hashed and staged, then committed, and the claim.ingested event goes out through the same
-`claim_event`/`publish_claims` path as `claimflow submit`. Any refusal drops what was staged
-and frees the key. Reads of a claim outside the client's regions answer 404, as a claim that
-does not exist.
+hashed and staged, then committed, and the claim.ingested event (built by `claim_event`, as
+`claimflow submit` builds it) goes out through one long-lived producer (`EventPublisher`), the
+answer waiting for the broker's confirmation. Any refusal drops what was staged and frees the
+key. Reads of a claim outside the client's regions answer 404, as a claim that does not exist.
 
 Needs the `api` extra (FastAPI, uvicorn, python-multipart, PyJWT, limits).
 """
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -32,6 +31,8 @@ from limits.storage import storage_from_string
 from pydantic import BaseModel
 
 from agents.auth import ClaimsVerifier, TokenRefused
+from agents.documents import DocumentSettings
+from agents.documents.guard import DocumentLimits
 from agents.events import ClaimIngested
 from agents.intake.api.clients import READ, SUBMIT, Client, verifier_from_settings
 from agents.intake.api.errors import (
@@ -47,17 +48,19 @@ from agents.intake.api.errors import (
 from agents.intake.api.registry import ACCEPTED, IntakeRegistry
 from agents.intake.api.settings import ApiSettings
 from agents.intake.api.uploads import DOCUMENTS_FIELD, ClaimBodyReader
-from agents.intake.submit import claim_event, new_claim_id, publish_claims
+from agents.intake.submit import claim_event, new_claim_id
 from agents.review import decode_trail
 from agents.stores import ReportStore
 from streams import (
     AuditLog,
     Dependency,
     DependencyUnavailable,
+    EventPublisher,
     ObjectStore,
     ObjectWriter,
     Producer,
     Settings,
+    get_codec,
     load_topology,
     open_object_store,
 )
@@ -129,6 +132,7 @@ class Intake:
     limits: list[RateLimitItem]
     publish: Publish
     declared_regions: tuple[str, ...]
+    document_limits: DocumentLimits = field(default_factory=DocumentLimits)
 
     def served_region(self, region: str) -> str:
         """The region in canonical form if this deployment serves it; `Unprocessable` otherwise."""
@@ -141,14 +145,17 @@ class Intake:
         return canonical
 
 
-def kafka_publisher(settings: Settings) -> Publish:
-    """Publishes claim.ingested as `claimflow submit` does, off the event loop, with retries and a breaker."""
-    dependency = Dependency("kafka-intake", settings.retry_policy())
-
-    async def publish(claim: ClaimIngested) -> None:
-        await dependency.call(asyncio.to_thread, publish_claims, settings, [claim])
-
-    return publish
+def claim_publisher(settings: Settings) -> EventPublisher:
+    """claim.ingested through one long-lived producer; each claim awaits its own confirmation."""
+    topology = load_topology(settings.topology_file)
+    topic = topology.topic_for_schema(ClaimIngested.avro_schema)
+    return EventPublisher(
+        settings.kafka(),
+        topic,
+        get_codec(settings.schemas_dir, topic.schema_name),
+        dependency=Dependency("kafka-intake", settings.retry_policy()),
+        service="claimflow-api",
+    )
 
 
 @asynccontextmanager
@@ -163,6 +170,8 @@ async def open_intake(
         )
         reports = await stack.enter_async_context(ReportStore(settings.postgres_dsn.get_secret_value()))
         audit = await stack.enter_async_context(AuditLog(settings.postgres_dsn.get_secret_value()))
+        if publish is None:
+            publish = (await stack.enter_async_context(claim_publisher(settings))).publish
         yield Intake(
             settings=settings,
             section=section,
@@ -173,9 +182,20 @@ async def open_intake(
             verifier=verifier_from_settings(settings, section),
             limiter=MovingWindowRateLimiter(storage_from_string(section.api_rate_limit_storage)),
             limits=parse_many(section.api_rate_limit),
-            publish=publish or kafka_publisher(settings),
+            publish=publish,
             declared_regions=load_topology(settings.topology_file).regions,
+            document_limits=document_limits(section),
         )
+
+
+def document_limits(section: ApiSettings) -> DocumentLimits:
+    """The reader's own page and pixel limits, and the API's bound on inflated PDF streams."""
+    documents = DocumentSettings.current()
+    return DocumentLimits(
+        max_pages=documents.max_document_pages,
+        max_pixels=documents.max_image_pixels,
+        max_inflated_bytes=section.api_max_inflated_bytes,
+    )
 
 
 def intake_of(request: Request) -> Intake:
@@ -365,6 +385,7 @@ def create_app(
                 open_document=open_document,
                 max_documents=intake.section.api_max_documents,
                 max_request_bytes=intake.section.api_max_request_bytes,
+                limits=intake.document_limits,
             )
             received = await reader.read(request.stream())
             reference = received.fields.get("external_reference") or None

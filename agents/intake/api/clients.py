@@ -15,8 +15,10 @@ from streams import ConfigurationError, Dependency, Settings
 
 SUBMIT = "claims:submit"
 READ = "claims:read"
+DECIDE = "review:decide"
+"""Decide reviews on the review pages' endpoints with a bearer token (agents/review)."""
 ADMIN = "admin"
-SCOPES = (SUBMIT, READ, ADMIN)
+SCOPES = (SUBMIT, READ, DECIDE, ADMIN)
 """`admin` holds every scope in every region."""
 
 DEV_SECRET_FILE = "api-token.secret"

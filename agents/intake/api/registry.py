@@ -9,6 +9,7 @@ gives its row back (`release`); one left behind by a crashed server expires afte
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar
@@ -124,6 +125,16 @@ class IntakeRegistry(PostgresStore):
             ACCEPTED,
         )
         return IntakeRow(**dict(row)) if row else None
+
+    async def accepted_by(self, client_ids: Sequence[str]) -> list[IntakeRow]:
+        """Every accepted claim of these clients (the load test checks one row per key with it)."""
+        rows = await self._dep.call(
+            self.pool.fetch,
+            "SELECT * FROM intake_claims WHERE client_id = ANY($1::text[]) AND state = $2",
+            list(client_ids),
+            ACCEPTED,
+        )
+        return [IntakeRow(**dict(row)) for row in rows]
 
     async def count(self, client_id: str) -> int:
         """Accepted claims of one client (tests and the load test count with it)."""

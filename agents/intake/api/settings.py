@@ -33,6 +33,12 @@ class ApiSettings(SettingsSection):
     api_max_request_bytes: int = Field(
         default=100 * 1024 * 1024, gt=0, description="Largest request body accepted (413 above it)."
     )
+    api_max_inflated_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        gt=0,
+        description="Most bytes a PDF's compressed streams may inflate to, summed (413 above: a "
+        "decompression bomb). Pages and pixels use CLAIMFLOW_MAX_DOCUMENT_PAGES and _MAX_IMAGE_PIXELS.",
+    )
     api_rate_limit: str = Field(
         default="120/minute",
         description="Requests per client (token subject), in `limits` notation, e.g. `10/second;500/hour`.",

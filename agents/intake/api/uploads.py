@@ -8,14 +8,19 @@ before a single byte of a document is written anywhere. Any refusal aborts every
 
 from __future__ import annotations
 
+import asyncio
+import tempfile
 import unicodedata
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import IO
 
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from agents.documents.guard import DocumentLimits, check_decoded_size
+from agents.documents.reader import DocumentTooLarge
 from agents.events import DocumentRef
 from agents.intake.api.errors import BadRequest, TooLarge, Unprocessable, UnsupportedMedia
 from streams import ObjectTooLarge, ObjectWriter
@@ -25,6 +30,8 @@ TEXT_FIELDS = ("region", "external_reference", "received_at")
 MAX_FIELD_BYTES = 512
 MAX_REFERENCE = 200
 SNIFF_BYTES = 8
+SPOOL_MEMORY_BYTES = 1024 * 1024
+"""A document's copy for the bomb check stays in memory up to this size, then in a temporary file."""
 GENERIC_TYPES = ("", "application/octet-stream")
 
 SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -120,6 +127,7 @@ class _Part:
         self.head = bytearray()
         self.writer: ObjectWriter | None = None
         self.media = ""
+        self.copy: IO[bytes] | None = None
 
 
 class ClaimBodyReader:
@@ -133,6 +141,7 @@ class ClaimBodyReader:
         open_document: OpenDocument,
         max_documents: int,
         max_request_bytes: int,
+        limits: DocumentLimits | None = None,
     ) -> None:
         self.events: list[tuple[str, bytes]] = []
         self.parser = MultipartParser(
@@ -151,6 +160,7 @@ class ClaimBodyReader:
         self.open_document = open_document
         self.max_documents = max_documents
         self.max_request_bytes = max_request_bytes
+        self.limits = limits or DocumentLimits()
         self.received = Received()
         self._part = _Part()
         self._field_name = b""
@@ -181,6 +191,9 @@ class ClaimBodyReader:
                 await self._part.writer.abort()
             await self.received.abort()
             raise
+        finally:
+            if self._part.copy is not None:
+                self._part.copy.close()
 
     async def _drain(self) -> None:
         events, self.events = self.events, []
@@ -249,16 +262,30 @@ class ClaimBodyReader:
         if part.declared not in (*GENERIC_TYPES, media):
             raise UnsupportedMedia(f"{part.filename} is declared {part.declared} but its bytes are {media}")
         part.media = media
+        # Closed by _check_decoded_size, or by read() on a refusal: it outlives this call.
+        part.copy = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_BYTES)  # noqa: SIM115
         part.writer = await self.open_document(self.received.region, part.filename)
         head, part.head = bytes(part.head), bytearray()
         await self._write(head)
 
     async def _write(self, data: bytes) -> None:
-        assert self._part.writer is not None
+        assert self._part.writer is not None and self._part.copy is not None
         try:
             await self._part.writer.write(data)
         except ObjectTooLarge as exc:
             raise TooLarge(str(exc)) from exc
+        self._part.copy.write(data)
+
+    async def _check_decoded_size(self, part: _Part) -> None:
+        """A decompression bomb (pixels, pages, page size, inflated streams) is a 413 before commit."""
+        assert part.copy is not None and part.filename is not None
+        try:
+            await asyncio.to_thread(check_decoded_size, part.copy, part.media, self.limits, part.filename)
+        except DocumentTooLarge as exc:
+            raise TooLarge(str(exc)) from exc
+        finally:
+            part.copy.close()
+            part.copy = None
 
     async def _end(self) -> None:
         part = self._part
@@ -279,5 +306,6 @@ class ClaimBodyReader:
                 raise BadRequest(f"{part.filename} is empty")
             await self._open()
         assert part.writer is not None
+        await self._check_decoded_size(part)
         self.received.documents.append((part.writer, part.filename, part.media))
         self._part = _Part()

@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -26,7 +27,13 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from agents.documents import DocumentSettings
-from agents.review.auth import LocalSignIn, SessionTokens, TokenVerifier, verifiers_from_settings
+from agents.review.auth import (
+    ApiClientVerifier,
+    LocalSignIn,
+    SessionTokens,
+    TokenVerifier,
+    verifiers_from_settings,
+)
 from agents.review.errors import (
     AuthenticationFailed,
     ClaimNotFound,
@@ -38,7 +45,10 @@ from agents.review.evidence import DocumentPages
 from agents.review.model import Principal
 from agents.review.service import DecisionPublisher, ReviewService, open_service
 from agents.review.settings import ReviewSettings
-from streams import Dependency, Producer, Settings, open_object_store
+from streams import Dependency, Producer, Settings, load_topology, open_object_store
+
+if TYPE_CHECKING:
+    from agents.intake.api import ApiSettings
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "claimflow_session"
@@ -113,13 +123,39 @@ def _error_page(request: Request, status: int, title: str, message: str) -> HTML
     )
 
 
+def api_clients(settings: Settings, api_section: ApiSettings | None = None) -> ApiClientVerifier | None:
+    """The intake API's client tokens (its local key, and its identity provider), as review principals.
+
+    None when this deployment has no API key to trust (`CLAIMFLOW_API_TOKEN_SECRET` unset and no
+    dev key in the state folder): the review pages never make one (a read-only state folder in a
+    pod must not stop them from starting).
+    """
+    from agents.intake.api import ApiSettings
+    from agents.intake.api.clients import DEV_SECRET_FILE, verifier_from_settings
+
+    api = api_section or ApiSettings.current()
+    if api.api_token_secret is None and not (settings.state_dir / DEV_SECRET_FILE).exists():
+        return None
+    return ApiClientVerifier(
+        verifier_from_settings(settings, api),
+        all_regions=load_topology(settings.topology_file).regions,
+        scopes_claim=api.api_scopes_claim,
+        regions_claim=api.api_regions_claim,
+    )
+
+
 def create_app(
     settings: Settings,
     *,
     section: ReviewSettings | None = None,
     publisher: DecisionPublisher | None = None,
+    api_section: ApiSettings | None = None,
 ) -> FastAPI:
-    """The reviewers' web app on `settings`' PostgreSQL, Kafka and object store."""
+    """The reviewers' web app on `settings`' PostgreSQL, Kafka and object store.
+
+    With `review_api_tokens` (default) it also takes the intake API's client tokens as bearer
+    tokens (`api_section`, default `CLAIMFLOW_API_*`): `review:decide` for machines deciding claims.
+    """
     section = section or ReviewSettings.current()
 
     @asynccontextmanager
@@ -133,7 +169,11 @@ def create_app(
                 service=service,
                 sign_in=LocalSignIn(service.review),
                 sessions=sessions,
-                verifier=verifiers_from_settings(section, sessions),
+                verifier=verifiers_from_settings(
+                    section,
+                    sessions,
+                    api_clients(settings, api_section) if section.review_api_tokens else None,
+                ),
                 pages=DocumentPages(
                     open_object_store(
                         settings.object_store_root, Dependency("object-store", settings.retry_policy())

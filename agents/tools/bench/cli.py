@@ -193,3 +193,49 @@ def bench_review_queue(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dumps(figures))
     console.print(f"result: {out}")
+
+
+@bench_app.command("intake")
+def bench_intake(
+    clients: Annotated[
+        int, typer.Option(help="Concurrent clients, each with its own token and TLS session.")
+    ] = 200,
+    claims_per_client: Annotated[
+        int, typer.Option(help="Claims each client submits, one after the other.")
+    ] = 10,
+    repeat_share: Annotated[
+        float, typer.Option(help="Share of claims sent again with their Idempotency-Key after the answer.")
+    ] = 0.1,
+    concurrent_repeat_share: Annotated[
+        float, typer.Option(help="Share of claims sent twice at once with one Idempotency-Key.")
+    ] = 0.05,
+    region: Annotated[str, typer.Option(help="The claims' region.")] = "EU",
+    seed: Annotated[int, typer.Option(help="Seed of the document and of which claims are repeated.")] = 15,
+    out: Annotated[Path, typer.Option(help="Results folder: result.json and intake.png.")] = Path(
+        "results/bench-intake"
+    ),
+    state_dir: Annotated[
+        Path, typer.Option(help="The run's own stack folder (emptied by every run).")
+    ] = Path(".claimflow-bench-intake"),
+    keep_stack: Annotated[
+        bool, typer.Option("--keep-stack", help="Leave the stack running afterwards.")
+    ] = False,
+) -> None:
+    """The HTTPS intake API under load on a stack of its own: claims/s, latency, nothing lost or twice."""
+    import uuid
+
+    from agents.tools.bench.intake_bench import run_intake_bench
+    from agents.tools.bench.intake_load import LoadPlan
+
+    plan = LoadPlan(
+        clients=clients,
+        claims_per_client=claims_per_client,
+        repeat_share=repeat_share,
+        concurrent_repeat_share=concurrent_repeat_share,
+        region=region.upper(),
+        seed=seed,
+        run_id=f"load-{uuid.uuid4().hex[:8]}",
+    )
+    result = run_intake_bench(plan, out, state_dir=state_dir, console=console, keep_stack=keep_stack)
+    if not result["checks"]["ok"] or result["figures"]["second_claims"] or result["figures"]["not_accepted"]:
+        raise typer.Exit(1)

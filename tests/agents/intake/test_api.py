@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import jwt
@@ -15,9 +16,11 @@ import pytest
 from pydantic import SecretStr
 
 from agents.intake.api import ApiSettings, sniff
+from agents.intake.api.app import document_limits
 from streams import Dependency, FileObjectStore, RetryPolicy, get_settings
 from streams.devstack import free_port
 from streams.objectstore_s3 import S3ObjectStore, S3Settings
+from tests.fixtures import bombs
 from tests.fixtures.intake import PDF, PNG, SECRET, IntakeWorld, claim_form, intake, intake_world
 from tests.fixtures.postgres import postgres_dsn, postgres_server_uri
 
@@ -224,3 +227,38 @@ async def test_an_object_store_that_is_away_answers_503_and_keeps_nothing(intake
     form = claim_form(("a.pdf", PDF, "application/pdf"))
     again = await intake.client.post("/v1/claims", headers=headers, **form)  # type: ignore[arg-type]
     assert again.status_code == 202 and not again.json()["replayed"]  # the key was freed
+
+
+BOMBS = {
+    "PNG 100k x 100k": ("b.png", bombs.png_claiming(), "image/png"),
+    "JPEG 65k x 65k": ("b.jpg", bombs.jpeg_claiming(), "image/jpeg"),
+    "TIFF 100k x 100k": ("b.tif", bombs.tiff_claiming(), "image/tiff"),
+    "PDF Flate bomb": ("b.pdf", bombs.pdf_flate_bomb(8 << 20), "application/pdf"),
+    "PDF of 60 pages": ("b.pdf", bombs.pdf_pages(60), "application/pdf"),
+    "PDF page of 1,389 inches": ("b.pdf", bombs.pdf_pages(1, 100_000), "application/pdf"),
+}
+
+
+@pytest.fixture
+async def roomy(postgres_dsn: str, tmp_path) -> AsyncIterator[IntakeWorld]:
+    """The door with room for the bombs' bytes (64 KB), so only their decoded size can refuse them."""
+    settings = get_settings().model_copy(update={"postgres_dsn": SecretStr(postgres_dsn), "regions": ["EU"]})
+    section = ApiSettings(api_max_document_bytes=64 * 1024, api_max_inflated_bytes=4 << 20)
+    async for world in intake_world(postgres_dsn, tmp_path / "objects", section, settings):
+        world.intake.document_limits = document_limits(section)
+        yield world
+
+
+@pytest.mark.parametrize("case", BOMBS)
+async def test_a_decompression_bomb_is_refused_at_the_door_and_leaves_nothing(
+    roomy: IntakeWorld, case: str
+) -> None:
+    headers = {**roomy.auth(), "Idempotency-Key": f"bomb-{case}".replace(" ", "-")}
+    form = claim_form(("ok.pdf", bombs.pdf_pages(1), "application/pdf"), BOMBS[case])
+    answer = await roomy.client.post("/v1/claims", headers=headers, **form)  # type: ignore[arg-type]
+    assert answer.status_code == 413, answer.text
+    assert answer.json()["error"] == "too_large" and BOMBS[case][0] in answer.json()["detail"]
+    assert roomy.stored_files() == [] and roomy.published.events == [] and await roomy.accepted() == 0
+    fine = claim_form(("ok.pdf", bombs.pdf_pages(1), "application/pdf"))
+    again = await roomy.client.post("/v1/claims", headers=headers, **fine)  # type: ignore[arg-type]
+    assert again.status_code == 202 and len(roomy.published.events) == 1  # the key was freed

@@ -12,6 +12,7 @@ import asyncio
 import io
 import re
 import secrets
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
@@ -19,10 +20,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from agents.auth import HmacTokens
 from agents.events import ClaimIngested, ClaimReviewed, ClauseRef, DocumentRef
+from agents.intake.api import ApiSettings, local_tokens, mint
 from agents.review import ReviewSettings
 from agents.review.auth import Passwords
 from agents.review.web import create_app
@@ -38,6 +42,7 @@ __all__ = ["postgres_server_uri", "shared_world"]  # the imported fixtures are u
 
 PASSWORD = "correct horse"
 SECRET = "k" * 40
+API = ApiSettings(api_token_secret=SecretStr("a" * 40))
 LINES = [
     "Claim notification",
     "Policy No: HX-442-0197",
@@ -92,6 +97,7 @@ async def _seed(world: ReviewWorld, objects: Path) -> None:
     )
     await world.queued(eu)
     await world.queued(validated("CLM-US", region="US"))
+    await world.queued(validated("CLM-EU-BOT"))  # decided by a machine's token, in the module's last test
     async with AuditLog(world.settings.postgres_dsn.get_secret_value(), key=secrets.token_bytes(32)) as audit:
         await audit.append(
             [
@@ -145,7 +151,9 @@ async def site(shared_world: ReviewWorld, tmp_path_factory: pytest.TempPathFacto
     await _seed(world, objects)
     settings = world.settings.model_copy(update={"object_store_url": objects.as_uri()})
     publisher = ApplierPublisher(settings)
-    app = create_app(settings, section=ReviewSettings(review_token_secret=SECRET), publisher=publisher)
+    app = create_app(
+        settings, section=ReviewSettings(review_token_secret=SECRET), publisher=publisher, api_section=API
+    )
 
     def start() -> TestClient:
         client = TestClient(app, follow_redirects=False)
@@ -315,3 +323,37 @@ async def _report(dsn: str):  # type: ignore[no-untyped-def]
 
     async with ReportStore(dsn) as store:
         return await store.get("CLM-EU")
+
+
+def test_a_machine_decides_with_a_review_decide_token_only_in_its_regions(site: Site) -> None:
+    tokens = local_tokens(site.world.settings, API)
+
+    def bearer(
+        *scopes: str, regions: tuple[str, ...] = ("EU",), signer: HmacTokens = tokens
+    ) -> dict[str, str]:
+        return {"Authorization": f"Bearer {mint(signer, 'triage-bot', scopes, regions)}"}
+
+    client = site.client
+    client.cookies.clear()
+    before = len(site.publisher.published)
+    decision = {"decision_id": str(uuid.uuid4()), "action": "approve", "base_revision": "1"}
+    wrong_scope = bearer("claims:submit", "claims:read")
+    assert client.post("/claims/CLM-EU-BOT/take", headers=wrong_scope).status_code == 403
+    assert client.post("/claims/CLM-EU-BOT/decision", headers=wrong_scope, data=decision).status_code == 403
+    us_only = bearer("review:decide", regions=("US",))
+    assert client.post("/claims/CLM-EU-BOT/take", headers=us_only).status_code == 404
+    assert client.post("/claims/CLM-EU-BOT/decision", headers=us_only, data=decision).status_code == 404
+    forged = bearer(
+        "review:decide", signer=HmacTokens(b"f" * 32, issuer="claimflow", audience="claimflow-api", ttl_s=60)
+    )
+    assert client.post("/claims/CLM-EU-BOT/decision", headers=forged, data=decision).status_code == 401
+    assert len(site.publisher.published) == before  # nothing decided by any of them
+
+    eu = bearer("review:decide")
+    assert client.post("/claims/CLM-EU-BOT/take", headers=eu).status_code == 303  # no form token: a bearer
+    done = client.post("/claims/CLM-EU-BOT/decision", headers=eu, data=decision)
+    assert done.status_code == 303, done.text
+    made = site.publisher.published[-1]
+    assert (made.claim_id, made.action, made.reviewer, made.reviewer_role) == (
+        "CLM-EU-BOT", "approve", "api:triage-bot", "reviewer",
+    )  # fmt: skip
