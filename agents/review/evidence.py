@@ -27,7 +27,7 @@ from cachetools import LRUCache
 
 from agents.documents import DocumentSettings, Segment, page_images, read_document
 from agents.events import DocumentRef
-from streams import ObjectStore
+from streams import ObjectStore, PermanentError
 
 _PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>")
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -127,26 +127,49 @@ class DocumentPages:
         return await self.store.get(doc.uri, max_bytes=self.settings.max_document_bytes, sha256=doc.sha256)
 
     async def pages(self, documents: Sequence[DocumentRef]) -> list[PageView]:
-        """Every page of the documents in submission order, with the segments the reading found on it."""
+        """Every page of the documents in submission order, with the segments the reading found on it.
+
+        Raises the first document's error (changed, missing, unreadable); `readable_pages` does not.
+        """
+        found, problems = await self.readable_pages(documents)
+        if problems:
+            raise problems[0][1]
+        return found
+
+    async def readable_pages(
+        self, documents: Sequence[DocumentRef]
+    ) -> tuple[list[PageView], list[tuple[DocumentRef, PermanentError]]]:
+        """The pages of every document that can be shown, and each one that cannot with why: a
+        document changed since its claim was submitted, gone from the store or unreadable is a fact
+        for the reviewer, not a failure of the page. A store outage still raises."""
         found: list[PageView] = []
+        problems: list[tuple[DocumentRef, PermanentError]] = []
         for number, doc in enumerate(documents):
-            layout = self._layouts.get(doc.sha256)
-            if layout is None:
-                data = await self._bytes(doc)
-                read = await asyncio.to_thread(
-                    read_document,
-                    data,
-                    filename=doc.filename,
-                    max_bytes=self.settings.max_document_bytes,
-                    max_pages=self.settings.max_document_pages,
-                    ocr_seconds_per_page=self.settings.ocr_seconds_per_page,
-                    max_pixels=self.settings.max_image_pixels,
-                )
-                layout = [(page.method, page.segments) for page in read.page_texts]
-                self._layouts[doc.sha256] = layout
+            try:
+                layout = await self._layout(doc)
+            except PermanentError as exc:
+                problems.append((doc, exc))
+                continue
             for index, (method, segments) in enumerate(layout):
                 found.append(PageView(len(found) + 1, number, index, doc.filename, method, segments))
-        return found
+        return found, problems
+
+    async def _layout(self, doc: DocumentRef) -> list[tuple[str, tuple[Segment, ...]]]:
+        layout = self._layouts.get(doc.sha256)
+        if layout is None:
+            data = await self._bytes(doc)
+            read = await asyncio.to_thread(
+                read_document,
+                data,
+                filename=doc.filename,
+                max_bytes=self.settings.max_document_bytes,
+                max_pages=self.settings.max_document_pages,
+                ocr_seconds_per_page=self.settings.ocr_seconds_per_page,
+                max_pixels=self.settings.max_image_pixels,
+            )
+            layout = [(page.method, page.segments) for page in read.page_texts]
+            self._layouts[doc.sha256] = layout
+        return layout
 
     async def picture(self, doc: DocumentRef, index: int) -> bytes:
         """Page `index` (0-based) of `doc` as PNG; `IndexError` past the last page."""

@@ -180,7 +180,7 @@ async def _claim_page(
     status_code: int = 200,
 ) -> Response:
     view = await review.service.claim(me, claim_id)
-    pages = await review.pages.pages(view.documents)
+    pages, problems = await review.pages.readable_pages(view.documents)
     fields = view.report.report.get("fields") or {}
     decision_id = request.query_params.get("decision")
     outcome = await review.service.outcome(decision_id) if decision_id else None
@@ -205,6 +205,7 @@ async def _claim_page(
             "pending_decision": decision_id if decision_id and outcome is None else None,
             "outcome": outcome,
             "error": error,
+            "unreadable": [f"{doc.filename}: {exc}" for doc, exc in problems],
         },
         status_code=status_code,
     )
@@ -218,7 +219,7 @@ async def claim_page(request: Request, claim_id: str, me: Me, review: Reviewing)
 @router.get("/claims/{claim_id}/pages/{number}.png")
 async def page_picture(claim_id: str, number: int, me: Me, review: Reviewing) -> Response:
     view = await review.service.claim(me, claim_id)  # region check first: 404 outside one's regions
-    pages = await review.pages.pages(view.documents)
+    pages, _ = await review.pages.readable_pages(view.documents)
     if not 1 <= number <= len(pages):
         return Response(status_code=404)
     page = pages[number - 1]

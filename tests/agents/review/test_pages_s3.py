@@ -47,3 +47,17 @@ async def test_a_document_whose_digest_differs_is_not_shown(store: S3ObjectStore
     doc = DocumentRef(uri=stored.uri, filename="claim.pdf", size_bytes=stored.size_bytes, sha256="ab" * 32)
     with pytest.raises(DigestMismatch):
         await DocumentPages(store, DocumentSettings(), dpi=50).picture(doc, 0)
+
+
+async def test_a_claim_page_shows_the_documents_it_can_and_says_which_one_changed(
+    store: S3ObjectStore,
+) -> None:
+    good = store.put(region="EU", claim_id="CLM-Y", filename="claim.pdf", data=claim_pdf())
+    changed = store.put(region="EU", claim_id="CLM-Y", filename="invoice.pdf", data=claim_pdf())
+    docs = [
+        DocumentRef(uri=good.uri, filename="claim.pdf", size_bytes=good.size_bytes, sha256=good.sha256),
+        DocumentRef(uri=changed.uri, filename="invoice.pdf", size_bytes=changed.size_bytes, sha256="cd" * 32),
+    ]
+    pages, problems = await DocumentPages(store, DocumentSettings(), dpi=50).readable_pages(docs)
+    assert [page.filename for page in pages] == ["claim.pdf"]
+    assert [(doc.filename, type(exc)) for doc, exc in problems] == [("invoice.pdf", DigestMismatch)]
