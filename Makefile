@@ -73,8 +73,9 @@ chaos-smoke: $(STAMP) ## The short chaos schedule as a test (200 claims, 4 fault
 fuzz: $(FUZZ_STAMP) ## Fuzz every parser of untrusted input, FUZZ_SECONDS each (default 60); FUZZ_TARGETS to pick
 	$(BIN)/claimflow fuzz --seconds $${FUZZ_SECONDS:-60} $${FUZZ_TARGETS:-}
 
-test: $(STAMP) chromium prometheus ## Unit and integration tests (the integration tests start their own embedded stack)
-	$(BIN)/pytest --durations=25
+test: $(STAMP) chromium prometheus ## Unit tests on both cores, then the integration tests (they start their own embedded stack) one at a time
+	$(BIN)/pytest -n 2 -m "not integration" --durations=15
+	$(BIN)/pytest -m integration --durations=25
 
 chromium: ## Debian's chromium for the review pages' browser test (never a browser Playwright downloads)
 	@command -v chromium >/dev/null || { echo "installing Debian's chromium"; apt-get update -qq && apt-get install -y -qq chromium; }
