@@ -4,15 +4,19 @@ names what breaks it."""
 from __future__ import annotations
 
 import itertools
+import json
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
 
+from agents.events import ClaimIngested
+from agents.tools import samples
 from agents.tools.chaos import checks
 from agents.tools.chaos.faults import Applied, Injector
-from agents.tools.chaos.load import Input
+from agents.tools.chaos.load import UNKNOWN_REGION, Input, build_inputs
 from agents.tools.chaos.observe import DeadSeen, LogContents, Seen
 from agents.tools.chaos.schedule import (
     AGENT_KILL,
@@ -26,10 +30,13 @@ from agents.tools.chaos.schedule import (
     build_schedule,
     counts_by_kind,
 )
-from streams import devstack
+from streams import Settings, devstack, get_codec
 from streams.topology import load_topology
 from tests.fixtures.paths import TOPOLOGY
+from tests.fixtures.s3 import KEY_ID, REGION, SECRET, S3Server, s3_server
 from tests.fixtures.waiting import NotYet, eventually
+
+__all__ = ["s3_server"]  # the imported fixture is used by name
 
 AGENTS = ["retriever", "extractor", "reporter"]
 TOPO = load_topology(TOPOLOGY)
@@ -236,3 +243,34 @@ def test_rss_growth_follows_the_longest_lived_process_of_each_label() -> None:
         "peak_mb": 130.0,
         "growth_mb": 30.0,
     }
+
+
+# --------------------------------------------------------------------------- load
+
+
+def test_an_unknown_region_claim_is_built_with_its_documents_in_a_declared_regions_bucket(
+    tmp_path: Path, s3_server: S3Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by `make chaos-smoke`: with documents on S3, one bucket per declared region, building
+    the unknown-region poison claim failed (no bucket for it) before anything was submitted."""
+    template = f"chaos-{uuid.uuid4().hex[:6]}-{{region}}"
+    s3_server.make_buckets(*(template.format(region=r.lower()) for r in TOPO.regions))
+    for name, value in (
+        ("CLAIMFLOW_S3_ENDPOINT_URL", s3_server.endpoint_url),
+        ("CLAIMFLOW_S3_ACCESS_KEY_ID", KEY_ID),
+        ("CLAIMFLOW_S3_SECRET_ACCESS_KEY", SECRET),
+        ("CLAIMFLOW_S3_REGION", REGION),
+    ):
+        monkeypatch.setenv(name, value)
+    settings = Settings(object_store_url=f"s3://{template}/", state_dir=tmp_path)
+    corpus = samples.generate(tmp_path / "sample", claims=2, seed=1, scanned_share=0)
+    rows = [json.loads(line) for line in corpus.ground_truth_file.read_text().splitlines()]
+
+    built = build_inputs(settings, TOPO, corpus, rows, claims=2, tag="T", garbage=1, unknown_region=1, seed=1)
+
+    codec = get_codec(settings.schemas_dir, TOPO.topic_for_schema(ClaimIngested.avro_schema).schema_name)
+    (foreign,) = [i for i in built if i.kind == "unknown-region"]
+    record = codec.decode(foreign.value)
+    assert record["region"] == UNKNOWN_REGION and UNKNOWN_REGION not in TOPO.regions
+    assert record["documents"] and all(f"/{foreign.claim_id}/" in d["uri"] for d in record["documents"])
+    assert [i.kind for i in built].count("claim") == 2
