@@ -108,13 +108,6 @@ class Injector:
             raise RuntimeError(f"no {service} recorded in {self.state_dir}")
         return stack.pids[service]
 
-    def restart_broker(self) -> str:
-        """kill -9 the broker and start it again on its log, as a broker fault's heal does."""
-        pid = self._stack_pid("kafka")
-        os.kill(pid, signal.SIGKILL)
-        stack = devstack.up(self.state_dir)
-        return f"pid {pid} → {stack.pids['kafka']}"
-
     def apply(self, fault: Fault, wait: Callable[[float], bool]) -> Applied:
         """Apply `fault`, hold it with `wait(seconds)` (False: the run is ending, heal now), heal it."""
         injected = now_ms()

@@ -62,9 +62,6 @@ def figures_table(data: dict[str, Any]) -> Table:
         "agents that exited unasked (restarted)",
         str(len(exits)) + (f": {'; '.join(exits[:3])}" if exits else ""),
     )
-    unserved = fig.get("unserved_by_running_broker", [])
-    if unserved:
-        table.add_row("the running broker could not serve (then restarted)", "; ".join(unserved))
     durations = fig["duration_s"]
     table.add_row(
         "time: to first report / faults / heal / run",

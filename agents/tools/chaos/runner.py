@@ -129,17 +129,6 @@ class _Live:
     faults: FaultRunner | None = None
     injector: Injector | None = None
     reported: int = 0
-    # What the broker that ran through the faults could not serve, before it was restarted so that
-    # the log could be read from what survives a restart (finding 6 in docs/chaos.md).
-    unserved: list[str] = field(default_factory=list)
-
-    def restart_broker_for(self, error: str) -> None:
-        """Record `error` as the running broker's, and restart the broker (once per run)."""
-        assert self.injector is not None
-        if self.unserved:
-            return
-        self.unserved.append(error)
-        self.unserved.append(f"broker restarted to read the log: {self.injector.restart_broker()}")
 
 
 def _wait(until: Callable[[], bool], deadline_s: float, on_tick: Callable[[], None]) -> bool:
@@ -286,7 +275,6 @@ def _run(
                 lag_state["lag"], lag_state["error"] = lag_by_group(settings, topology), None
             except Exception as exc:  # the broker or its storage is slow to answer: ask again
                 lag_state["lag"], lag_state["error"] = None, f"{type(exc).__name__}: {exc}"
-                live.restart_broker_for(f"lag check: {lag_state['error']}")
                 return False
             return not any(lag_state["lag"].values())
 
@@ -328,12 +316,8 @@ def _check(
     with console.status("reading the log back and checking the invariants"):
         try:
             contents, log_error = read_log(settings, topology), None
-        except DependencyUnavailable as exc:  # the running broker cannot serve part of its log
-            live.restart_broker_for(f"read-back: {type(exc).__name__}: {exc}")
-            try:
-                contents, log_error = read_log(settings, topology), None
-            except DependencyUnavailable as again:  # nor a restarted one: the log itself
-                contents, log_error = LogContents({}, [], {}), f"{type(again).__name__}: {again}"
+        except DependencyUnavailable as exc:  # the broker cannot serve part of its log: a finding
+            contents, log_error = LogContents({}, [], {}), f"{type(exc).__name__}: {exc}"
         claim_ids = [i.claim_id for i in inputs]
         reports = asyncio.run(_stored(settings.postgres_dsn.get_secret_value(), claim_ids))
         audit_ok, audit_message = verify_audit(settings)
@@ -352,8 +336,7 @@ def _check(
             "the log reads back whole",
             log_error is None,
             log_error
-            or f"{sum(len(e) for e in contents.events.values()):,} events, {len(contents.dead)} dead letters"
-            + (f" (read after a broker restart: {live.unserved[0]})" if live.unserved else ""),
+            or f"{sum(len(e) for e in contents.events.values()):,} events, {len(contents.dead)} dead letters",
         ),
         reports_inv,
         checks.revisions_invariant(
@@ -412,7 +395,6 @@ def _check(
         "fault_errors": [a.fault.describe() + f": {a.error}" for a in live.faults.applied if a.error],
         # Agents that ended without being told to and were restarted, as a supervisor would.
         "unplanned_exits": [e.describe() for e in (live.injector.exits if live.injector else [])],
-        "unserved_by_running_broker": live.unserved,
         "audit": audit_message,
         "lag": lag_state["lag"],
         "duration_s": {
