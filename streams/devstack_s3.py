@@ -47,10 +47,8 @@ def recording_path(state_dir: Path) -> Path:
 
 
 def server_argv(port: int, host: str) -> list[str]:
-    """`moto_server` from the same environment as this interpreter (console script or module)."""
-    script = Path(sys.executable).with_name("moto_server")
-    prog = [str(script)] if script.exists() else [sys.executable, "-m", "moto.server"]
-    return [*prog, "-H", host, "-p", str(port)]
+    """moto's server with its writes serialised (`streams.devstack_s3_server`), in this interpreter."""
+    return [sys.executable, "-m", "streams.devstack_s3_server", "-H", host, "-p", str(port)]
 
 
 def server_env(state_dir: Path) -> dict[str, str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from agents.tools.chaos.runner import ChaosConfig, run_chaos
-from agents.tools.chaos.schedule import AGENT_KILL, AGENT_TERM, BROKER_KILL, SERVICE_STOP, Plan
+from agents.tools.chaos.schedule import AGENT_KILL, AGENT_TERM, BROKER_KILL, S3_KILL, SERVICE_STOP, Plan
 
 pytestmark = [pytest.mark.integration, pytest.mark.chaos]
 
@@ -46,6 +46,7 @@ def test_a_short_fault_schedule_breaks_no_invariant(tmp_path: Path) -> None:
         "worker joins and leaves": 0,
         SERVICE_STOP: 1,
         BROKER_KILL: 1,
+        S3_KILL: 0,
     }
     assert not figures["fault_errors"]
     assert figures["dead_letters"]["distinct"] == 3

@@ -4,26 +4,39 @@ names what breaks it."""
 from __future__ import annotations
 
 import itertools
+import json
+import subprocess
+import sys
+import uuid
+from pathlib import Path
 
 import pytest
 
+from agents.events import ClaimIngested
+from agents.tools import samples
 from agents.tools.chaos import checks
-from agents.tools.chaos.faults import Applied
-from agents.tools.chaos.load import Input
+from agents.tools.chaos.faults import Applied, Injector
+from agents.tools.chaos.load import UNKNOWN_REGION, Input, build_inputs
 from agents.tools.chaos.observe import DeadSeen, LogContents, Seen
 from agents.tools.chaos.schedule import (
     AGENT_KILL,
     BROKER_KILL,
     KINDS,
     REBALANCE,
+    S3_KILL,
     SERVICE_STOP,
     Fault,
     Plan,
     build_schedule,
     counts_by_kind,
 )
+from streams import Settings, devstack, get_codec
 from streams.topology import load_topology
 from tests.fixtures.paths import TOPOLOGY
+from tests.fixtures.s3 import KEY_ID, REGION, SECRET, S3Server, s3_server
+from tests.fixtures.waiting import NotYet, eventually
+
+__all__ = ["s3_server"]  # the imported fixture is used by name
 
 AGENTS = ["retriever", "extractor", "reporter"]
 TOPO = load_topology(TOPOLOGY)
@@ -64,11 +77,13 @@ def inputs(claims: list[str], poison: dict[str, bytes] | None = None) -> list[In
 
 
 def test_the_same_seed_gives_the_same_schedule_and_every_fault_of_the_plan() -> None:
-    plan = Plan(agent_kills=2, agent_terms=1, rebalances=1, services=("postgres", "s3"), broker_kills=1)
+    plan = Plan(
+        agent_kills=2, agent_terms=1, rebalances=1, services=("postgres", "s3"), broker_kills=1, s3_kills=1
+    )
     first = build_schedule(plan, AGENTS, seed=5)
     assert first == build_schedule(plan, AGENTS, seed=5)
     assert first != build_schedule(plan, AGENTS, seed=6)
-    assert counts_by_kind(first) == dict(zip(KINDS, (2, 1, 1, 2, 1), strict=True))
+    assert counts_by_kind(first) == dict(zip(KINDS, (2, 1, 1, 2, 1, 1), strict=True))
     assert {f.target for f in first if f.kind == SERVICE_STOP} == {"postgres", "s3"}
     assert all(f.target in AGENTS for f in first if f.kind in (AGENT_KILL, REBALANCE))
 
@@ -80,6 +95,45 @@ def test_faults_never_overlap_and_outages_last_as_long_as_asked() -> None:
         assert after.at_s >= before.at_s + before.hold_s
     assert {f.hold_s for f in faults if f.kind == SERVICE_STOP} == {30}
     assert {f.hold_s for f in faults if f.kind == BROKER_KILL} == {4}
+
+
+def test_the_s3_server_is_paused_by_default_and_killed_only_when_asked() -> None:
+    """A real S3 outage keeps what S3 acknowledged: the default fault pauses the server; a kill -9
+    (which tests moto's recording and replay, not ClaimFlow) is opt-in."""
+    default = build_schedule(Plan(), AGENTS, seed=1)
+    assert not [f for f in default if f.kind == S3_KILL]
+    (s3_outage,) = [f for f in default if f.kind == SERVICE_STOP and f.target == "s3"]
+    assert "SIGSTOP" in s3_outage.describe()
+    (kill,) = [f for f in build_schedule(Plan(s3_kills=1, outage_s=20), AGENTS, seed=1) if f.kind == S3_KILL]
+    assert kill.target == "s3" and kill.hold_s == 20 and "kill -9" in kill.describe()
+
+
+def test_a_paused_s3_server_is_stopped_while_held_and_running_after(tmp_path: Path) -> None:
+    server = subprocess.Popen([sys.executable, "-c", "import time\nwhile True: time.sleep(1)"])
+    try:
+        stack = devstack.StackInfo(tmp_path, "", "", "", "", "", pids={"s3": server.pid})
+        devstack._save(stack)
+        states: list[str] = []
+
+        def hold(seconds: float) -> bool:  # signals arrive asynchronously: wait for the stop
+            eventually(lambda: _in_state(server.pid, "T"), timeout_s=10, interval_s=0.02)
+            states.append("stopped while held")
+            return True
+
+        applied = Injector(tmp_path, TOPO, {}).apply(Fault(0, SERVICE_STOP, "s3", 30), hold)
+        assert applied.error is None and states == ["stopped while held"]
+        eventually(lambda: _in_state(server.pid, "RS"), timeout_s=10, interval_s=0.02)
+        assert server.poll() is None
+    finally:
+        server.kill()
+        server.wait()
+
+
+def _in_state(pid: int, letters: str) -> None:
+    """Raise NotYet unless the process state letter in /proc is one of `letters` (T: stopped)."""
+    state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    if state not in letters:
+        raise NotYet(f"pid {pid} in state {state}, not {letters}")
 
 
 def test_a_service_that_cannot_be_stopped_is_refused() -> None:
@@ -189,3 +243,34 @@ def test_rss_growth_follows_the_longest_lived_process_of_each_label() -> None:
         "peak_mb": 130.0,
         "growth_mb": 30.0,
     }
+
+
+# --------------------------------------------------------------------------- load
+
+
+def test_an_unknown_region_claim_is_built_with_its_documents_in_a_declared_regions_bucket(
+    tmp_path: Path, s3_server: S3Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by `make chaos-smoke`: with documents on S3, one bucket per declared region, building
+    the unknown-region poison claim failed (no bucket for it) before anything was submitted."""
+    template = f"chaos-{uuid.uuid4().hex[:6]}-{{region}}"
+    s3_server.make_buckets(*(template.format(region=r.lower()) for r in TOPO.regions))
+    for name, value in (
+        ("CLAIMFLOW_S3_ENDPOINT_URL", s3_server.endpoint_url),
+        ("CLAIMFLOW_S3_ACCESS_KEY_ID", KEY_ID),
+        ("CLAIMFLOW_S3_SECRET_ACCESS_KEY", SECRET),
+        ("CLAIMFLOW_S3_REGION", REGION),
+    ):
+        monkeypatch.setenv(name, value)
+    settings = Settings(object_store_url=f"s3://{template}/", state_dir=tmp_path)
+    corpus = samples.generate(tmp_path / "sample", claims=2, seed=1, scanned_share=0)
+    rows = [json.loads(line) for line in corpus.ground_truth_file.read_text().splitlines()]
+
+    built = build_inputs(settings, TOPO, corpus, rows, claims=2, tag="T", garbage=1, unknown_region=1, seed=1)
+
+    codec = get_codec(settings.schemas_dir, TOPO.topic_for_schema(ClaimIngested.avro_schema).schema_name)
+    (foreign,) = [i for i in built if i.kind == "unknown-region"]
+    record = codec.decode(foreign.value)
+    assert record["region"] == UNKNOWN_REGION and UNKNOWN_REGION not in TOPO.regions
+    assert record["documents"] and all(f"/{foreign.claim_id}/" in d["uri"] for d in record["documents"])
+    assert [i.kind for i in built].count("claim") == 2

@@ -33,11 +33,22 @@ def chaos(
         int, typer.Option(help="A second worker of a random agent joins, then leaves.")
     ] = 2,
     services: Annotated[
-        str, typer.Option(help="Services stopped (kill -9) once each, comma-separated; '' for none.")
+        str,
+        typer.Option(
+            help="Services stopped once each, comma-separated; '' for none. PostgreSQL, Redis and "
+            "Milvus are killed (-9) and started again; the S3 server is paused (SIGSTOP) and resumed."
+        ),
     ] = "postgres,redis,milvus,s3",
     broker_kills: Annotated[
         int, typer.Option(help="kill -9 of the broker, started again after --broker-down.")
     ] = 1,
+    s3_kills: Annotated[
+        int,
+        typer.Option(
+            help="kill -9 of the S3 server, started and replayed after --outage: tests moto's "
+            "recording (the embedded server's durability), not ClaimFlow."
+        ),
+    ] = 0,
     outage: Annotated[float, typer.Option(help="Seconds each service stays stopped.")] = 30.0,
     broker_down: Annotated[float, typer.Option(help="Seconds the broker stays down.")] = 5.0,
     heal_timeout: Annotated[
@@ -63,6 +74,7 @@ def chaos(
         rebalances=rebalances,
         services=tuple(s.strip() for s in services.split(",") if s.strip()),
         broker_kills=broker_kills,
+        s3_kills=s3_kills,
         outage_s=outage,
         broker_down_s=broker_down,
     )

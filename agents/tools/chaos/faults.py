@@ -3,7 +3,7 @@
 Everything goes through what the project already has: `streams.agent_processes` starts agents
 (and a second worker of one), `streams.devstack.stop_process` stops one with SIGTERM,
 `streams.devstack.up` (what `claimflow dev up` runs) starts a stopped service again on its old
-port. Only the kill itself is a bare signal.
+port. Only the kill itself, and the pause and resume of the S3 server, are bare signals.
 """
 
 from __future__ import annotations
@@ -18,7 +18,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from agents.tools.chaos.schedule import AGENT_KILL, AGENT_TERM, BROKER_KILL, REBALANCE, SERVICE_STOP, Fault
+from agents.tools.chaos.schedule import (
+    AGENT_KILL,
+    AGENT_TERM,
+    BROKER_KILL,
+    PAUSED_SERVICES,
+    REBALANCE,
+    S3_KILL,
+    SERVICE_STOP,
+    Fault,
+)
 from streams import Topology, agent_processes, devstack
 
 log = logging.getLogger(__name__)
@@ -136,8 +145,16 @@ class Injector:
             wait(fault.hold_s)
             devstack.stop_process(second.pid)
             return f"second worker pid {second.pid} joined and left"
-        if fault.kind in (SERVICE_STOP, BROKER_KILL):
-            service = "kafka" if fault.kind == BROKER_KILL else fault.target
+        if fault.kind == SERVICE_STOP and fault.target in PAUSED_SERVICES:
+            pid = self._stack_pid(fault.target)
+            os.kill(pid, signal.SIGSTOP)
+            try:
+                wait(fault.hold_s)
+            finally:
+                os.kill(pid, signal.SIGCONT)
+            return f"pid {pid} paused and resumed"
+        if fault.kind in (SERVICE_STOP, BROKER_KILL, S3_KILL):
+            service = {BROKER_KILL: "kafka", S3_KILL: "s3"}.get(fault.kind, fault.target)
             pid = self._stack_pid(service)
             os.kill(pid, signal.SIGKILL)
             wait(fault.hold_s)

@@ -93,11 +93,15 @@ def build_inputs(
             continue
         row = rows[next_row % len(rows)]
         next_row += kind == "claim"
-        region = UNKNOWN_REGION if kind == "unknown-region" else row["region"]
         event = build_claim(
-            settings, claim_documents(corpus, row), region=region, claim_id=cid, submitted_by="chaos"
+            settings, claim_documents(corpus, row), region=row["region"], claim_id=cid, submitted_by="chaos"
         )
-        inputs.append(Input(seq, cid.encode(), codec.encode(event.to_record()), kind, cid))
+        record = event.to_record()
+        if kind == "unknown-region":
+            # Its documents sit in a declared region's store (an undeclared region has no bucket);
+            # the event names a region no deployment serves, as a foreign producer might write it.
+            record["region"] = UNKNOWN_REGION
+        inputs.append(Input(seq, cid.encode(), codec.encode(record), kind, cid))
     return inputs
 
 

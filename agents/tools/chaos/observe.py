@@ -26,6 +26,11 @@ from streams.kafka_io import PartitionRange, log_bounds, read_range
 
 # A committed-offset fetch on the broker's s3:// storage took > 5 s on a crowded machine (bench).
 COMMITTED_TIMEOUT_S = 30
+# Finding a partition's end reads from the broker's (Tansu's) high watermark, which can sit far
+# below the end, to the end-of-partition: on s3:// storage at load 10, 13 s for 200 records, and
+# 60 s was not enough for fields.extracted after a 200-claim run (make chaos-smoke).
+BOUNDS_TIMEOUT_S = 300
+READ_IDLE_TIMEOUT_S = 120
 
 
 @dataclass(frozen=True)
@@ -76,12 +81,12 @@ def read_log(settings: Settings, topology: Topology) -> LogContents:
     contents = LogContents({}, [], {})
     try:
         for spec in topology.topics.values():
-            bounds = log_bounds(consumer, spec.name, spec.partitions, timeout_s=60)
+            bounds = log_bounds(consumer, spec.name, spec.partitions, timeout_s=BOUNDS_TIMEOUT_S)
             ranges = [PartitionRange(p, low, end) for p, (low, end) in enumerate(bounds)]
             bad = 0
             found: list[Seen] = []
             codec = get_codec(settings.schemas_dir, spec.schema_name) if spec.is_dead_letter else None
-            for msg in read_range(consumer, spec.name, ranges, idle_timeout_s=60):
+            for msg in read_range(consumer, spec.name, ranges, idle_timeout_s=READ_IDLE_TIMEOUT_S):
                 value = msg.value() or b""
                 if codec is not None:
                     try:
@@ -131,7 +136,9 @@ def lag_by_group(settings: Settings, topology: Topology) -> dict[str, int]:
     reader = fast_consumer(settings.kafka())
     try:
         ends = {
-            spec.name: [end for _, end in log_bounds(reader, spec.name, spec.partitions, timeout_s=30)]
+            spec.name: [
+                end for _, end in log_bounds(reader, spec.name, spec.partitions, timeout_s=BOUNDS_TIMEOUT_S)
+            ]
             for spec in topology.topics.values()
         }
     finally:

@@ -21,6 +21,7 @@ COLOURS = {
     "worker joins and leaves": "tab:purple",
     "service stopped": "tab:blue",
     "broker kill -9": "black",
+    "S3 server kill -9": "tab:brown",
 }
 
 

@@ -18,11 +18,16 @@ AGENT_TERM = "agent SIGTERM"
 REBALANCE = "worker joins and leaves"
 SERVICE_STOP = "service stopped"
 BROKER_KILL = "broker kill -9"
-KINDS = (AGENT_KILL, AGENT_TERM, REBALANCE, SERVICE_STOP, BROKER_KILL)
+S3_KILL = "S3 server kill -9"
+KINDS = (AGENT_KILL, AGENT_TERM, REBALANCE, SERVICE_STOP, BROKER_KILL, S3_KILL)
 
 # Services whose outage the pipeline must wait out; `s3` is the broker's storage too, so its
-# outage stops the broker's writes and `dev up` restarts the broker with it.
+# outage stops the broker's writes. PostgreSQL, Redis and Milvus are killed (-9) and started
+# again; the S3 server is paused (SIGSTOP) and resumed (SIGCONT): what a real S3 outage is,
+# unreachable while keeping everything it acknowledged. Killing it instead (`S3_KILL`, opt-in)
+# tests moto's recording and replay, the embedded server's own durability, not ClaimFlow.
 OUTAGE_SERVICES = ("postgres", "redis", "milvus", "s3")
+PAUSED_SERVICES = frozenset({"s3"})
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,13 @@ class Fault:
             AGENT_KILL: f"kill -9 {self.target}, restart after {self.hold_s:.0f} s",
             AGENT_TERM: f"SIGTERM {self.target}, restart after {self.hold_s:.0f} s",
             REBALANCE: f"a second {self.target} worker joins for {self.hold_s:.0f} s, then leaves",
-            SERVICE_STOP: f"kill -9 {self.target}, start again after {self.hold_s:.0f} s",
+            SERVICE_STOP: (
+                f"pause {self.target} (SIGSTOP), resume after {self.hold_s:.0f} s"
+                if self.target in PAUSED_SERVICES
+                else f"kill -9 {self.target}, start again after {self.hold_s:.0f} s"
+            ),
             BROKER_KILL: f"kill -9 the broker, start again after {self.hold_s:.0f} s",
+            S3_KILL: f"kill -9 the S3 server, start and replay it after {self.hold_s:.0f} s",
         }[self.kind]
         return f"t+{self.at_s:5.0f} s  {what}"
 
@@ -61,6 +71,7 @@ class Plan:
     rebalances: int = 2
     services: Sequence[str] = OUTAGE_SERVICES
     broker_kills: int = 1
+    s3_kills: int = 0
     outage_s: float = 30.0
     agent_down_s: tuple[float, float] = (1.0, 5.0)
     rebalance_s: tuple[float, float] = (15.0, 30.0)
@@ -74,7 +85,7 @@ class Plan:
             raise ValueError(
                 f"services {unknown} cannot be stopped; choose from {', '.join(OUTAGE_SERVICES)}"
             )
-        counts = (self.agent_kills, self.agent_terms, self.rebalances, self.broker_kills)
+        counts = (self.agent_kills, self.agent_terms, self.rebalances, self.broker_kills, self.s3_kills)
         if min(counts) < 0:
             raise ValueError("fault counts must not be negative")
 
@@ -93,6 +104,7 @@ def build_schedule(plan: Plan, agents: Sequence[str], seed: int) -> list[Fault]:
     kinds += [(REBALANCE, None)] * plan.rebalances
     kinds += [(SERVICE_STOP, s) for s in plan.services]
     kinds += [(BROKER_KILL, "kafka")] * plan.broker_kills
+    kinds += [(S3_KILL, "s3")] * plan.s3_kills
     if kinds and not agents and any(k in (AGENT_KILL, AGENT_TERM, REBALANCE) for k, _ in kinds):
         raise ValueError("agent faults need at least one agent to target")
     rng.shuffle(kinds)
@@ -103,7 +115,7 @@ def build_schedule(plan: Plan, agents: Sequence[str], seed: int) -> list[Fault]:
             hold = rng.uniform(*plan.agent_down_s)
         elif kind == REBALANCE:
             hold = rng.uniform(*plan.rebalance_s)
-        elif kind == SERVICE_STOP:
+        elif kind in (SERVICE_STOP, S3_KILL):
             hold = plan.outage_s
         else:
             hold = plan.broker_down_s
