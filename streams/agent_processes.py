@@ -12,6 +12,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -122,3 +125,36 @@ def stop_agents(state_dir: Path) -> list[str]:
         forget_metrics_target(state_dir, process.pid)
     _registry(state_dir).unlink(missing_ok=True)
     return [p.name for p in alive]
+
+
+def not_ready(state_dir: Path, processes: list[AgentProcess]) -> dict[str, str]:
+    """Each process that is not ready to process yet, with why (its `/readyz` answer, or that it
+    has not published its probe address, or that it exited)."""
+    waiting: dict[str, str] = {}
+    for process in processes:
+        label = f"{process.name}[{process.replica}]"
+        if not process.alive:
+            waiting[label] = f"exited (log: {process.log_file})"
+            continue
+        address = process.metrics_address(state_dir)
+        if address is None:
+            waiting[label] = "starting (no /readyz yet)"
+            continue
+        try:
+            with urllib.request.urlopen(f"http://{address}/readyz", timeout=2) as answer:
+                if answer.status != 200:
+                    waiting[label] = answer.read().decode(errors="replace")[:200]
+        except urllib.error.HTTPError as exc:
+            waiting[label] = exc.read().decode(errors="replace")[:200]
+        except (urllib.error.URLError, OSError) as exc:
+            waiting[label] = f"/readyz does not answer ({exc})"
+    return waiting
+
+
+def wait_ready(state_dir: Path, processes: list[AgentProcess], *, timeout_s: float) -> None:
+    """Block until every process answers `/readyz` with 200; `TimeoutError` naming the laggards."""
+    deadline = time.monotonic() + timeout_s
+    while waiting := not_ready(state_dir, processes):
+        if time.monotonic() > deadline or any(why.startswith("exited") for why in waiting.values()):
+            raise TimeoutError(f"agents not ready after {timeout_s:g} s: {waiting}")
+        time.sleep(0.5)

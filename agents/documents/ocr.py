@@ -275,15 +275,20 @@ _shared_lock = threading.Lock()
 
 
 def shared_engine(
-    threads: int | None = None, helpers: int = 1, start_timeout_s: float = _START_TIMEOUT_S
+    threads: int | None = None, helpers: int = 1, start_timeout_s: float | None = None
 ) -> OcrEngine:
     """The process-wide engine, so every reader in a worker shares one set of loaded models.
 
-    The first call's arguments decide; a worker has one OCR configuration.
+    The first call's arguments decide; a worker has one OCR configuration. Without a start
+    timeout, `CLAIMFLOW_OCR_START_TIMEOUT_S` (DocumentSettings) decides, as in the workers.
     """
     global _shared
     with _shared_lock:
         if _shared is None:
+            if start_timeout_s is None:
+                from agents.documents.settings import DocumentSettings
+
+                start_timeout_s = DocumentSettings.current().ocr_start_timeout_s
             _shared = OcrEngine(threads, helpers, start_timeout_s)
         return _shared
 
