@@ -283,6 +283,11 @@ def _run(
     heal_s = (now_ms() - healed_ms) / 1000
     live.sampler.stop()
     submitter.check()
+    # The run is over: the agents stop before the log is read back, so the read does not queue
+    # behind every agent's consumer polling the broker's s3:// storage (finding 6). What they
+    # committed stays on the broker for the in-flight check.
+    with console.status("stopping the agents before reading the log back"):
+        agent_processes.stop_agents(stack.state_dir)
     return _check(
         config,
         live,
