@@ -42,11 +42,11 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import psutil
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from streams import devstack_credentials, devstack_s3
 from streams.errors import StackError
-from streams.settings import STACK_ENV_FILE, SettingsSection
+from streams.settings import STACK_ENV_FILE, Settings, SettingsSection
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +128,19 @@ class StackInfo:
             "CLAIMFLOW_STATE_DIR": str(self.state_dir),
             "CLAIMFLOW_AUDIT_KEY": self.audit_key,
         }
+
+    def settings(self, topology_file: Path | None = None) -> Settings:
+        """Settings for this stack only: these values win over the caller's environment and `env()`."""
+        topology: dict[str, Any] = {} if topology_file is None else {"topology_file": topology_file}
+        return Settings(
+            state_dir=self.state_dir,
+            kafka_bootstrap=self.kafka_bootstrap,
+            postgres_dsn=SecretStr(self.postgres_dsn),
+            redis_url=SecretStr(self.redis_url),
+            milvus_uri=self.milvus_uri,
+            object_store_url=self.object_store_url,
+            **topology,
+        )
 
     def address(self, service: str) -> str:
         """Where `service` answers, as its clients are told."""
@@ -763,7 +776,6 @@ def ensure_document_buckets(stack: StackInfo) -> list[str]:
     """
     if not stack.object_store_url.startswith("s3://"):
         return []
-    from streams.settings import Settings
     from streams.topology import load_topology
 
     template = stack.object_store_url.removeprefix("s3://").split("/", 1)[0]

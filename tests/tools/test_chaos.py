@@ -109,7 +109,8 @@ def test_the_s3_server_is_paused_by_default_and_killed_only_when_asked() -> None
 
 
 def test_a_paused_s3_server_is_stopped_while_held_and_running_after(tmp_path: Path) -> None:
-    server = subprocess.Popen([sys.executable, "-c", "import time\nwhile True: time.sleep(1)"])
+    # A process that waits on its stdin until it is killed: something to stop and resume.
+    server = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
     try:
         stack = devstack.StackInfo(tmp_path, "", "", "", "", "", pids={"s3": server.pid})
         devstack._save(stack)

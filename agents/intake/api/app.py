@@ -146,7 +146,8 @@ class Intake:
 
 
 def claim_publisher(settings: Settings) -> EventPublisher:
-    """claim.ingested through one long-lived producer; each claim awaits its own confirmation."""
+    """Claims onto their topic (from topology.yaml) through one long-lived producer; each claim
+    awaits its own delivery report."""
     topology = load_topology(settings.topology_file)
     topic = topology.topic_for_schema(ClaimIngested.avro_schema)
     return EventPublisher(

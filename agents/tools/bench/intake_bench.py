@@ -34,7 +34,7 @@ from agents.tools.api_cli import DevCerts, make_dev_certs
 from agents.tools.bench.intake_load import Answer, LoadPlan, LoadTarget, analyse, drive, verify_on_stack
 from agents.tools.bench.result import environment, versions
 from agents.tools.tracking import fresh_state_dir
-from streams import ClaimFlowError, Settings, devstack, get_settings
+from streams import ClaimFlowError, Settings, devstack
 from streams.objectstore_s3 import S3Settings
 
 MARKER = ".claimflow-bench-intake"
@@ -99,16 +99,7 @@ def serve_api(stack: devstack.StackInfo, certs: DevCerts, secret: str, log: Path
 
 
 def _stack_settings(stack: devstack.StackInfo) -> tuple[Settings, S3Settings]:
-    base = get_settings()
-    settings = Settings(
-        state_dir=stack.state_dir,
-        topology_file=base.topology_file,
-        kafka_bootstrap=stack.kafka_bootstrap,
-        postgres_dsn=SecretStr(stack.postgres_dsn),
-        redis_url=SecretStr(stack.redis_url),
-        milvus_uri=stack.milvus_uri,
-        object_store_url=stack.object_store_url,
-    )
+    settings = stack.settings()
     s3 = S3Settings(
         s3_endpoint_url=stack.s3_endpoint_url,
         s3_access_key_id=stack.s3_access_key_id,

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import SecretStr
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -103,19 +102,6 @@ def write_topology_variant(base: Path, partitions: int | None, folder: Path) -> 
     return out
 
 
-def _settings_for(stack: devstack.StackInfo, topology_file: Path) -> Settings:
-    """Settings for this stack only: explicit values win over the caller's environment and stack.env."""
-    return Settings(
-        state_dir=stack.state_dir,
-        topology_file=topology_file,
-        kafka_bootstrap=stack.kafka_bootstrap,
-        postgres_dsn=SecretStr(stack.postgres_dsn),
-        redis_url=SecretStr(stack.redis_url),
-        milvus_uri=stack.milvus_uri,
-        object_store_url=stack.object_store_url,
-    )
-
-
 def _probes(
     stack: devstack.StackInfo, agents: list[agent_processes.AgentProcess]
 ) -> dict[str, tuple[int, bool]]:
@@ -187,7 +173,7 @@ def _measure_pipeline(
     topology_file = run.topology_file
     with _phase(console, phases, "stack_up", "starting the bench's embedded stack"):
         stack = devstack.up(state_dir)
-    settings = _settings_for(stack, topology_file)
+    settings = stack.settings(topology_file)
     topology = load_topology(topology_file)
     env = {**stack.env(), "CLAIMFLOW_TOPOLOGY_FILE": str(topology_file)}
     # Every settings section this process reads (the S3 store's endpoint and keys among them) must

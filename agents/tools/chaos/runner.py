@@ -19,7 +19,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -87,17 +86,6 @@ class ChaosConfig:
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "plan": {**asdict(self.plan), "services": list(self.plan.services)}}
-
-
-def _settings_for(stack: devstack.StackInfo) -> Settings:
-    return Settings(
-        state_dir=stack.state_dir,
-        kafka_bootstrap=stack.kafka_bootstrap,
-        postgres_dsn=SecretStr(stack.postgres_dsn),
-        redis_url=SecretStr(stack.redis_url),
-        milvus_uri=stack.milvus_uri,
-        object_store_url=stack.object_store_url,
-    )
 
 
 async def _stored(dsn: str, claim_ids: list[str]) -> dict[str, checks.StoredRevision]:
@@ -195,7 +183,7 @@ def _run(
     console: Console,
     env_before: dict[str, Any],
 ) -> ChaosResult:
-    settings = _settings_for(stack)
+    settings = stack.settings()
     topology = load_topology(settings.topology_file)
     env = {**stack.env(), **AGENT_ENV}
     faults = build_schedule(config.plan, list(topology.agents), config.seed)
