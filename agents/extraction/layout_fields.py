@@ -67,6 +67,8 @@ CONFLICT = 0.6
 UNMAPPED_TICK = 0.6  # a ticked option that names no kind of damage the lexicon knows
 DOLLAR_IN_US = 0.92
 BELOW_LINES = 3.0  # how far below its label (in label heights) a boxed value may sit
+HEADER_CELLS = 3  # a row of this many cells is a table's header row, whose headings may wrap
+WRAP_GAP = 1.5  # a heading's next line starts within this many line heights of the last
 EVIDENCE_CHARS = 200
 HEAD_LINES = 8  # a document's title is within its first lines, after a letterhead's name and address
 
@@ -253,12 +255,13 @@ def _values_for(
         if find_labels(neighbour.line.text):
             break
         context = f"{context} {neighbour.line.text}"
+    bottom = _row_bottom(page, cell)
     below = sorted(
         (
             c
             for c in page
             if c.line.y0 >= cell.line.y1 - 0.2 * cell.height
-            and c.line.y0 - cell.line.y1 <= BELOW_LINES * cell.height
+            and c.line.y0 - bottom <= BELOW_LINES * cell.height
             and min(c.line.x1, cell.line.x1 + 0.15) - max(c.line.x0, cell.line.x0 - 0.02) > 0
         ),
         # A run right under the label (a table's column) before one only near it: OCR rows are ragged.
@@ -283,6 +286,28 @@ def _values_for(
     )
     if over:
         yield _Place(over[0].line.text, over[0], cell.line.text)
+
+
+def _row_bottom(page: Sequence[_Cell], cell: _Cell) -> float:
+    """Where the row of `cell` ends: a table's header row ends below its lowest wrapped heading.
+
+    In a header row of three or more cells some headings wrap ("Date of / occurrence"), so the
+    row of values sits further below a one-line heading ("Total loss claimed") than a boxed
+    form's value does below its label; the distance to a value counts from the row's end.
+    """
+    row = [c for c in page if c.same_row(cell)]
+    if len(row) < HEADER_CELLS - 1:
+        return cell.line.y1
+    bottom = cell.line.y1
+    for head in [cell, *row]:
+        for c in page:
+            if (
+                0 <= c.line.y0 - head.line.y1 <= WRAP_GAP * head.height
+                and min(c.line.x1, head.line.x1) - max(c.line.x0, head.line.x0) > 0
+                and not any(ch.isdigit() for ch in c.line.text)
+            ):
+                bottom = max(bottom, c.line.y1)
+    return bottom
 
 
 def _opens_with_label(text: str) -> bool:
@@ -553,7 +578,7 @@ class _Reader:
                 value, (*_currency_of(first, self.region), first.text, value_cell.line.page)
             )
         if not claimed.found:
-            for sentence, page in self.sentences("claim"):
+            for sentence, page in self.sentences("claim", skip=self.priced_items()):
                 if not _CLAIM_CUE.search(sentence):
                     continue
                 for mention in find_amounts(sentence):
@@ -580,6 +605,21 @@ class _Reader:
             candidates=candidates,
         )
         return amount, currency
+
+    def priced_items(self) -> set[int]:
+        """Runs that are a pair of their own, a name and a sum ("television: NZD 610"): a form's
+        row pricing one thing, never a sentence saying what is claimed."""
+        items = set()
+        for cell in self.cells:
+            if not _has_own_label(cell.line.text):
+                continue
+            name, value = cell.line.text.split(":", 1)
+            if _CLAIM_CUE.search(name):  # "Total cost: EUR 900" names the claim, however unlabelled
+                continue
+            sums = find_amounts(value)
+            if len(sums) == 1 and not re.search(r"\w", value[: sums[0].start] + value[sums[0].end :]):
+                items.add(cell.index)
+        return items
 
     def labelled_amounts(self) -> Iterable[tuple[AmountMention, str, _Cell, _Cell]]:
         """Each amount label's value: a sum of money, or a bare number whose currency the label or

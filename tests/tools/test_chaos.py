@@ -213,6 +213,10 @@ def test_an_event_outside_its_deployments_regions_or_a_poison_claim_processed_on
     served = {"validator": frozenset({"EU"}), "reporter": frozenset({"EU"})}
     inv = checks.region_invariant(log, served, inputs(["C-0"], {"P-0": b"\x01"}), INGEST)
     assert not inv.ok and len(inv.offenders) == 2
+    # The audit chain's head belongs to no claim and no region: it is no residency offence.
+    heads = clean_log(["C-0"])
+    heads.events["audit.heads"] = [seen("audit.heads", "", "h-1", 5, producer="auditor", region="")]
+    assert checks.region_invariant(heads, {"auditor": frozenset({"EU"})}, inputs(["C-0"], {}), INGEST).ok
 
 
 def test_lag_left_or_not_measured_fails() -> None:

@@ -200,6 +200,8 @@ def region_invariant(
     offenders = []
     for name, events in contents.events.items():
         for e in events:
+            if not e.claim_id:  # no claim's event (the audit chain's head): no region to keep
+                continue
             regions = served.get(e.producer)
             if regions is not None and e.region not in regions:
                 offenders.append(f"{e.claim_id}: {e.producer} emitted {e.region} on {name}")

@@ -583,3 +583,40 @@ def test_a_letters_account_is_its_paragraph_that_opens_with_the_incident() -> No
     assert found.value is not None and found.value.startswith("El 2025-01-22, al mover muebles")
     assert found.value.endswith("No hubo heridos.")
     assert found.confidence in (BOUNDED_ACCOUNT, 0.85)
+
+
+def test_a_table_headers_value_row_counts_from_the_lowest_wrapped_heading() -> None:
+    # One-line "Total loss claimed" beside headings that wrap to two lines: its value is in the
+    # row under the whole header, further below it than a boxed form's value sits.
+    table = [
+        line("Date of", 0.10, 0.400, width=0.08),
+        line("occurrence", 0.10, 0.444, width=0.09),
+        line("Place of accident", 0.35, 0.400, width=0.13),
+        line("What caused the", 0.55, 0.400, width=0.13),
+        line("damage?", 0.55, 0.444, width=0.07),
+        line("Total loss claimed", 0.75, 0.400, width=0.14),
+        line("06/10/2024", 0.10, 0.490, width=0.09),
+        line("Harbour Street", 0.35, 0.490, width=0.12),
+        line("Glass breakage", 0.55, 0.490, width=0.12),
+        line("NZ$690.00", 0.75, 0.490, width=0.09),
+    ]
+    found = read_layout(table, "APAC").claimed_amount
+    assert (found.value, found.confidence) == ("690.00", LABELLED)
+    # The same heading alone on its row is a form's label: a value that far below is not its own.
+    alone = [line("Total loss claimed", 0.75, 0.400, width=0.14), line("NZ$690.00", 0.75, 0.490, width=0.09)]
+    assert read_layout(alone, "APAC").claimed_amount.value is None
+
+
+def test_a_priced_item_is_no_sentence_saying_what_is_claimed() -> None:
+    # A heading naming the claim over an item's price: no labelled value, and the lines joined
+    # into a "sentence" do not make the item's price the claim.
+    form = [
+        line("Part D - Amount claimed", 0.1, 0.58, width=0.22),
+        line("Purchase price:", 0.1, 0.61, width=0.11),
+        line("television: NZD 610", 0.25, 0.607, width=0.16),
+        line("Is there any other insurance covering this loss?", 0.1, 0.645, width=0.35),
+    ]
+    assert read_layout(form, "APAC").claimed_amount.value is None
+    # A pair whose name is itself a claim cue still says what is claimed.
+    cue = [line("Our total cost: NZD 610 for the new television.", 0.1, 0.4, width=0.5)]
+    assert read_layout(cue, "APAC").claimed_amount.value == "610.00"
