@@ -234,7 +234,9 @@ def evaluate(facts: ClaimFacts, rules: Sequence[Rule] = RULES) -> list[RuleOutco
 
 # The fields an automatic decision rests on; the report date counts when there is one (read from
 # the documents, or the day the claim was received), unless the receipt date already settled the
-# reporting window.
+# reporting window. The damage description counts only when there is none: the account is the
+# reviewer's evidence, and where a letter's paragraph ends decides nothing (the damage type decides
+# cover), but a claim that tells nobody what happened needs a person.
 DECISIVE_FIELDS = (
     "policy_number",
     "incident_date",
@@ -248,6 +250,8 @@ DECISIVE_FIELDS = (
 def _decisive(fields: ClaimFields, outcomes: Sequence[RuleOutcome] = ()) -> dict[str, ExtractedField]:
     """The fields the decision rests on; the report date only when the reporting window needed it."""
     chosen = {name: getattr(fields, name) for name in DECISIVE_FIELDS}
+    if fields.damage_description.value:
+        del chosen["damage_description"]
     by_receipt = any(
         o.rule_id == "reported_in_time" and o.passed and o.detail.startswith(IN_TIME_BY_RECEIPT)
         for o in outcomes

@@ -60,6 +60,7 @@ DESCRIPTION_GAP = 1.8  # a wider gap (in line heights) than this between two lin
 DESCRIPTION_WORDS = 5  # fewer words than this under a description label are no account
 OPTIONS_LIST = 4  # a "sentence" naming this many kinds of damage is a form's row of options, not an account
 ATTACHMENT_TOTAL = 0.85  # only an estimate's or invoice's total says how much is claimed
+AFTER_CHARS = 12  # how far after a sum in prose a word may say it is no claim ("AUD 2130 new")
 CUE_CHARS = 80  # how far before a sum in prose its claim cue may be (half that after it)
 VALUE_LABEL = 0.6  # "Replacement value", "Estimated value": the claim, or what the item was worth new
 COVER_SHEET_DATE = 0.9
@@ -67,6 +68,8 @@ CONFLICT = 0.6
 UNMAPPED_TICK = 0.6  # a ticked option that names no kind of damage the lexicon knows
 DOLLAR_IN_US = 0.92
 BELOW_LINES = 3.0  # how far below its label (in label heights) a boxed value may sit
+PROSE_LINE_WORDS = 6  # a line of at least this many words is prose, not a form's row
+FORM_VALUE_WORDS = 4  # a run of fewer words holding a sum is a form's value, not a sentence
 HEADER_CELLS = 3  # a row of this many cells is a table's header row, whose headings may wrap
 WRAP_GAP = 1.5  # a heading's next line starts within this many line heights of the last
 EVIDENCE_CHARS = 200
@@ -94,15 +97,27 @@ _LONE_TICK = re.compile(r"\s*(?:[xX✓✔☒☑■✗✘]|\[\s*[xX✓✔]\s*\])\
 _PLACEHOLDER = re.compile(r"<[A-Z]+(?:_[A-Z]+)*_\d+>")  # what redaction left of a name ("<NAME_1>, 5 March")
 RIGHT_CELLS = 3  # how many runs right of a label may hold its value (a currency, then the amount)
 # A sentence ends at . ! or ? after a word, not after a number ("am 8. März", "le 1er", "No. 5").
-_SENTENCE = re.compile(r"(?<=[^\d\s][.!?])\s+(?=[\"'(]?[A-ZÄÖÜÀ-Ý¿¡])")
+# A sentence ends at a stop after a word, or after a number of three or more digits ("policy
+# SCMHC2266722. On 21 January"); not after a day's number ("am 3. März").
+_SENTENCE = re.compile(r"(?:(?<=[^\d\s][.!?])|(?<=\d{3}[.!?]))\s+(?=[\"'(]?[A-ZÄÖÜÀ-Ý¿¡])")
 _INCIDENT_CUE = re.compile(
     r"\b(?:happened|occurred|took\s+place|noticed|discovered|found|came\s+home|returned|woke|broke|burst|"
     r"stolen|struck|hit|collided|damaged|caught\s+fire|flooded|on\s+the\s+(?:night|morning|evening)|"
     r"passiert|geschah|ereignete|bemerkt|festgestellt|entdeckt|gestohlen|eingebrochen|geplatzt|"
-    r"survenu|constat[ée]|d[ée]couvert|vol[ée]|cambriol|incendi|inond|"
-    r"ocurri[óo]|sucedi[óo]|descubr|rob(?:aron|o)|inund)",
+    r"survenu|constat[ée]|d[ée]couvert|vol[ée]|cambriol|incendi|inond|[ée]clat[ée]|cass[ée]|"
+    r"ocurri[óo]|sucedi[óo]|descubr|rob(?:aron|o)|inund|revent[óa]|rompi[óo])",
     re.IGNORECASE,
 )
+# What happens after a loss, dated in the same sentence: no incident date. German puts the verb
+# last ("den Schaden am 09.03.2025 besichtigt"), so the words after a date count too.
+_AFTERMATH = re.compile(
+    r"\b(?:inspect\w*|visited|came\s+(?:round|out|by)|assessed|repaired|bought|purchased|"
+    r"besichtig\w*|begutacht\w*|gekauft|erworben|repariert|"
+    r"constater|expertis\w*|achet[ée]e?|répar[ée]e?s?|"
+    r"inspeccion\w*|peritad\w*|comprad[oa]|reparad[oa]s?)\b",
+    re.IGNORECASE,
+)
+AFTERMATH_CHARS = 40  # how far before a date (half that after it) a later event's verb may be
 _CLAIM_CUE = re.compile(
     r"\b(?:claim(?:ing|ed)?|total|amount|sum\s+of|cost|estimate[ds]?|reimburse|"
     r"forder|geltend|beläuft|betr[äa]gt|gesamt|kosten|erstatt|"
@@ -123,7 +138,8 @@ _NOT_THE_CLAIM = re.compile(
 _VALUE_WORDS = re.compile(r"\b(?:value|wert|valeur|valor)\b", re.IGNORECASE)
 _NAMES_THE_CLAIM = re.compile(r"\b(?:claim|forderung|r[ée]clamation|reclamaci[óo]n)\b", re.IGNORECASE)
 # A value place that opens with words and a colon carries its own label ("camera: SGD 1200").
-_OWN_LABEL = re.compile(r"\s*[^\W\d_][^\W\d_ ./'-]*(?:[ ./'-]+[^\W\d_]+){0,4}\s*:\s*\S")
+# A year before a colon labels a sum of that year ("2021: SGD 480", a prior loss).
+_OWN_LABEL = re.compile(r"\s*(?:[^\W\d_][^\W\d_ ./'-]*(?:[ ./'-]+[^\W\d_]+){0,4}|(?:19|20)\d\d)\s*:\s*\S")
 
 
 def _has_own_label(text: str) -> bool:
@@ -191,6 +207,8 @@ class LayoutFields:
     damage_type: ExtractedField = field(default_factory=ExtractedField)
     policy_number: ExtractedField = field(default_factory=ExtractedField)
     damage_description: ExtractedField = field(default_factory=ExtractedField)
+    # The documents attached to the claim (estimates, invoices, police reports), by index.
+    attachments: frozenset[int] = frozenset()
 
 
 def _roles(cells: Sequence[_Cell]) -> dict[int, str]:
@@ -380,6 +398,11 @@ def _inside_a_sentence(before: str) -> bool:
     return len(_CLAUSE_END.split(before)[-1].split()) > LABEL_SENTENCE_WORDS
 
 
+def _qualified(label: str, before: str) -> bool:
+    """Whether a one-word label ("policy", "contrat") is the object of the words before it."""
+    return len(label.split()) == 1 and bool(before.strip(_BULLETS + ":").strip())
+
+
 def _number_token(text: str) -> str | None:
     token = re.match(r"[A-Za-z0-9][A-Za-z0-9 ./\-]*[A-Za-z0-9]", text.strip())
     return token.group() if token and sum(ch.isdigit() for ch in token.group()) >= 2 else None
@@ -472,8 +495,13 @@ class _Reader:
         """
         for cell in self.cells:
             for label in find_labels(cell.line.text):
-                if label.field != name or _inside_a_sentence(cell.line.text[: label.start]):
+                before = cell.line.text[: label.start]
+                if label.field != name or _inside_a_sentence(
+                    self.run_on(cell) + before if before.strip() else ""
+                ):
                     continue
+                if name == "policy_number" and _qualified(label.text, before):
+                    continue  # "Type of policy", "Durée du contrat": something of the policy, not its number
                 # A signature line's caption ("Place, date") may have its value above it.
                 caption = name == "report_date" and _is_label_only(cell.line.text)
                 places = [
@@ -578,13 +606,14 @@ class _Reader:
                 value, (*_currency_of(first, self.region), first.text, value_cell.line.page)
             )
         if not claimed.found:
-            for sentence, page in self.sentences("claim", skip=self.priced_items()):
+            for sentence, page in self.sentences("claim", skip=self.form_values()):
                 if not _CLAIM_CUE.search(sentence):
                     continue
                 for mention in find_amounts(sentence):
                     before = sentence[max(0, mention.start - 40) : mention.start]
-                    if mention.negative or _NOT_THE_CLAIM.search(before):
-                        continue
+                    after = sentence[mention.end : mention.end + AFTER_CHARS]
+                    if mention.negative or _NOT_THE_CLAIM.search(before) or _NOT_THE_CLAIM.search(after):
+                        continue  # "a deductible of €500", "the laptop cost AUD 2130 new"
                     # The cue speaks of this sum: near it, before ("claim USD 900") or after
                     # ("2.300 € geltend"), not a clause away ("…invalidate my claim. … USD 2,910.00").
                     near = sentence[max(0, mention.start - CUE_CHARS) : mention.end + CUE_CHARS // 2]
@@ -606,32 +635,50 @@ class _Reader:
         )
         return amount, currency
 
-    def priced_items(self) -> set[int]:
-        """Runs that are a pair of their own, a name and a sum ("television: NZD 610"): a form's
-        row pricing one thing, never a sentence saying what is claimed."""
-        items = set()
-        for cell in self.cells:
-            if not _has_own_label(cell.line.text):
-                continue
-            name, value = cell.line.text.split(":", 1)
-            if _CLAIM_CUE.search(name):  # "Total cost: EUR 900" names the claim, however unlabelled
-                continue
-            sums = find_amounts(value)
-            if len(sums) == 1 and not re.search(r"\w", value[: sums[0].start] + value[sums[0].end :]):
-                items.add(cell.index)
-        return items
+    def form_values(self) -> set[int]:
+        """Short runs holding a sum that no sentence runs into: a form's value ("television: NZD
+        610", "2019: NZD 2,260.00" right of "Prior loss:"), whose label says what it is; prose
+        says what is claimed in sentences, not in a run of three words."""
+        return {
+            cell.index
+            for cell in self.cells
+            if len(cell.line.text.split()) < FORM_VALUE_WORDS
+            and find_amounts(cell.line.text)
+            and not self.run_on(cell)
+        }
 
     def labelled_amounts(self) -> Iterable[tuple[AmountMention, str, _Cell, _Cell]]:
         """Each amount label's value: a sum of money, or a bare number whose currency the label or
         a run between them names ("Amount claimed (EUR)" over "3.450,00"; "Total | EUR | 2 950,00")."""
         for places, label in self.labelled("claimed_amount"):
             for place in places:
-                if place.cell is not label and _has_own_label(place.text):
-                    continue  # "camera: SGD 1200" under a heading: a pair of its own, not this label's
+                if _has_own_label(place.text):
+                    continue  # "camera: SGD 1200" under a heading, "2021: SGD 480": a pair of its own
                 mention = _first_amount(place.text) or _bare_amount(place)
                 if mention is not None:
+                    if self.item_column(label, place.cell):
+                        break  # "Amount (USD)" over an estimate's rows: each row's price, no total
                     yield mention, place.text, label, place.cell
                     break
+
+    def item_column(self, label: _Cell, value: _Cell) -> bool:
+        """Whether `value`, below its heading `label`, opens a column of figures: the next run
+        under it in the column holds a number too (an invoice's line items, not one sum)."""
+        if value.line.y0 < label.line.y1 - 0.2 * label.height:
+            return False  # beside its label, not under it
+        under = [
+            c
+            for c in self.cells
+            if c.line.page == value.line.page
+            and c.index != value.index
+            and 0 <= c.line.y0 - value.line.y1 <= BELOW_LINES * value.height
+            and min(c.line.x1, value.line.x1) - max(c.line.x0, value.line.x0) > 0
+        ]
+        nearest = min(under, key=lambda c: c.line.y0, default=None)
+        if nearest is None:
+            return False
+        figure = _PLACEHOLDER.sub("0", nearest.line.text)  # redaction may have hidden digits
+        return any(ch.isdigit() for ch in figure) and not any(ch.isalpha() for ch in figure)
 
     # -- damage type --------------------------------------------------------------------------
 
@@ -862,25 +909,74 @@ class _Reader:
 
     # -- sentences ----------------------------------------------------------------------------
 
+    def run_on(self, cell: _Cell) -> str:
+        """The line before `cell` when `cell` continues its sentence: a line of prose (not a form's
+        short row) on the same page that ends in no stop ("... geltend mache. Der" / "Handwerker hat
+        den Schaden am 09.03.2025 besichtigt."); else nothing."""
+        if cell.index == 0:
+            return ""
+        before = self.cells[cell.index - 1].line
+        if (
+            before.document != cell.line.document
+            or before.page != cell.line.page
+            or len(before.text.split()) < PROSE_LINE_WORDS
+            or re.search(r"[.:;!?|]\s*$", before.text)
+        ):
+            return ""
+        return before.text + " "
+
     def sentences(self, role: str, skip: Set[int] = frozenset()) -> Iterable[tuple[str, int]]:
         """The sentences of the documents of `role`, with their page; lines joined within a document
         (cells in `skip` left out)."""
         headings = {cell.index for cell in self.heading_dates()}
         by_document: dict[int, list[_Cell]] = {}
         for cell in self.cells:
+            if _date_alone(cell.line.text, self.region):
+                continue  # a date on its own (an e-mail's "Sent:" value, a letter's date): no prose
             if self.role(cell) == role and cell.index not in self.distracted | headings | skip:
                 by_document.setdefault(cell.line.document, []).append(cell)
         for cells in by_document.values():
-            text = " ".join(c.line.text for c in cells if len(c.line.text.split()) >= 3)
+            # Short runs are labels and values, except the end of a sentence wrapped onto its own
+            # line ("... n'avait causé aucun" / "dégât."), which keeps the sentences apart.
+            text = " ".join(
+                c.line.text
+                for before, c in zip([None, *cells], cells, strict=False)
+                if len(c.line.text.split()) >= 3
+                or (
+                    before is not None
+                    and len(before.line.text.split()) >= PROSE_LINE_WORDS
+                    and re.search(r"[^\d\s][.!?]$", c.line.text.strip())
+                )
+            )
             page = cells[0].line.page
             for sentence in _SENTENCE.split(text):
                 if len(sentence.split()) >= 4:
                     yield sentence, page
 
 
+_TIME = re.compile(
+    r"\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*(?:Uhr|h|UTC|GMT|[A-Z]{3,4}))?\b", re.IGNORECASE
+)
+
+
+def _date_alone(text: str, region: str) -> bool:
+    """A run that is one date, maybe with a weekday, a time or a place, and nothing else."""
+    dates = find_dates(text, region)
+    if len(dates) != 1:
+        return False
+    rest = _TIME.sub(" ", text[: dates[0].start] + " " + text[dates[0].end :])
+    rest = _PLACEHOLDER.sub(" ", rest).strip(" ,.-")
+    return len(rest.split()) <= 2 and not any(ch.isdigit() for ch in rest)
+
+
 def _distracted_in(sentence: str, mention: DateMention) -> bool:
+    """Whether a date in a sentence is something else's: a distractor's (a date of birth), or a
+    later visit, inspection, repair or purchase ("the builder inspected the damage on …")."""
     before = sentence[max(0, mention.start - 30) : mention.start]
-    return bool(find_distractors(before))
+    if find_distractors(before):
+        return True
+    near = sentence[max(0, mention.start - AFTERMATH_CHARS) : mention.end + AFTERMATH_CHARS // 2]
+    return bool(_AFTERMATH.search(near))
 
 
 def read_layout(lines: Sequence[LayoutLine], region: str) -> LayoutFields:
@@ -899,4 +995,5 @@ def read_layout(lines: Sequence[LayoutLine], region: str) -> LayoutFields:
         damage_type=reader.damage_type(),
         policy_number=reader.policy_number(),
         damage_description=reader.description(),
+        attachments=frozenset(d for d, role in reader.roles.items() if role == "attachment"),
     )

@@ -266,7 +266,11 @@ _NEGATION_BEFORE = re.compile(
 )
 _NEGATION_AFTER = re.compile(
     r"\b(?:ruled\s+out|not\s+involved|(?:was|is)\s+not\s+(?:the\s+)?cause|not\s+responsible|nicht\s+beteiligt"
-    r"|nicht\s+(?:die\s+)?ursache|ecartee?s?|descartad[oa]s?)\b"
+    r"|nicht\s+(?:die\s+)?ursache|ecartee?s?|descartad[oa]s?"
+    # The verb denies it after the noun: "Ein Brand war nicht im Spiel", "A fire was not involved",
+    # "Un incendie n'a pas eu lieu", "El fuego no fue la causa".
+    r"|(?:war|ist|sind|waren|wurde|wurden)\s+(?:\w+\s+){0,2}?nicht|nicht\s+(?:im\s+spiel|entstanden|eingetreten)"
+    r"|(?:was|were|is|are|has|had)\s+(?:\w+\s+)?not|n['\u2019]\w+\s+(?:\w+\s+)?(?:pas|jamais)|no\s+(?:fue|hubo|ha|hay))\b"
 )
 _CLAUSE_BREAK = re.compile(
     r"[.;:!?\n,(]|\b(?:but|however|although|though|aber|jedoch|sondern|mais|pourtant|cependant|pero|sino"

@@ -17,10 +17,12 @@ from decimal import Decimal, InvalidOperation
 
 from agents.events import ClaimFields, ExtractedField, LayoutLine
 from agents.extraction.fields import GUESS, extract_fields
-from agents.extraction.layout_fields import CONFLICT, LABELLED, PROSE, read_layout
+from agents.extraction.layout_fields import CONFLICT, LABELLED, PROSE, PROSE_DAMAGE, read_layout
+from agents.extraction.lexicon import damage_types_named
 
 COMBINED = ("policy_number", "incident_date", "reported_on", "claimed_amount", "damage_type")
 _SEPARATORS = re.compile(r"[^0-9A-Za-z]")
+OPTION_KINDS = 3  # evidence naming this many kinds of damage is a row of options, not a statement
 
 
 def _same(name: str, a: str, b: str) -> bool:
@@ -32,6 +34,11 @@ def _same(name: str, a: str, b: str) -> bool:
     if name == "policy_number":
         return _SEPARATORS.sub("", a).upper() == _SEPARATORS.sub("", b).upper()
     return a == b
+
+
+def _lists_options(evidence: str) -> bool:
+    """Whether a reading's evidence names so many kinds of damage that it is a form's option row."""
+    return len({kind for kind, _, _ in damage_types_named(evidence)}) >= OPTION_KINDS
 
 
 def _merge(name: str, rules: ExtractedField, layout: ExtractedField) -> ExtractedField:
@@ -49,7 +56,11 @@ def _merge(name: str, rules: ExtractedField, layout: ExtractedField) -> Extracte
     ]
     # The rules' guess (the first date of a text, any amount in it) is no reading of its own: it
     # does not doubt a value that the layout read by its label or from the sentence saying what it is.
-    if rules.confidence <= GUESS and layout.confidence >= PROSE:
+    if rules.confidence <= GUESS and layout.confidence >= (PROSE_DAMAGE if name == "damage_type" else PROSE):
+        return layout.model_copy(update={"candidates": others})
+    # Nor does the rules' reading of a row of options ("Collision  Pare-brise  Vol  X Feu  Tempête"):
+    # the text rules cannot see which box is ticked; the layout reader can.
+    if name == "damage_type" and layout.confidence >= PROSE_DAMAGE and _lists_options(rules.evidence):
         return layout.model_copy(update={"candidates": others})
     # A labelled reading is proposed over an inferred one, but two readers that disagree are a doubt
     # a person settles: on the hold-out study the labelled side was right only ~85 % of the time.
@@ -60,12 +71,28 @@ def _merge(name: str, rules: ExtractedField, layout: ExtractedField) -> Extracte
     return best.model_copy(update={"confidence": min(best.confidence, CONFLICT), "candidates": others})
 
 
+def _documents_saying(evidence: str, lines: Sequence[LayoutLine]) -> set[int]:
+    """The documents whose lines, joined, hold `evidence` (none for no evidence)."""
+    wanted = " ".join(evidence.split())
+    if not wanted:
+        return set()
+    texts: dict[int, list[str]] = {}
+    for line in lines:
+        texts.setdefault(line.document, []).append(line.text)
+    return {d for d, found in texts.items() if wanted in " ".join(" ".join(found).split())}
+
+
 def read_claim_fields(text: str, lines: Sequence[LayoutLine], region: str) -> ClaimFields:
     """The claim's fields from its redacted text and layout (the layout may be empty: text rules only)."""
     rules = extract_fields(text, region)
     if not lines:
         return rules
     layout = read_layout(lines, region)
+    said_in = _documents_saying(rules.reported_on.evidence, lines)
+    if said_in and said_in <= layout.attachments:
+        # An attachment's own date (an estimate's, a police report's) is not when the claim was
+        # made: with none on the claim's own documents, the claim's receipt dates it.
+        rules = rules.model_copy(update={"reported_on": ExtractedField()})
     merged = {name: _merge(name, getattr(rules, name), getattr(layout, name)) for name in COMBINED}
     amount_from_layout = (
         merged["claimed_amount"].value and merged["claimed_amount"] is not rules.claimed_amount

@@ -42,12 +42,22 @@ log = logging.getLogger(__name__)
 RULES_EXTRACTOR_VERSION = "rules-2"
 
 
+# OCR's mean score on a clean scan (0.98-0.995 on both corpora) says nothing about whether one
+# field was read right; below this level the scan itself is in doubt and every field shares it.
+CLEAN_SCAN = 0.97
+
+
 def weighted_by_reading(found: ClaimFields, reading_confidence: float) -> ClaimFields:
-    """A field read from a poor scan is only as sure as the scan: both must be right."""
+    """A field read from a poor scan is only as sure as the scan: both must be right.
+
+    The weight is the reading's confidence relative to a clean scan's (`CLEAN_SCAN`): a born-digital
+    text layer and a clean scan weigh 1, a scan the OCR read at 0.85 weighs 0.88.
+    """
+    weight = min(1.0, reading_confidence / CLEAN_SCAN)
     return ClaimFields(
         **{
             name: ExtractedField.model_validate(
-                {**field, "confidence": round(field["confidence"] * reading_confidence, 4)}
+                {**field, "confidence": round(field["confidence"] * weight, 4)}
             )
             for name, field in found.model_dump().items()
         }

@@ -325,7 +325,15 @@ _REFERENCE_CUE = re.compile(
     re.IGNORECASE,
 )
 _CUE_WINDOW = 30
+_GLUE = "/-.,"  # what joins the parts of one reference or one figure
 _IBAN_PREFIX = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4})+[ ]?$")
+
+
+def _embedded(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` is glued by a separator to more letters or digits on either side."""
+    glued_before = start >= 2 and text[start - 1] in _GLUE and text[start - 2].isalnum()
+    glued_after = end + 1 < len(text) and text[end] in _GLUE and text[end + 1].isalnum()
+    return glued_before or glued_after
 
 
 def _phones(text: str, region: str | None) -> Iterator[_Finding]:
@@ -345,6 +353,8 @@ def _phones(text: str, region: str | None) -> Iterator[_Finding]:
                 continue
             if _IBAN_PREFIX.search(flat, max(0, match.start - 40), match.start):
                 continue  # digits inside an IBAN-shaped string whose checksum failed
+            if _embedded(flat, match.start, match.end) and not _PHONE_CUE.search(before):
+                continue  # part of a longer code or figure: "A/2024/67699-R", "2.905,24 2.905,24"
             international = match.raw_string.startswith(("+", "00"))
             if not (
                 international

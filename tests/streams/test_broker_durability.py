@@ -18,13 +18,18 @@ import pytest
 from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
+from agents.tools.bench.observe import fast_consumer
+from agents.tools.chaos.observe import log_reader
 from streams import devstack, devstack_s3
+from streams.errors import DependencyUnavailable
+from streams.kafka_io import log_bounds
 from tests.fixtures.waiting import NotYet, eventually
 
 pytestmark = pytest.mark.integration
 
 PARTITIONS = 3
 RECORDS = 12
+LONG_BATCHES = 80
 
 
 @pytest.fixture(scope="module")
@@ -210,3 +215,30 @@ def test_memory_storage_is_selectable_and_loses_the_log_with_the_broker(
     # Back on s3, the log the S3 server kept all along is there again.
     devstack.up(state_dir, broker_storage="s3")
     _assert_whole(state_dir, log, committed)
+
+
+def test_a_long_partition_reads_to_its_end_with_the_chaos_readers_wait(state_dir: Path) -> None:
+    """Finding 6 of `claimflow chaos`: on s3:// storage Tansu lists the partition's objects for
+    every fetch and answers with no records when that takes longer than the fetch's wait, so a
+    10 ms reader asked for the same offset forever once a partition held a few dozen batches
+    (50 here, measured); the chaos run's reader gives it `READ_WAIT_MS`."""
+    stack = devstack.up(state_dir, broker_storage="s3")
+    topic = f"long.{uuid.uuid4().hex[:8]}"
+    admin = AdminClient({"bootstrap.servers": stack.kafka_bootstrap})
+    admin.create_topics([NewTopic(topic, num_partitions=1)])[topic].result(timeout=10)
+    producer = Producer({"bootstrap.servers": stack.kafka_bootstrap, "linger.ms": 0})
+    for i in range(LONG_BATCHES):
+        producer.produce(topic, partition=0, value=f"r{i}".encode())
+        assert producer.flush(10) == 0  # one batch (one stored object) per record
+    reader = log_reader(stack.settings())
+    try:
+        assert log_bounds(reader, topic, 1, timeout_s=60) == [(0, LONG_BATCHES)]
+    finally:
+        reader.close()
+    # The condition is real: the same read with the bench's 10 ms wait never ends.
+    quick = fast_consumer(stack.settings().kafka(), wait_ms=10)
+    try:
+        with pytest.raises(DependencyUnavailable, match="no end-of-partition"):
+            log_bounds(quick, topic, 1, timeout_s=5)
+    finally:
+        quick.close()

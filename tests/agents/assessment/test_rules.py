@@ -210,9 +210,23 @@ def test_a_duplicate_claim_fails_and_names_the_other_claim():
 
 
 def test_confidence_is_the_weakest_decisive_field_when_all_rules_pass():
-    f = fields(conf=0.95).model_copy(update={"damage_description": ExtractedField(value="x", confidence=0.7)})
+    f = fields(conf=0.95).model_copy(
+        update={"incident_date": ExtractedField(value="2024-03-17", confidence=0.7)}
+    )
     assert overall_confidence(f, evaluate(facts(f))) == 0.7
-    assert explain_confidence(f, evaluate(facts(f)))["weakest_field"] == "damage_description"
+    assert explain_confidence(f, evaluate(facts(f)))["weakest_field"] == "incident_date"
+
+
+def test_the_description_decides_only_by_its_absence():
+    # Where a letter's account ends is the reviewer's to judge, not a reason to hold the claim;
+    # a claim that tells nobody what happened is.
+    unsure = fields(conf=0.95).model_copy(
+        update={"damage_description": ExtractedField(value="x", confidence=0.7)}
+    )
+    assert overall_confidence(unsure, evaluate(facts(unsure))) == 0.95
+    missing = fields(conf=0.95).model_copy(update={"damage_description": ExtractedField()})
+    assert overall_confidence(missing, evaluate(facts(missing))) == 0.0
+    assert explain_confidence(missing, evaluate(facts(missing)))["weakest_field"] == "damage_description"
 
 
 @pytest.mark.parametrize("name", ["damage_type", "claimed_amount", "currency", "reported_on"])

@@ -411,6 +411,10 @@ def test_a_currency_in_a_run_of_its_own_between_label_and_number_is_the_amounts(
 @pytest.mark.parametrize(("caption", "signed", "region"), [
     ("Ort, Datum", "München, 09.03.2026", "EU"),
     ("Date", "03/02/2026", "US"),
+    ("Date of this claim", "Mar 2, 2026", "US"),
+    ("Date completed", "2026-03-09", "EU"),
+    ("Datum der Unterschrift", "09.03.2026", "EU"),
+    ("Fecha de cumplimentación", "09/03/2026", "EU"),
 ])  # fmt: skip
 def test_the_date_above_a_signature_lines_caption_is_the_report_date(
     caption: str, signed: str, region: str
@@ -620,3 +624,149 @@ def test_a_priced_item_is_no_sentence_saying_what_is_claimed() -> None:
     # A pair whose name is itself a claim cue still says what is claimed.
     cue = [line("Our total cost: NZD 610 for the new television.", 0.1, 0.4, width=0.5)]
     assert read_layout(cue, "APAC").claimed_amount.value == "610.00"
+
+
+def test_an_attachments_own_date_is_not_the_date_of_the_claim() -> None:
+    # The claim form's date caption is empty; the police report attached has a "Date of report".
+    # The text rules read that label anywhere; the claim is dated by its receipt instead.
+    form = [
+        line("Household Claim Form", 0.1, 0.05),
+        line("Date of event: 13/01/2025", 0.1, 0.2, width=0.5),
+        line("Date completed", 0.4, 0.7, width=0.1),
+    ]
+    police = [
+        line("Hong Kong Police Force - Hong Kong Division", 0.1, 0.08, width=0.6, document=1, page=2),
+        line("Date of report:", 0.1, 0.18, width=0.14, document=1, page=2),
+        line("13/01/2025", 0.4, 0.18, width=0.1, document=1, page=2),
+    ]
+    text = "Household Claim Form\nDate of event: 13/01/2025\nDate completed\n\n" + "\n".join(
+        row.text for row in police
+    )
+    assert read_claim_fields(text, form + police, "APAC").reported_on.value is None
+    # The same label on the claim's own form dates it.
+    own = [line("Household Claim Form", 0.1, 0.05), line("Date of report: 20/01/2025", 0.1, 0.2, width=0.5)]
+    own_text = "\n".join(row.text for row in own)
+    assert read_claim_fields(own_text, own, "APAC").reported_on.value == "2025-01-20"
+
+
+def test_an_emails_sent_date_and_a_policy_numbers_full_stop_do_not_blur_the_loss_sentence() -> None:
+    mail = [
+        line("From:", 0.1, 0.05, width=0.05),
+        line("<NAME_1> <<EMAIL_1>>", 0.2, 0.05),
+        line("Sent:", 0.1, 0.08, width=0.05),
+        line("9 February 2024 21:38", 0.2, 0.08),
+        line(
+            "Please accept this letter as notice of a claim under my policy SCMHC2266722.",
+            0.1,
+            0.2,
+            width=0.8,
+        ),
+        line(
+            "On 21 January 2024 I noticed a damp patch spreading on the living-room ceiling.",
+            0.1,
+            0.23,
+            width=0.8,
+        ),
+    ]
+    found = read_layout(mail, "APAC").incident_date
+    assert (found.value, found.confidence) == ("2024-01-21", PROSE)
+
+
+def test_a_label_phrase_running_on_from_the_line_before_is_prose() -> None:
+    # "Der / Handwerker hat den Schaden am 09.03.2025 besichtigt.": the sentence starts on the line
+    # before, so "Schaden am" is no label; and a later inspection dates no loss.
+    letter = [
+        line(
+            "Am 5. März 2025 griff ein Brand in der Nachbargarage auf den Carport über.", 0.1, 0.20, width=0.8
+        ),
+        line(
+            "Die Kosten belaufen sich auf 13.000,00 €, die ich hiermit geltend mache. Der",
+            0.1,
+            0.23,
+            width=0.8,
+        ),
+        line("Handwerker hat den Schaden am 09.03.2025 besichtigt.", 0.1, 0.26, width=0.6),
+    ]
+    found = read_layout(letter, "EU").incident_date
+    assert (found.value, found.confidence) == ("2025-03-05", PROSE)
+    # A label opening its line stays a label, whatever the line before says.
+    form = [line("Great Lakes Mutual Insurance Company - claims desk", 0.1, 0.1, width=0.6),
+            line("Date of loss: 2025-03-05", 0.1, 0.13, width=0.4)]  # fmt: skip
+    assert read_layout(form, "EU").incident_date.confidence == LABELLED
+
+
+@pytest.mark.parametrize("later", [
+    "L'artisan est venu constater les dégâts le 22/04/2025.",
+    "The builder inspected the damage on 22/04/2025.",
+    "El perito lo inspeccionó el 22/04/2025.",
+])  # fmt: skip
+def test_a_visit_or_inspection_after_the_loss_dates_no_loss(later: str) -> None:
+    letter = [
+        line("Le 21/04/25, une canalisation a éclaté sous l'évier de la cuisine.", 0.1, 0.20, width=0.8),
+        line("La tempête de la semaine précédente n'avait causé aucun", 0.1, 0.23, width=0.6),
+        line("dégât.", 0.1, 0.26, width=0.05),  # the sentence's end, wrapped onto a line of its own
+        line(later, 0.1, 0.29, width=0.6),
+    ]
+    found = read_layout(letter, "EU").incident_date
+    assert (found.value, found.confidence) == ("2025-04-21", PROSE)
+
+
+def test_an_estimates_amount_column_is_its_rows_prices_not_the_claim() -> None:
+    estimate = [
+        line("Repair Estimate", 0.1, 0.10),
+        line("Description", 0.1, 0.25, width=0.1),
+        line("Qty", 0.5, 0.25, width=0.03),
+        line("Unit price", 0.6, 0.25, width=0.08),
+        line("Amount (USD)", 0.75, 0.25, width=0.1),
+        line("Labour 3 h @ 45.00/h", 0.1, 0.28, width=0.15),
+        line("135.00", 0.8, 0.28, width=0.05),
+        line("Paintwork", 0.1, 0.31, width=0.1),
+        line("<PHONE_8>,33", 0.8, 0.31, width=0.05),  # redaction may hide a row's digits
+        line("Total", 0.65, 0.36, width=0.05),
+        line("$3,146.62", 0.8, 0.36, width=0.06),
+    ]
+    found = read_layout(estimate, "US").claimed_amount
+    assert (found.value, found.confidence) == ("3146.62", LABELLED)  # the only document: the claim
+
+
+def test_a_sum_in_a_forms_short_run_is_no_sentence_saying_what_is_claimed() -> None:
+    form = [
+        line("Part D - Amount claimed", 0.1, 0.40),
+        line("Prior loss:", 0.1, 0.43, width=0.1),
+        line("2019: NZD 2,260.00", 0.3, 0.43, width=0.15),
+        line("Is there any other insurance covering this loss?", 0.1, 0.46, width=0.4),
+    ]
+    assert read_layout(form, "APAC").claimed_amount.value is None
+
+
+def test_a_one_word_policy_label_after_other_words_names_something_of_the_policy() -> None:
+    # Columns: labels on one row, values on the next. "Durée du contrat" is the policy's period.
+    form = [
+        line("N° de contrat", 0.12, 0.14, width=0.07),
+        line("Durée du contrat", 0.39, 0.14, width=0.09),
+        line("A/2024/67699-R", 0.13, 0.17, width=0.13),
+        line("12/04/24 - 11/04/25", 0.39, 0.17, width=0.15),
+    ]
+    found = read_layout(form, "EU").policy_number
+    assert (found.value, found.candidates) == ("A/2024/67699-R", [])
+
+
+def test_a_sum_of_a_past_year_under_an_amount_label_is_a_prior_loss_not_the_claim() -> None:
+    # An OCR row merged "Amount claimed:" with the prior-loss row's "2022: $3,500.00".
+    form = [
+        line("Amount claimed: 2022: $3,500.00", 0.1, 0.40, width=0.4),
+        line("Sum claimed", 0.1, 0.50, width=0.15),
+        line("$1,200.00", 0.1, 0.53, width=0.1),
+    ]
+    found = read_layout(form, "US").claimed_amount
+    assert (found.value, found.confidence) == ("1200.00", LABELLED)
+
+
+def test_a_price_when_new_in_prose_is_no_claim() -> None:
+    letter = [
+        line("The storm broke the window and the rain ruined the laptop beneath it.", 0.1, 0.2, width=0.8),
+        line("For your information, the laptop cost AUD 2130 new (19 September 2020).", 0.1, 0.23, width=0.8),
+    ]
+    assert read_layout(letter, "APAC").claimed_amount.value is None
+    claim = [*letter, line("The total I claim is AUD 877.35.", 0.1, 0.26, width=0.5)]
+    assert read_layout(claim, "APAC").claimed_amount.value == "877.35"

@@ -278,6 +278,13 @@ def test_damage_words_in_four_languages(damage: str, text: str) -> None:
         ("The storm was ruled out as a cause.", []),
         ("No one noticed the fire until later.", ["fire"]),
         ("There was no theft, the hail broke the windscreen.", ["storm", "glass"]),
+        # The verb denies it after the noun.
+        ("Ein Brand war nicht im Spiel.", []),
+        ("Ein Wasserschaden ist nicht entstanden.", []),
+        ("The storm the week before had not caused any damage.", []),
+        ("Un incendie n'a pas eu lieu, la tempête a arraché le toit.", ["storm"]),
+        ("El fuego no fue la causa.", []),
+        ("The fire destroyed the kitchen.", ["fire"]),
     ],
 )
 def test_negated_mentions_are_left_out(text: str, expected: list[str]) -> None:

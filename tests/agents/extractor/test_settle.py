@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 from agents.events import ClaimFields, ExtractedField
-from agents.extractor.handler import RECEIVED_CONFIDENCE, read_fields, settle
+from agents.extractor.handler import CLEAN_SCAN, RECEIVED_CONFIDENCE, read_fields, settle
 
 RECEIVED = datetime(2025, 5, 14, 23, 30, tzinfo=timezone(timedelta(hours=-5)))  # 04:30 UTC the next day
 
@@ -38,9 +38,16 @@ def test_the_books_number_replaces_the_one_read_and_is_weighed_by_the_reading() 
     book = ExtractedField(value="HX 442 019 7", confidence=0.98, evidence="Policy number: HX4420197")
     fields = settle(_fields(None), reading_confidence=0.9, policy_number=book)
     assert fields.policy_number.value == "HX 442 019 7"
-    assert fields.policy_number.confidence == round(0.98 * 0.9, 4)
+    assert fields.policy_number.confidence == round(0.98 * 0.9 / CLEAN_SCAN, 4)
     kept = settle(_fields(None), reading_confidence=1.0, policy_number=ExtractedField())
     assert kept.policy_number.value == "AS WRITTEN 1"
+
+
+def test_a_clean_scan_weighs_like_a_text_layer_and_a_poor_one_less() -> None:
+    for clean in (1.0, CLEAN_SCAN, 0.985):
+        assert settle(_fields(None), reading_confidence=clean).incident_date.confidence == 0.9
+    poor = settle(_fields(None), reading_confidence=0.8).incident_date.confidence
+    assert poor == round(0.9 * 0.8 / CLEAN_SCAN, 4) and poor < 0.75
 
 
 def test_no_report_date_and_no_received_time_leaves_the_field_empty() -> None:

@@ -23,6 +23,7 @@ def kinds(text: str, region: str | None = None) -> list[str]:
         ("Phone: +49 30 1234567", "EU", "PHONE"),
         ("Please call (555) 526-1111 after six.", "US", "PHONE"),
         ("Mobile 0412 345 678", "APAC", "PHONE"),
+        ("Tel/030 1234567", "EU", "PHONE"),  # glued to its cue, still a phone
         ("IBAN: DE89 3704 0044 0532 0130 00", "EU", "IBAN"),
         ("Pay to GB29NWBK60161331926819 please", "EU", "IBAN"),
         ("Account number: 004512378901", "US", "ACCOUNT"),
@@ -57,6 +58,8 @@ def test_each_kind_is_found(text: str, region: str, kind: str) -> None:
         "Claim reference CLM-2024-004512",
         "The pipe burst on 17.03.2024 and the repair costs EUR 1,250.00.",
         "Policy Number POL-EU-2024-001234",
+        "Domicile A/2024/67699-R",  # digits glued to a code's letters are no phone
+        "2.905,24 2.905,24",  # nor are two cells' figures read as one run
         "Dear Sir or Madam,",
         "Description of damage: Storm winds tore the garden fence down.",
         # what the extractor reads in foreign dates, locale amounts and OCR-confused numbers
