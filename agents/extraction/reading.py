@@ -22,6 +22,8 @@ from agents.extraction.lexicon import damage_types_named
 
 COMBINED = ("policy_number", "incident_date", "reported_on", "claimed_amount", "damage_type")
 _SEPARATORS = re.compile(r"[^0-9A-Za-z]")
+SENTENCE_WORDS = 6  # evidence of fewer words (a tick, a label's value) tells no account
+SENTENCE_ACCOUNT = 0.5  # the one sentence that told the loss, standing in for the account
 OPTION_KINDS = 3  # evidence naming this many kinds of damage is a row of options, not a statement
 
 
@@ -108,4 +110,16 @@ def read_claim_fields(text: str, lines: Sequence[LayoutLine], region: str) -> Cl
     # layout's is the one in every other language and in letters.
     if layout.damage_description.confidence > rules.damage_description.confidence:
         merged["damage_description"] = layout.damage_description
+    elif not rules.damage_description.value:
+        merged["damage_description"] = _sentence_account(merged["damage_type"], merged["incident_date"])
     return rules.model_copy(update=merged)
+
+
+def _sentence_account(*readings: ExtractedField) -> ExtractedField:
+    """With no account found, the sentence that told the loss (the damage type's or the incident
+    date's evidence, when it is a sentence): what a reviewer needs to read first, at low confidence."""
+    for found in readings:
+        text = found.evidence.strip()
+        if found.value and len(text.split()) >= SENTENCE_WORDS and ":" not in text:
+            return ExtractedField(value=text, confidence=SENTENCE_ACCOUNT, evidence=text, page=found.page)
+    return ExtractedField()

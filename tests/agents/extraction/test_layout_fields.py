@@ -28,7 +28,7 @@ from agents.extraction.layout_fields import (
     VALUE_LABEL,
     read_layout,
 )
-from agents.extraction.reading import read_claim_fields
+from agents.extraction.reading import SENTENCE_ACCOUNT, read_claim_fields
 
 ROW = 0.02  # a line's height as a share of the page
 
@@ -770,3 +770,26 @@ def test_a_price_when_new_in_prose_is_no_claim() -> None:
     assert read_layout(letter, "APAC").claimed_amount.value is None
     claim = [*letter, line("The total I claim is AUD 877.35.", 0.1, 0.26, width=0.5)]
     assert read_layout(claim, "APAC").claimed_amount.value == "877.35"
+
+
+def test_with_no_account_found_the_sentence_that_told_the_loss_stands_in_for_it() -> None:
+    # A photographed letter: OCR lines overlap, so no paragraph bounds the account.
+    def ocr(text: str, y: float, width: float = 0.7) -> LayoutLine:
+        return LayoutLine(document=0, page=1, text=text, x0=0.12, y0=y, x1=0.12 + width, y1=y + 0.018)
+
+    told = "Le 24 mars 2024, une violente tempête avec des rafales de plus de 100 km/h a frappé"
+    rows = [
+        ocr("Objet : Déclaration de sinistre - contrat n° H202347487N", 0.249),
+        ocr("Bonjour,", 0.276, width=0.08),
+        ocr("J'ai le regret de vous informer d'un sinistre survenu dans le cadre de mon contrat", 0.2975),
+        ocr("H202347487N.", 0.3125, width=0.12),
+        ocr(told, 0.336),
+        ocr("Barbier. Plusieurs tuiles ont été arrachées et la pluie a pénétré dans la chambre,", 0.352),
+        ocr("abîmant le plafond. Météo-France a relevé des rafales jusqu'à 110 km/h ce jour-là.", 0.3675),
+        ocr("Je vous réclame la somme de EUR 1.600,00.", 0.3915),
+        ocr("Bien cordialement,", 0.4555, width=0.15),
+    ]
+    fields = read_claim_fields("\n".join(row.text for row in rows), rows, "EU")
+    assert fields.damage_type.value == "storm"
+    assert fields.damage_description.value == f"{told} Barbier."
+    assert fields.damage_description.confidence == SENTENCE_ACCOUNT
