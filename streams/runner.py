@@ -73,6 +73,8 @@ def inbound(message: Any) -> Inbound:
 # How long a batch whose outputs the broker does not confirm is retried before the worker stops.
 UNCONFIRMED_ATTEMPTS = 8
 UNCONFIRMED_BACKOFF_MAX_S = 15.0
+# How long a worker told to stop lets its batch in flight finish (Kubernetes waits 30 s by default).
+DRAIN_S = 20.0
 
 
 class OutputsNotConfirmed(ClaimFlowError):
@@ -93,16 +95,46 @@ async def process_until_confirmed(
     attempts: int = UNCONFIRMED_ATTEMPTS,
     backoff_max_s: float = UNCONFIRMED_BACKOFF_MAX_S,
     give_up: Callable[[BaseException], None] = stop_hard,
+    drain_s: float = DRAIN_S,
 ) -> None:
     """Process `batch` until every output and dead letter is confirmed, or stop the worker trying.
 
-    Faust acknowledges the event being processed when an agent's loop raises (faust-streaming
-    #315), and commits it: an exception must never leave this function. A failed send (a broker
-    that restarted, lost a topic, refused a write) is retried with backoff, reprocessing the
-    whole batch (its outputs have derived ids and every sink is idempotent); after `attempts`
-    the worker process ends at once (`give_up`), so the batch is redelivered to whoever takes
-    the partition next, instead of being committed unsent.
+    Faust acknowledges the events of a batch however its loop ends (`take_events` acks in a
+    `finally`; faust-streaming #315), and commits them: a batch must never leave this function
+    unconfirmed. A failed send (a broker that restarted, lost a topic, refused a write) is retried
+    with backoff, reprocessing the whole batch (its outputs have derived ids and every sink is
+    idempotent); after `attempts` the worker process ends at once (`give_up`), so the batch is
+    redelivered to whoever takes the partition next, instead of being committed unsent. A worker
+    told to stop (SIGTERM) cancels its agents mid-batch: the batch is let finish for up to
+    `drain_s`, and if it cannot be confirmed by then the process ends without committing
+    (`claimflow chaos` found the cancelled batches committed: finding 7, docs/chaos.md).
     """
+    work = asyncio.ensure_future(_confirmed(processor, batch, attempts, backoff_max_s, give_up))
+    try:
+        await asyncio.shield(work)
+    except asyncio.CancelledError:
+        if not work.done():
+            log.warning(
+                "%s: stopping with a batch from %s in flight: finishing it first (up to %.0f s)",
+                processor.spec.name,
+                batch[0].at if batch else "-",
+                drain_s,
+            )
+        try:
+            await asyncio.wait_for(asyncio.shield(work), drain_s)
+        except BaseException as exc:  # not finished, or not confirmed: never let Faust commit it
+            give_up(exc)
+            raise
+        raise
+
+
+async def _confirmed(
+    processor: Processor,
+    batch: Sequence[Inbound],
+    attempts: int,
+    backoff_max_s: float,
+    give_up: Callable[[BaseException], None],
+) -> None:
     for attempt in range(1, attempts + 1):
         try:
             await processor.process(batch)

@@ -8,6 +8,7 @@ output the broker did not confirm.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ from streams import (
     TopologyError,
 )
 from streams.codec import AvroCodec
+from streams.processing import Inbound
 from streams.runner import OutputsNotConfirmed, process_until_confirmed
 from streams.testing import AgentHarness
 from streams.topology import parse_topology
@@ -401,3 +403,50 @@ async def test_a_dead_letter_of_a_region_not_served_keeps_where_and_why_but_not_
     assert undecodable.original_value == b"\x00garbage" and not undecodable.content_withheld
     assert undeclared.error_type == "RegionNotServed" and undeclared.original_value
     assert not undeclared.content_withheld
+
+
+async def test_a_worker_told_to_stop_mid_batch_finishes_the_batch_before_it_is_acknowledged(
+    settings: Settings,
+) -> None:
+    """Faust acks a batch however its loop ends; a cancelled batch must be confirmed first (finding 7)."""
+    h = harness(settings)
+    release = asyncio.Event()
+    original = h.processor.process
+
+    async def slow(batch: list[Inbound]) -> None:
+        await release.wait()  # OCR of a scanned page, say
+        await original(batch)
+
+    h.processor.process = slow  # type: ignore[method-assign]
+    gave_up: list[BaseException] = []
+    task = asyncio.create_task(
+        process_until_confirmed(h.processor, [h.record(ping(5))], give_up=gave_up.append, drain_s=5)
+    )
+    await asyncio.sleep(0)  # the batch is in flight
+    task.cancel()  # SIGTERM: Faust cancels its agents
+    await asyncio.sleep(0)
+    assert h.outbox.sent == []  # not finished yet, and not given up on
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert [p["n"] for p in h.emitted("pong")] == [10] and gave_up == []
+
+
+async def test_a_batch_that_cannot_finish_when_told_to_stop_ends_the_worker_uncommitted(
+    settings: Settings,
+) -> None:
+    h = harness(settings)
+
+    async def stuck(batch: list[Inbound]) -> None:
+        await asyncio.Event().wait()
+
+    h.processor.process = stuck  # type: ignore[method-assign]
+    gave_up: list[BaseException] = []
+    task = asyncio.create_task(
+        process_until_confirmed(h.processor, [h.record(ping(5))], give_up=gave_up.append, drain_s=0.05)
+    )
+    await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(TimeoutError):
+        await task
+    assert len(gave_up) == 1 and isinstance(gave_up[0], TimeoutError)
