@@ -119,3 +119,41 @@ async def test_a_workers_kafka_clients_never_create_a_topic_by_naming_it(
     finally:
         await producer.stop()
     assert topic not in broker_partitions(admin_client(KafkaConnection(bootstrap)))
+
+
+class _Delivered:
+    """A message as Faust's consumer tracks it: partition, offset, acknowledged or not."""
+
+    def __init__(self, tp: object, offset: int) -> None:
+        self.tp, self.offset, self.acked = tp, offset, False
+
+
+def test_two_actors_acknowledging_out_of_order_never_commit_past_an_unfinished_event() -> None:
+    """Finding 8 of `claimflow chaos`: with `concurrency: 2` one actor's 10, 12, 14 were done while
+    the other's 9, 11, 13, 15 were still in OCR, and Faust committed past 9 (its head-of-run check
+    is off by one, and skipped after a commit of 0 or none). They were lost when the worker stopped."""
+    app = ClaimFlowApp("commit-floor", broker="kafka://127.0.0.1:1", fetch_max_wait_ms=25)
+    consumer = app.consumer
+    tp = faust.types.TP("claim.ingested", 4)
+    delivered = {offset: _Delivered(tp, offset) for offset in range(9, 16)}
+    for message in delivered.values():
+        consumer._unacked_messages.add(message)
+
+    def ack(*offsets: int) -> None:
+        for offset in offsets:
+            delivered[offset].acked = True
+            consumer._unacked_messages.discard(delivered[offset])
+            consumer._acked[tp].append(offset)
+            consumer._acked_index[tp].add(offset)
+
+    for committed in (None, 0, 9):  # nothing committed yet, offset 0, or 9 (the next to read)
+        consumer._committed_offset[tp] = committed
+        consumer._acked[tp].clear()
+        consumer._acked_index[tp].clear()
+        for message in delivered.values():
+            message.acked = False
+            consumer._unacked_messages.add(message)
+        ack(10, 12, 14)  # the second actor's batch
+        assert consumer._new_offset(tp) is None, committed
+        ack(9, 11)  # the first actor gets on: 9-12 done, 13 still in flight
+        assert consumer._new_offset(tp) == 13, committed
