@@ -18,7 +18,6 @@ A worker process's clients also never create a topic by asking about it
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -111,15 +110,30 @@ class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
             )
 
 
-def first_unfinished(unacked: Iterable[Any], tp: Any) -> int | None:
-    """The lowest offset of `tp` delivered to a stream and not acknowledged yet (None: none is)."""
-    offsets = [m.offset for m in list(unacked) if m.tp == tp and not m.acked]
-    return min(offsets) if offsets else None
-
-
 class _Consumer(faust_aiokafka.Consumer):
     def _new_consumer_thread(self) -> _ConsumerThread:
         return _ConsumerThread(self, loop=self.loop, beacon=self.beacon)
+
+    def _unfinished(self, tp: Any) -> set[int]:
+        """Offsets of `tp` handed to a stream and not acknowledged yet (held strongly: Faust's own
+        `_unacked_messages` is a weak set, which forgets the events it drops at shutdown)."""
+        found: dict[Any, set[int]] = self.__dict__.setdefault("_claimflow_unfinished", {})
+        return found.setdefault(tp, set())
+
+    def track_message(self, message: Any) -> None:
+        self._unfinished(message.tp).add(message.offset)
+        super().track_message(message)
+
+    def ack(self, message: Any) -> bool:
+        done = bool(super().ack(message))
+        if message.acked:
+            self._unfinished(message.tp).discard(message.offset)
+        return done
+
+    async def on_partitions_revoked(self, revoked: set[Any]) -> None:
+        for tp in revoked:
+            self.__dict__.get("_claimflow_unfinished", {}).pop(tp, None)
+        await super().on_partitions_revoked(revoked)
 
     def _new_offset(self, tp: Any) -> int | None:
         """The offset to commit for `tp`, never past an event still being processed.
@@ -129,13 +143,14 @@ class _Consumer(faust_aiokafka.Consumer):
         when that commit was offset 0 or unknown. With two actors on one stream (`concurrency: 2`)
         acknowledgements come out of order: one actor's batch 10, 12, 14 done while the other's
         9, 11, 13, 15 was still in OCR committed past 9, and the worker stopped before finishing
-        it: 5 of 500 claims lost in `claimflow chaos` (finding 8, docs/chaos.md). So nothing is
-        committed while the lowest delivered offset not yet acknowledged lies below every
-        acknowledged one; otherwise Faust's run, which then ends before that offset, is committed.
+        it (finding 8, docs/chaos.md). So nothing is committed while the lowest offset handed to a
+        stream and not acknowledged lies below every acknowledged one; otherwise Faust's run, which
+        then ends before that offset, is committed. Events Faust drops unprocessed at shutdown
+        stay unfinished here, so the commit at shutdown cannot pass them either.
         """
         acked = self._acked[tp]
-        unfinished = first_unfinished(self._unacked_messages, tp)
-        if acked and unfinished is not None and unfinished < min(acked):
+        unfinished = self._unfinished(tp)
+        if acked and unfinished and min(unfinished) < min(acked):
             return None
         return cast("int | None", super()._new_offset(tp))
 
