@@ -31,6 +31,7 @@ from agents.tools.chaos.schedule import (
     counts_by_kind,
 )
 from streams import Settings, devstack, get_codec
+from streams.settings import reload_settings
 from streams.topology import load_topology
 from tests.fixtures.paths import TOPOLOGY
 from tests.fixtures.s3 import KEY_ID, REGION, SECRET, S3Server, s3_server
@@ -267,11 +268,20 @@ def test_an_unknown_region_claim_is_built_with_its_documents_in_a_declared_regio
         ("CLAIMFLOW_S3_REGION", REGION),
     ):
         monkeypatch.setenv(name, value)
+    # The S3 section is read once per process (`S3Settings.current()`): another test in this worker
+    # may have read it without these keys, and obstore then asks the EC2 metadata service.
+    reload_settings()
     settings = Settings(object_store_url=f"s3://{template}/", state_dir=tmp_path)
     corpus = samples.generate(tmp_path / "sample", claims=2, seed=1, scanned_share=0)
     rows = [json.loads(line) for line in corpus.ground_truth_file.read_text().splitlines()]
 
-    built = build_inputs(settings, TOPO, corpus, rows, claims=2, tag="T", garbage=1, unknown_region=1, seed=1)
+    try:
+        built = build_inputs(
+            settings, TOPO, corpus, rows, claims=2, tag="T", garbage=1, unknown_region=1, seed=1
+        )
+    finally:
+        monkeypatch.undo()
+        reload_settings()
 
     codec = get_codec(settings.schemas_dir, TOPO.topic_for_schema(ClaimIngested.avro_schema).schema_name)
     (foreign,) = [i for i in built if i.kind == "unknown-region"]
