@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import aiokafka
 import aiokafka.client
@@ -113,46 +113,6 @@ class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
 class _Consumer(faust_aiokafka.Consumer):
     def _new_consumer_thread(self) -> _ConsumerThread:
         return _ConsumerThread(self, loop=self.loop, beacon=self.beacon)
-
-    def _unfinished(self, tp: Any) -> set[int]:
-        """Offsets of `tp` handed to a stream and not acknowledged yet (held strongly: Faust's own
-        `_unacked_messages` is a weak set, which forgets the events it drops at shutdown)."""
-        found: dict[Any, set[int]] = self.__dict__.setdefault("_claimflow_unfinished", {})
-        return found.setdefault(tp, set())
-
-    def track_message(self, message: Any) -> None:
-        self._unfinished(message.tp).add(message.offset)
-        super().track_message(message)
-
-    def ack(self, message: Any) -> bool:
-        done = bool(super().ack(message))
-        if message.acked:
-            self._unfinished(message.tp).discard(message.offset)
-        return done
-
-    async def on_partitions_revoked(self, revoked: set[Any]) -> None:
-        for tp in revoked:
-            self.__dict__.get("_claimflow_unfinished", {}).pop(tp, None)
-        await super().on_partitions_revoked(revoked)
-
-    def _new_offset(self, tp: Any) -> int | None:
-        """The offset to commit for `tp`, never past an event still being processed.
-
-        Faust (faust-streaming 0.15) commits the first run of consecutive acknowledged offsets,
-        and its check that the run starts where the last commit ended is off by one and skipped
-        when that commit was offset 0 or unknown. With two actors on one stream (`concurrency: 2`)
-        acknowledgements come out of order: one actor's batch 10, 12, 14 done while the other's
-        9, 11, 13, 15 was still in OCR committed past 9, and the worker stopped before finishing
-        it (finding 8, docs/chaos.md). So nothing is committed while the lowest offset handed to a
-        stream and not acknowledged lies below every acknowledged one; otherwise Faust's run, which
-        then ends before that offset, is committed. Events Faust drops unprocessed at shutdown
-        stay unfinished here, so the commit at shutdown cannot pass them either.
-        """
-        acked = self._acked[tp]
-        unfinished = self._unfinished(tp)
-        if acked and unfinished and min(unfinished) < min(acked):
-            return None
-        return cast("int | None", super()._new_offset(tp))
 
 
 class _Transport(faust_aiokafka.Transport):
