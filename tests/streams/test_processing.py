@@ -35,6 +35,7 @@ from streams.runner import OutputsNotConfirmed, process_until_confirmed
 from streams.testing import AgentHarness
 from streams.topology import parse_topology
 from tests.fixtures.paths import SCHEMAS
+from tests.fixtures.waiting import NotYet, eventually_async
 
 ENVELOPE = [
     {"name": "event_id", "type": "string"},
@@ -406,14 +407,15 @@ async def test_a_dead_letter_of_a_region_not_served_keeps_where_and_why_but_not_
 
 
 async def test_a_worker_told_to_stop_mid_batch_finishes_the_batch_before_it_is_acknowledged(
-    settings: Settings,
+    settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Faust acks a batch however its loop ends; a cancelled batch must be confirmed first (finding 7)."""
     h = harness(settings)
-    release = asyncio.Event()
+    started, release = asyncio.Event(), asyncio.Event()
     original = h.processor.process
 
     async def slow(batch: list[Inbound]) -> None:
+        started.set()
         await release.wait()  # OCR of a scanned page, say
         await original(batch)
 
@@ -422,9 +424,14 @@ async def test_a_worker_told_to_stop_mid_batch_finishes_the_batch_before_it_is_a
     task = asyncio.create_task(
         process_until_confirmed(h.processor, [h.record(ping(5))], give_up=gave_up.append, drain_s=5)
     )
-    await asyncio.sleep(0)  # the batch is in flight
+    await asyncio.wait_for(started.wait(), 5)  # the batch is in flight
     task.cancel()  # SIGTERM: Faust cancels its agents
-    await asyncio.sleep(0)
+
+    async def draining() -> None:
+        if "in flight: finishing it first" not in caplog.text:
+            raise NotYet("the cancellation has not reached the batch")
+
+    await eventually_async(draining, timeout_s=5)
     assert h.outbox.sent == []  # not finished yet, and not given up on
     release.set()
     with pytest.raises(asyncio.CancelledError):
@@ -436,8 +443,10 @@ async def test_a_batch_that_cannot_finish_when_told_to_stop_ends_the_worker_unco
     settings: Settings,
 ) -> None:
     h = harness(settings)
+    started = asyncio.Event()
 
     async def stuck(batch: list[Inbound]) -> None:
+        started.set()
         await asyncio.Event().wait()
 
     h.processor.process = stuck  # type: ignore[method-assign]
@@ -445,7 +454,7 @@ async def test_a_batch_that_cannot_finish_when_told_to_stop_ends_the_worker_unco
     task = asyncio.create_task(
         process_until_confirmed(h.processor, [h.record(ping(5))], give_up=gave_up.append, drain_s=0.05)
     )
-    await asyncio.sleep(0)
+    await asyncio.wait_for(started.wait(), 5)
     task.cancel()
     with pytest.raises(TimeoutError):
         await task
