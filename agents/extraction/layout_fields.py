@@ -480,6 +480,8 @@ class _Reader:
             if place.cell is not cell
         }
         self.unowned = [c for c in self.cells if c.index not in self.owned and not find_labels(c.line.text)]
+        # Runs that are one date and nothing else, read once: every sentence reader skips them.
+        self.dates_alone = {c.index for c in self.cells if _date_alone(c.line.text, self.region)}
 
     def role(self, cell: _Cell) -> str:
         return self.roles.get(cell.line.document, "claim")
@@ -931,7 +933,7 @@ class _Reader:
         headings = {cell.index for cell in self.heading_dates()}
         by_document: dict[int, list[_Cell]] = {}
         for cell in self.cells:
-            if _date_alone(cell.line.text, self.region):
+            if cell.index in self.dates_alone:
                 continue  # a date on its own (an e-mail's "Sent:" value, a letter's date): no prose
             if self.role(cell) == role and cell.index not in self.distracted | headings | skip:
                 by_document.setdefault(cell.line.document, []).append(cell)
