@@ -7,6 +7,7 @@ kill -9, an S3 server kill -9 and `down` / `up`; with `memory` storage a broker 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import uuid
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import psutil
 import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import TopicPartition as AioTopicPartition
 from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
@@ -22,8 +25,9 @@ from agents.tools.bench.observe import fast_consumer
 from agents.tools.chaos.observe import log_reader
 from streams import devstack, devstack_s3
 from streams.errors import DependencyUnavailable
+from streams.faust_app import AdaptiveFetchWait, adapt_fetch_wait
 from streams.kafka_io import log_bounds
-from tests.fixtures.waiting import NotYet, eventually
+from tests.fixtures.waiting import NotYet, eventually, eventually_async
 
 pytestmark = pytest.mark.integration
 
@@ -242,3 +246,53 @@ def test_a_long_partition_reads_to_its_end_with_the_chaos_readers_wait(state_dir
             log_bounds(quick, topic, 1, timeout_s=5)
     finally:
         quick.close()
+
+
+STARVED_BATCHES = 150
+
+
+async def test_a_long_partition_is_not_starved_by_a_flowing_one(state_dir: Path) -> None:
+    """Finding 9 of `claimflow chaos`: the agents' fetch wait stayed at 25 ms while records flowed on
+    other partitions, and Tansu answered the long partition with nothing every time (its s3:// read
+    outlasts the wait), so one partition of `clauses.retrieved` stood at 63 of 181 for ten minutes.
+    With the agents' adaptive wait, a partition of STARVED_BATCHES one-record batches is read to its
+    end while another gets a record every few milliseconds (the old rule read 120 of 200 in 20 s
+    here; the rule itself is tested in tests/streams/test_faust_app.py)."""
+    stack = devstack.up(state_dir, broker_storage="s3")
+    topic = f"starved.{uuid.uuid4().hex[:8]}"
+    admin = AdminClient({"bootstrap.servers": stack.kafka_bootstrap})
+    admin.create_topics([NewTopic(topic, num_partitions=2)])[topic].result(timeout=10)
+    producer = Producer({"bootstrap.servers": stack.kafka_bootstrap, "linger.ms": 0})
+    for i in range(STARVED_BATCHES):
+        producer.produce(topic, partition=0, value=f"r{i}".encode())
+        assert producer.flush(10) == 0  # one batch (one stored object) per record
+
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=stack.kafka_bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
+    )
+    flowing = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap, linger_ms=0)
+    await consumer.start()
+    await flowing.start()
+    long_tp, flowing_tp = AioTopicPartition(topic, 0), AioTopicPartition(topic, 1)
+    consumer.assign([long_tp, flowing_tp])
+    adapt_fetch_wait(consumer._fetcher, AdaptiveFetchWait(busy_ms=25, idle_ms=400))
+    read: list[bytes] = []
+
+    async def flow() -> None:
+        while True:
+            await flowing.send_and_wait(topic, b"flowing", partition=1)
+
+    async def long_partition_read() -> None:
+        batches = await consumer.getmany(long_tp, flowing_tp, timeout_ms=200)
+        read.extend(record.value for record in batches.get(long_tp, []))
+        if len(read) < STARVED_BATCHES:
+            raise NotYet(f"read {len(read)} of {STARVED_BATCHES} from the long partition")
+
+    feeding = asyncio.ensure_future(flow())
+    try:
+        await eventually_async(long_partition_read, timeout_s=60)
+    finally:
+        feeding.cancel()
+        await flowing.stop()
+        await consumer.stop()
+    assert read == [f"r{i}".encode() for i in range(STARVED_BATCHES)]

@@ -172,6 +172,32 @@ def test_a_lost_claim_and_an_unannounced_report_are_named() -> None:
     assert any("C-1" in o and "0 announced" in o for o in inv.offenders)
 
 
+def test_an_unreported_claim_is_lost_only_where_its_stage_committed_past_it() -> None:
+    """Finding 9: runs whose consumers starved counted claims still waiting in a partition as lost.
+    A claim without a report is placed at its last event that caused nothing: lost when the agent
+    of that stage committed past it, in flight when it had not."""
+    log = clean_log(["C-0"])
+    retrieved = "clauses.retrieved"
+    log.events[INGEST] += [
+        seen(INGEST, "C-1", "i-C-1", 3, partition=4, offset=3),
+        seen(INGEST, "C-2", "i-C-2", 4, partition=1, offset=7),
+    ]
+    log.events[retrieved] = [seen(retrieved, "C-2", "c-C-2", 9, "i-C-2", partition=1, offset=63)]
+    committed = {("retriever", INGEST, 4): 90, ("retriever", INGEST, 1): 90, ("extractor", retrieved, 1): 63}
+    placed = checks.where_unreported(["C-1", "C-2", "C-9"], log, committed, TOPO)
+    assert [(u.claim_id, u.agent, u.committed_past) for u in placed] == [
+        ("C-1", "retriever", True),  # ingested, nothing emitted, the retriever committed to 90
+        ("C-2", "extractor", False),  # retrieved at 63, the extractor's next offset is 63
+    ]
+    assert "retriever committed past claim.ingested[4]@3" in placed[0].describe()
+    inv, lost = checks.reports_invariant(
+        inputs(["C-0", "C-1", "C-2"]), {"C-0": checks.StoredRevision(1, ("r",))}, {"C-0": {"r"}}, placed
+    )
+    assert not inv.ok and lost == ["C-1", "C-2"]
+    assert "1 committed past with no output, 1 still in flight" in inv.detail
+    assert inv.offenders[0].startswith("C-1 lost") and inv.offenders[1].startswith("C-2 in flight")
+
+
 def test_a_second_revision_without_a_decision_has_no_cause() -> None:
     log = clean_log(["C-0"])
     reports = {"C-0": checks.StoredRevision(2, ("r-C-0", "r2"))}

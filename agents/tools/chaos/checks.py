@@ -4,7 +4,10 @@ Each invariant is one `Invariant` (name, held or not, and the first few offender
 (lost, event copies, reordered, recovery per kind of fault, memory growth) go in the table and
 result.json. The definitions, for docs/chaos.md:
 
-- *lost*: a claim (not a poison input) without a report in PostgreSQL after the heal window;
+- *lost*: a claim (not a poison input) without a report in PostgreSQL after the heal window; each
+  is then placed (`where_unreported`): *committed past* when the agent that should have taken its
+  last event further committed past that event with nothing emitted for it (the loss the issue
+  forbids), *in flight* when that agent had not committed past it yet (a run too slow to heal);
 - *copies*: messages on a topic minus the distinct event ids among them (at-least-once redelivery,
   harmless for sinks that deduplicate on event_id; reported, never a failure);
 - *reordered*: a claim whose events on a claim-keyed topic sit on more than one partition, or an
@@ -65,11 +68,16 @@ def _by_claim(events: Iterable[Seen]) -> dict[str, list[Seen]]:
 
 
 def reports_invariant(
-    inputs: Sequence[Input], reports: Mapping[str, StoredRevision], announced: Mapping[str, set[str]]
+    inputs: Sequence[Input],
+    reports: Mapping[str, StoredRevision],
+    announced: Mapping[str, set[str]],
+    placed: Sequence[Unreported] = (),
 ) -> tuple[Invariant, list[str]]:
     """Every claim has its one current report, stored and announced; no poison input has one.
 
-    Returns the invariant and the lost claims.
+    `placed` says where claims without a report stopped (`where_unreported`): the detail counts
+    those committed past apart from those still in flight. Returns the invariant and the claims
+    without a report.
     """
     lost = [i.claim_id for i in inputs if i.kind == "claim" and i.claim_id not in reports]
     poisoned = [
@@ -80,17 +88,82 @@ def reports_invariant(
         for c, r in reports.items()
         if len(announced.get(c, ())) != r.revision
     ]
-    offenders = [f"{c} lost" for c in lost] + poisoned + unannounced
+    where = {u.claim_id: u for u in placed}
+    # Committed-past claims first: they are the ones the offenders list must name.
+    named = sorted(lost, key=lambda c: (not (c in where and where[c].committed_past), c))
+    offenders = [where[c].describe() if c in where else f"{c} lost" for c in named] + poisoned + unannounced
     claims = sum(1 for i in inputs if i.kind == "claim")
-    return (
-        _invariant(
+    past = sum(1 for u in placed if u.committed_past)
+    broken = "claims lost, poisoned or unannounced"
+    if placed:
+        broken += f" ({past} committed past with no output, {len(placed) - past} still in flight)"
+    if not offenders:
+        return Invariant(
             "every claim has exactly one current report; none lost",
-            offenders,
+            True,
             f"{claims} of {claims} claims reported once, every revision announced",
-            "claims lost, poisoned or unannounced",
-        ),
-        lost,
-    )
+        ), lost
+    return Invariant(
+        "every claim has exactly one current report; none lost",
+        False,
+        f"{len(offenders)} {broken}",
+        offenders[:SHOWN],
+    ), lost
+
+
+@dataclass(frozen=True)
+class Unreported:
+    """Where a claim without a report stopped: its last event and the agent that should take it on."""
+
+    claim_id: str
+    topic: str
+    partition: int
+    offset: int
+    agent: str
+    committed: int  # the agent's committed offset on that partition (-1: none)
+
+    @property
+    def committed_past(self) -> bool:
+        return self.committed > self.offset
+
+    def describe(self) -> str:
+        at = f"{self.topic}[{self.partition}]@{self.offset}"
+        if self.committed_past:
+            return (
+                f"{self.claim_id} lost: {self.agent} committed past {at} (to {self.committed}) with no output"
+            )
+        return f"{self.claim_id} in flight: {at} waits for {self.agent} (committed to {self.committed})"
+
+
+def where_unreported(
+    lost: Sequence[str],
+    contents: LogContents,
+    committed: Mapping[tuple[str, str, int], int],
+    topology: Topology,
+) -> list[Unreported]:
+    """For each claim without a report, its last event that caused nothing and the stage it waits at.
+
+    `committed` maps (agent, topic, partition) to the agent's committed offset. Only agents that
+    take a claim further are stages (they emit and decode; the auditor records bytes); a claim
+    with no event at all is placed nowhere (it never reached the log).
+    """
+    causes = {e.causation_id for events in contents.events.values() for e in events if e.causation_id}
+    stages = {t: a for a in topology.agents.values() if a.emits and not a.raw for t in a.consumes}
+    mine = set(lost)
+    placed: dict[str, Unreported] = {}
+    for topic, events in contents.events.items():
+        agent = stages.get(topic)
+        if agent is None:
+            continue
+        for e in events:
+            if e.claim_id not in mine or e.event_id in causes:
+                continue
+            at = committed.get((agent.name, topic, e.partition), -1)
+            found = Unreported(e.claim_id, topic, e.partition, e.offset, agent.name, at)
+            known = placed.get(e.claim_id)
+            if known is None or (found.committed_past and not known.committed_past):
+                placed[e.claim_id] = found  # a commit past an event outweighs one still waiting
+    return [placed[c] for c in lost if c in placed]
 
 
 def revisions_invariant(

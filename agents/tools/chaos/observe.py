@@ -142,6 +142,22 @@ def read_log(settings: Settings, topology: Topology) -> LogContents:
     return contents
 
 
+def committed_offsets(settings: Settings, topology: Topology) -> dict[tuple[str, str, int], int]:
+    """Each agent group's committed offset per (agent, topic, partition) it consumes (-1: none)."""
+    found: dict[tuple[str, str, int], int] = {}
+    for agent in topology.agents.values():
+        tps = [TopicPartition(t, p) for t in agent.consumes for p in range(topology.topic(t).partitions)]
+        group = fast_consumer(settings.kafka(), group_id=agent.group_id)
+        try:
+            committed = group.committed(tps, timeout=COMMITTED_TIMEOUT_S)
+        except Exception as exc:  # KafkaException: the broker did not answer in time
+            raise DependencyUnavailable(f"committed offsets of {agent.group_id}: {exc}") from exc
+        finally:
+            group.close()
+        found.update({(agent.name, tp.topic, tp.partition): max(tp.offset, -1) for tp in committed})
+    return found
+
+
 def lag_by_group(settings: Settings, topology: Topology) -> dict[str, int]:
     """Messages not yet committed, per agent group (end offset minus committed offset, summed)."""
     reader = log_reader(settings)
@@ -154,17 +170,9 @@ def lag_by_group(settings: Settings, topology: Topology) -> dict[str, int]:
         }
     finally:
         reader.close()
-    lag: dict[str, int] = {}
-    for agent in topology.agents.values():
-        tps = [TopicPartition(t, p) for t in agent.consumes for p in range(topology.topic(t).partitions)]
-        group = fast_consumer(settings.kafka(), group_id=agent.group_id)
-        try:
-            committed = group.committed(tps, timeout=COMMITTED_TIMEOUT_S)
-        except Exception as exc:  # KafkaException: the broker did not answer in time
-            raise DependencyUnavailable(f"committed offsets of {agent.group_id}: {exc}") from exc
-        finally:
-            group.close()
-        lag[agent.name] = sum(max(0, ends[tp.topic][tp.partition] - max(tp.offset, 0)) for tp in committed)
+    lag: dict[str, int] = dict.fromkeys(topology.agents, 0)
+    for (agent, topic, partition), offset in committed_offsets(settings, topology).items():
+        lag[agent] += max(0, ends[topic][partition] - max(offset, 0))
     return lag
 
 

@@ -42,7 +42,11 @@ def figures_table(data: dict[str, Any]) -> Table:
     fig, cfg = data["figures"], data["config"]
     table = Table("figure", "value", title=f"claimflow chaos: {fig['claims']:,} claims, seed {cfg['seed']}")
     table.add_row("claims (+ poison inputs)", f"{fig['claims']:,} (+ {fig['poison']})")
-    table.add_row("reported / lost", f"{fig['reported']:,} / {fig['lost']}")
+    table.add_row(
+        "reported / without a report (committed past / in flight)",
+        f"{fig['reported']:,} / {fig['lost']} "
+        f"({fig.get('committed_past', '?')} / {fig.get('in_flight', '?')})",
+    )
     for kind, count in fig["faults"].items():
         rec = data["recovery_by_kind"].get(kind, {})
         recovery = (

@@ -32,7 +32,7 @@ from agents.tools.bench.result import environment, versions
 from agents.tools.chaos import checks
 from agents.tools.chaos.faults import FaultRunner, Injector, now_ms
 from agents.tools.chaos.load import CORPUS_MAX, Input, Submitter, build_inputs
-from agents.tools.chaos.observe import LogContents, RssSampler, lag_by_group, read_log
+from agents.tools.chaos.observe import LogContents, RssSampler, committed_offsets, lag_by_group, read_log
 from agents.tools.chaos.result import ChaosResult
 from agents.tools.chaos.schedule import Plan, build_schedule, counts_by_kind
 from agents.tools.tracking import fresh_state_dir
@@ -321,7 +321,18 @@ def _check(
         announced.setdefault(event.claim_id, set()).add(event.event_id)
     served_by = served_regions(settings, topology)
     served = {name: served_by for name in topology.agents}
-    reports_inv, lost = checks.reports_invariant(inputs, reports, announced)
+    unreported = [i.claim_id for i in inputs if i.kind == "claim" and i.claim_id not in reports]
+    placed: list[checks.Unreported] = []
+    if unreported and log_error is None:
+        try:  # where each stopped: committed past by an agent, or still waiting for one
+            placed = checks.where_unreported(
+                unreported, contents, committed_offsets(settings, topology), topology
+            )
+        except DependencyUnavailable as exc:
+            console.print(
+                f"[yellow]could not read the committed offsets to place the unreported claims: {exc}"
+            )
+    reports_inv, lost = checks.reports_invariant(inputs, reports, announced, placed)
     order_inv, reordered = checks.order_invariant(contents, topology)
     dead_inv, dead_figures = checks.dead_letter_invariant(inputs, contents.dead)
     invariants = [
@@ -377,7 +388,10 @@ def _check(
         "claims": config.claims,
         "poison": dead_figures["poison"],
         "reported": sum(1 for c in claim_ids if c in reports),
-        "lost": len(lost),
+        "lost": len(lost),  # claims without a report: committed past + in flight + never placed
+        "committed_past": sum(1 for u in placed if u.committed_past),
+        "in_flight": sum(1 for u in placed if not u.committed_past),
+        "unreported": [u.describe() for u in placed],
         "duplicated_event_copies": sum(copies.values()),
         "copies_by_topic": copies,
         "reordered": reordered,
