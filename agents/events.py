@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Literal
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from streams import Event
 
@@ -158,7 +158,39 @@ class RuleOutcome(_Part):
     severity: str = "major"
 
 
-class ClaimIngested(Event):
+class _Received(BaseModel):
+    """An event that carries when the claim was received, in the time zone it was given in.
+
+    Avro's timestamp-millis is UTC, so the submitter's UTC offset travels beside it
+    (`received_utc_offset_min`, filled from `received_at` when that has one): the day a claim
+    was received is the submitter's calendar day, not UTC's (09:19 on 12 March in Wellington
+    is 20:19 UTC on the 11th; the report date falls back to that day).
+    """
+
+    received_at: datetime | None = None
+    received_utc_offset_min: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _offset_of_received_at(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("received_utc_offset_min") is None:
+            at = data.get("received_at")
+            offset = at.utcoffset() if isinstance(at, datetime) else None
+            if offset:
+                data = {**data, "received_utc_offset_min": int(offset.total_seconds() // 60)}
+        return data
+
+    @property
+    def received_local(self) -> datetime | None:
+        """`received_at` in the submitter's time zone (UTC when that is not known)."""
+        if self.received_at is None:
+            return None
+        at = self.received_at if self.received_at.tzinfo else self.received_at.replace(tzinfo=UTC)
+        zone = timezone(timedelta(minutes=self.received_utc_offset_min or 0))
+        return at.astimezone(zone)
+
+
+class ClaimIngested(Event, _Received):
     """A claim was submitted; its documents wait in the object store.
 
     `received_at` is when the insurer received the claim, as whoever submits it says (the
@@ -169,15 +201,14 @@ class ClaimIngested(Event):
     avro_schema = "claim_ingested"
     documents: list[DocumentRef]
     submitted_by: str = ""
-    received_at: datetime | None = None
 
     @property
     def received(self) -> datetime:
-        """When the claim was received: `received_at`, else the submission's event time."""
-        return self.received_at or self.event_time
+        """When the claim was received (`received_local`), else the submission's event time."""
+        return self.received_local or self.event_time
 
 
-class RetrievalRequest(Event):
+class RetrievalRequest(Event, _Received):
     """The claim's redacted text, fields, resolved policy and query embedding, on its way to the FAISS worker.
 
     The claim is read once, in the retriever, where its layout is at hand: `fields` are read
@@ -194,14 +225,13 @@ class RetrievalRequest(Event):
     redactions: dict[str, int] = {}
     embedding: list[float]
     top_k: int
-    received_at: datetime | None = None
     policy_number: ExtractedField = ExtractedField()
     policy_clauses: list[ClauseLink] = []
     fields: ClaimFields | None = None
     models: list[ModelRef] = []
 
 
-class ClausesRetrieved(Event):
+class ClausesRetrieved(Event, _Received):
     """The claim's redacted text and fields, its resolved policy and that policy's most relevant clauses."""
 
     avro_schema = "clauses_retrieved"
@@ -211,20 +241,18 @@ class ClausesRetrieved(Event):
     min_confidence: float = 1.0
     redactions: dict[str, int] = {}
     clauses: list[RetrievedClause]
-    received_at: datetime | None = None
     policy_number: ExtractedField = ExtractedField()
     fields: ClaimFields | None = None
     models: list[ModelRef] = []
 
 
-class FieldsExtracted(Event):
+class FieldsExtracted(Event, _Received):
     """Fields read from the claim, with the clauses to cite and when the claim was received."""
 
     avro_schema = "fields_extracted"
     fields: ClaimFields
     clauses: list[ClauseRef]
     extractor: ExtractorProvenance
-    received_at: datetime | None = None
     models: list[ModelRef] = []
 
 

@@ -566,7 +566,9 @@ class _Reader:
     def heading_dates(self) -> Iterable[_Cell]:
         """A date alone (or after a place) on its own line at the head of a letter or cover sheet.
 
-        Never a form's boxed value: a date right of or below a label is that label's, whatever it is.
+        Never a form's boxed value: a date right of or below a label is that label's, whatever it is;
+        nor a table's value: a date in a row of three or more cells ("06/12/2023 | 20:30 | Huelva |
+        27.847,74 EUR" under headings the lexicon does not know, such as "¿Cuándo ocurrió?").
         """
         boxed = {
             place.cell.index
@@ -581,11 +583,24 @@ class _Reader:
                 continue
             text = cell.line.text.strip()
             dates = find_dates(text, self.region)
-            if len(dates) != 1 or find_labels(text):
+            if len(dates) != 1 or find_labels(text) or self.in_a_table_row(cell):
                 continue
             rest = _PLACEHOLDER.sub("", text[: dates[0].start] + text[dates[0].end :]).strip(" ,.-")
             if len(rest.split()) <= 3 and not any(ch.isdigit() for ch in rest):
                 yield cell
+
+    def in_a_table_row(self, cell: _Cell) -> bool:
+        """Whether `cell` shares its row with two or more other runs of its page."""
+        line = cell.line
+        mates = sum(
+            1
+            for other in self.cells
+            if other is not cell
+            and other.line.document == line.document
+            and other.line.page == line.page
+            and other.same_row(cell)
+        )
+        return mates >= 2
 
     # -- amounts ------------------------------------------------------------------------------
 

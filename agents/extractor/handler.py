@@ -70,12 +70,13 @@ RECEIVED_CONFIDENCE = 0.99
 
 
 def received_on(received_at: datetime) -> ExtractedField:
-    """The report date a claim without a dated document gets: the day it was received (UTC)."""
-    when = received_at.astimezone(UTC)
+    """The report date a claim without a dated document gets: the day it was received, in the time
+    zone the submitter gave (UTC when it gave none)."""
+    when = received_at if received_at.tzinfo else received_at.replace(tzinfo=UTC)
     return ExtractedField(
         value=when.date().isoformat(),
         confidence=RECEIVED_CONFIDENCE,
-        evidence=f"received {when:%Y-%m-%d %H:%M} UTC; no date of the claim on its documents",
+        evidence=f"received {when:%Y-%m-%d %H:%M} (UTC{when:%z}); no date of the claim on its documents",
     )
 
 
@@ -204,7 +205,7 @@ class Extractor(StreamAgent[ClausesRetrieved]):
             found,
             reading_confidence=event.min_confidence,
             policy_number=event.policy_number,
-            received_at=event.received_at,
+            received_at=event.received_local,
         )
         models = extractor_models(provenance, self.settings)
         for model in models:
@@ -216,7 +217,7 @@ class Extractor(StreamAgent[ClausesRetrieved]):
             fields=fields,
             clauses=[ClauseRef(clause_id=c.clause_id, title=c.title, score=c.score) for c in event.clauses],
             extractor=provenance,
-            received_at=event.received_at,
+            received_at=event.received_local,
             models=[*event.models, *models],
         )
 

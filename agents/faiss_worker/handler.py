@@ -187,7 +187,7 @@ class FaissWorker(StreamAgent[RetrievalRequest]):
                 min_confidence=request.min_confidence,
                 redactions=request.redactions,
                 clauses=self.clauses_for(request),
-                received_at=request.received_at,
+                received_at=request.received_local,
                 policy_number=request.policy_number,
                 fields=request.fields,
                 models=[*request.models, *self.models(request)],

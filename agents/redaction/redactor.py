@@ -330,9 +330,14 @@ _IBAN_PREFIX = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4})+[ ]?$")
 
 
 def _embedded(text: str, start: int, end: int) -> bool:
-    """Whether `text[start:end]` is glued by a separator to more letters or digits on either side."""
-    glued_before = start >= 2 and text[start - 1] in _GLUE and text[start - 2].isalnum()
-    glued_after = end + 1 < len(text) and text[end] in _GLUE and text[end + 1].isalnum()
+    """Whether `text[start:end]` is glued to more letters or digits on either side, directly
+    ("A202434776T", a policy number written without its separators) or by a separator."""
+    glued_before = start >= 1 and (
+        text[start - 1].isalnum() or (start >= 2 and text[start - 1] in _GLUE and text[start - 2].isalnum())
+    )
+    glued_after = end < len(text) and (
+        text[end].isalnum() or (end + 1 < len(text) and text[end] in _GLUE and text[end + 1].isalnum())
+    )
     return glued_before or glued_after
 
 

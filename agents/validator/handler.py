@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from agents.assessment import (
     RULES,
@@ -27,6 +27,11 @@ DuplicateFinder = Callable[[ClaimFields], Awaitable[tuple[str, ...]]]
 # A bare "$" on a claim is the policy's dollar when the policy pays in one (USD, SGD, AUD, NZD, HKD):
 # claimants write the currency they are insured in.
 DOLLAR_OF_THE_POLICY = 0.93
+
+
+def _day_of(received_at: datetime) -> date:
+    """The calendar day of `received_at` in the time zone it carries (UTC when naive)."""
+    return (received_at if received_at.tzinfo else received_at.replace(tzinfo=UTC)).date()
 
 
 def settle_currency(fields: ClaimFields, policy: Policy | None) -> ClaimFields:
@@ -89,7 +94,7 @@ async def assess(
         policy,
         duplicates=await duplicates(fields) if policy else (),
         settings=rule_settings,
-        received_on=received_at.astimezone(UTC).date() if received_at else None,
+        received_on=_day_of(received_at) if received_at else None,
     )
     outcomes = evaluate(facts)
     return Assessment(policy, fields, outcomes, overall_confidence(fields, outcomes))
@@ -150,7 +155,7 @@ class Validator(StreamAgent[FieldsExtracted]):
             self.policies,
             rule_settings=self.rule_settings,
             duplicates=self._duplicates_of(event),
-            received_at=event.received_at,
+            received_at=event.received_local,
         )
         return event.follow(
             ClaimValidated,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from agents.events import (
@@ -151,6 +153,44 @@ def test_a_record_written_with_an_earlier_schema_version_still_decodes_with_defa
     assert decoded["received_at"] is None and decoded["claim_id"] == "CLM-1"
     event = ClaimIngested.model_validate(decoded)
     assert event.received == event.event_time  # no received time: the submission's own time stands in
+
+
+def test_the_received_time_keeps_the_submitters_offset_through_avro_and_down_the_chain():
+    """timestamp-millis is UTC; the offset travels beside it, so the day received is the submitter's."""
+    from datetime import timedelta, timezone
+
+    from agents.events import RetrievalRequest
+
+    wellington = datetime(2025, 3, 12, 9, 19, 55, tzinfo=timezone(timedelta(hours=13)))
+    event = ingested().model_copy(update={"received_at": wellington})
+    event = ClaimIngested.model_validate({**event.to_record(), "received_utc_offset_min": None})
+    assert event.received_utc_offset_min == 780
+    codec = get_codec(SCHEMAS, "claim_ingested")
+    decoded = ClaimIngested.model_validate(codec.decode(codec.encode(event.to_record())))
+    assert decoded.received_at == wellington and decoded.received_at.utcoffset() == timedelta(0)
+    assert decoded.received.isoformat() == "2025-03-12T09:19:55+13:00"
+    request = decoded.follow(
+        RetrievalRequest, by=BY, text="", pages=1, embedding=[], top_k=1, received_at=decoded.received
+    )
+    assert (
+        request.received_utc_offset_min == 780 and request.received_local.date().isoformat() == "2025-03-12"
+    )
+    in_utc = ingested().model_copy(update={"received_at": datetime(2025, 3, 11, 20, 19, tzinfo=UTC)})
+    assert ClaimIngested.model_validate(in_utc.to_record()).received_utc_offset_min is None
+
+
+def test_a_record_of_the_schema_before_the_received_offset_still_decodes():
+    import io
+    import json
+
+    import fastavro
+
+    old = fastavro.parse_schema(json.loads((SCHEMAS / "history" / "claim_ingested.2.avsc").read_text()))
+    record = {k: v for k, v in ingested().to_record().items() if k != "received_utc_offset_min"}
+    buffer = io.BytesIO()
+    fastavro.schemaless_writer(buffer, old, record)
+    decoded = get_codec(SCHEMAS, "claim_ingested").decode(buffer.getvalue())
+    assert decoded["received_utc_offset_min"] is None and decoded["claim_id"] == "CLM-1"
 
 
 def test_every_earlier_schema_version_is_valid_avro_and_older_than_its_current_schema():

@@ -264,6 +264,25 @@ def test_a_boxed_value_below_a_label_is_never_a_letters_heading_date() -> None:
     assert found.reported_on.value is None
 
 
+def test_a_date_in_a_tables_value_row_is_never_a_heading_date() -> None:
+    """Hold-out: a Spanish form's loss table (headings the lexicon does not know) gave its incident
+    date as the claim's report date at 0.92; the form's own date line was left blank."""
+    form = [
+        line("Datos del siniestro", 0.07, 0.09, width=0.17),
+        line("¿Cuándo ocurrió?", 0.08, 0.11, width=0.15),
+        line("Hora", 0.29, 0.11, width=0.04),
+        line("Lugar de ocurrencia", 0.51, 0.11, width=0.17),
+        line("06/12/2023", 0.08, 0.13, width=0.09),
+        line("20:30", 0.29, 0.13, width=0.04),
+        line("Huelva", 0.51, 0.13, width=0.05),
+        line("27.847,74 €", 0.72, 0.13, width=0.09),
+    ]
+    assert read_layout(form, "EU").reported_on.value is None
+    # The same date alone on its line at the head of a letter is the letter's date.
+    letter = [line("Cáceres, 06/12/2023", 0.6, 0.13, width=0.25), line("Muy señores míos:", 0.08, 0.2)]
+    assert read_layout(letter, "EU").reported_on.value == "2023-12-06"
+
+
 def test_a_policy_number_the_rules_put_in_the_books_form_keeps_its_confidence() -> None:
     # The book decides a policy number (one it does not hold fails policy_exists), so the rules'
     # canonical form of a short number stands over the layout's verbatim token.

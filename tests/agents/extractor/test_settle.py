@@ -8,6 +8,9 @@ from agents.events import ClaimFields, ExtractedField
 from agents.extractor.handler import CLEAN_SCAN, RECEIVED_CONFIDENCE, read_fields, settle
 
 RECEIVED = datetime(2025, 5, 14, 23, 30, tzinfo=timezone(timedelta(hours=-5)))  # 04:30 UTC the next day
+WELLINGTON = datetime(
+    2025, 3, 12, 9, 19, 55, tzinfo=timezone(timedelta(hours=13))
+)  # 20:19 UTC the day before
 
 
 def _fields(reported: str | None) -> ClaimFields:
@@ -22,11 +25,19 @@ def _fields(reported: str | None) -> ClaimFields:
     )
 
 
-def test_without_a_date_on_the_documents_the_report_date_is_the_day_received_in_utc() -> None:
+def test_without_a_date_on_the_documents_the_report_date_is_the_day_received_where_it_was_received() -> None:
+    """The submitter's calendar day, not UTC's: a hold-out claim received at 09:19 on 12 March in
+    Wellington was dated the 11th when the day was taken in UTC."""
     fields = settle(_fields(None), reading_confidence=0.5, received_at=RECEIVED)
-    assert fields.reported_on.value == "2025-05-15"
+    assert fields.reported_on.value == "2025-05-14"
     assert fields.reported_on.confidence == RECEIVED_CONFIDENCE  # a fact, not a reading: not weighed by OCR
-    assert "received" in fields.reported_on.evidence
+    assert "received 2025-05-14 23:30 (UTC-0500)" in fields.reported_on.evidence
+    assert (
+        settle(_fields(None), reading_confidence=1.0, received_at=WELLINGTON).reported_on.value
+        == "2025-03-12"
+    )
+    naive = settle(_fields(None), reading_confidence=1.0, received_at=datetime(2025, 3, 11, 23, 0))
+    assert naive.reported_on.value == "2025-03-11"  # no offset given: UTC
 
 
 def test_the_documents_own_date_wins_over_the_received_time() -> None:

@@ -59,6 +59,7 @@ def test_each_kind_is_found(text: str, region: str, kind: str) -> None:
         "The pipe burst on 17.03.2024 and the repair costs EUR 1,250.00.",
         "Policy Number POL-EU-2024-001234",
         "Domicile A/2024/67699-R",  # digits glued to a code's letters are no phone
+        "Réf. contrat\nA202434776T\nAssuré",  # nor are they when the code is written without separators
         "2.905,24 2.905,24",  # nor are two cells' figures read as one run
         "Dear Sir or Madam,",
         "Description of damage: Storm winds tore the garden fence down.",
