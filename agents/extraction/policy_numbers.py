@@ -129,6 +129,10 @@ def candidates(text: str, *, min_chars: int = 5, max_chars: int = 24, max_groups
     ]
 
 
+# A number a line break cut after its hyphen or slash ("Pol. no.: 6723-" / "224-17").
+_WRAPPED = re.compile(r"(?<=[A-Za-z0-9][-/])\n(?=[A-Za-z0-9])")
+
+
 def spans(
     text: str,
     *,
@@ -140,7 +144,39 @@ def spans(
     """`candidates` as `(start, end, match key)` tuples: what a lookup needs, without building objects.
 
     With `sizes`, only spans whose key has one of these lengths: a lookup passes the lengths
-    its book's numbers have, and most spans are never built.
+    its book's numbers have, and most spans are never built. A number that a line break cut
+    after a hyphen or slash is also found whole, its span running over the break.
+    """
+    found = _spans(text, min_chars, max_chars, max_groups, sizes)
+    cuts = [m.start() for m in _WRAPPED.finditer(text)]
+    if not cuts:
+        return found
+    # The lines around each break, read as one (chains never cross other line breaks): only
+    # spans that run over a break are new, their positions mapped back to `text`.
+    segments: list[list[int]] = []
+    for cut in cuts:
+        first = text.rfind("\n", 0, cut) + 1
+        if segments and first <= segments[-1][1] + 1:
+            segments[-1][1] = max(segments[-1][1], cut)
+            segments[-1].append(cut)
+        else:
+            segments.append([first, cut, cut])
+    for first, _, *inner in segments:
+        last = text.find("\n", inner[-1] + 1)
+        last = len(text) if last < 0 else last
+        where = [i for i in range(first, last) if i not in inner]
+        joined = "".join(text[i] for i in where)
+        for start, stop, key in _spans(joined, min_chars, max_chars, max_groups, sizes):
+            begin, end = where[start], where[stop - 1] + 1
+            if any(begin < cut < end for cut in inner):
+                found.append((begin, end, key))
+    return sorted(found)
+
+
+def _spans(
+    text: str, min_chars: int, max_chars: int, max_groups: int, sizes: Collection[int] | None
+) -> list[tuple[int, int, str]]:
+    """`spans` of one text, lines taken as they are.
 
     Written for speed (a lookup's budget is a few milliseconds): chains without two digits,
     i.e. most prose, are dropped after one regex match, and the keys and digit counts of a
