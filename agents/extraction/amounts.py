@@ -57,7 +57,12 @@ _SPACE = r"[ \t\u00a0\u202f\u2009]"
 # A number: groups of three after a separator (. , ' or its typographic form, or a space of any
 # width), or a plain run of digits; then one or two decimals, or the dash that writes "no cents"
 # (4850,- / 4.850,--).
-_NUMBER = r"(?:\d{1,3}(?:[.,'\u2019\u00a0\u202f\u2009 ]\d{3})+|\d+)(?:[.,](?:\d{1,2}|[-\u2013\u2014]{1,2}))?"
+# A thousands mark may be followed by a space OCR put after it ("USD 1, 055.15"), when cents end
+# the number ("USD 12, 500 and 300" stays 12).
+_NUMBER = (
+    r"(?:\d{1,3}(?:(?:[.,] (?=\d{3}[.,]\d{2}(?!\d))|[.,'\u2019\u00a0\u202f\u2009 ])\d{3})+|\d+)"
+    r"(?:[.,](?:\d{1,2}|[-\u2013\u2014]{1,2}))?"
+)
 # Not followed by more of a number, a date's or a policy number's next part, or a percent sign.
 _NUMBER_END = r"(?!\d|[.,'\u2019]\d|[-/]\d|[ \t]*%)"
 _SCALE = (
@@ -146,6 +151,7 @@ _NOT_IN_SYMBOL = re.compile(r"[\s-]")
 # serial numbers or noise, and a "Mio."/"Mrd" after one would overflow Decimal's 28 digits.
 _MAX_INTEGER_DIGITS = 15
 _MARKS = re.compile(r"([.,'\u2019\u00a0\u202f\u2009 ])")
+_MARK_THEN_SPACE = re.compile(r"([.,]) (?=\d{3}[.,]\d{2}(?!\d))")
 
 
 def _fold(text: str) -> str:
@@ -175,6 +181,7 @@ def _decimal(raw: str) -> Decimal | None:
     """A printed number in any common grouping as a Decimal, or None when its grouping is invalid."""
     if raw.isdigit():
         return Decimal(raw) if len(raw) <= _MAX_INTEGER_DIGITS else None
+    raw = _MARK_THEN_SPACE.sub(r"\1", raw)  # "1, 055.15" as OCR read "1,055.15"
     dash = raw[-1] in "-\u2013\u2014"
     body = raw.rstrip("-\u2013\u2014")[:-1] if dash else raw  # 4850,- and 4.850,--: no cents
     parts = _MARKS.split(body)

@@ -69,6 +69,7 @@ UNMAPPED_TICK = 0.6  # a ticked option that names no kind of damage the lexicon 
 DOLLAR_IN_US = 0.92
 BELOW_LINES = 3.0  # how far below its label (in label heights) a boxed value may sit
 PROSE_LINE_WORDS = 6  # a line of at least this many words is prose, not a form's row
+TITLE_BAND = 0.09  # the top of a page, as a share of its height: titles and letterheads, never prose
 FORM_VALUE_WORDS = 4  # a run of fewer words holding a sum is a form's value, not a sentence
 HEADER_CELLS = 3  # a row of this many cells is a table's header row, whose headings may wrap
 WRAP_GAP = 1.5  # a heading's next line starts within this many line heights of the last
@@ -950,6 +951,8 @@ class _Reader:
         for cell in self.cells:
             if cell.index in self.dates_alone:
                 continue  # a date on its own (an e-mail's "Sent:" value, a letter's date): no prose
+            if cell.line.y1 <= TITLE_BAND and not re.search(r"[.!?]$", cell.line.text.strip()):
+                continue  # a title or letterhead ("Vehicle Accident / Loss Report") names the form
             if self.role(cell) == role and cell.index not in self.distracted | headings | skip:
                 by_document.setdefault(cell.line.document, []).append(cell)
         for cells in by_document.values():

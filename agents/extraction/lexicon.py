@@ -258,6 +258,12 @@ _FALSE_FRIENDS = {
     "feux": re.compile(r"\s+(?:rouges?|verts?|orange|tricolores?|de\s+signalisation|de\s+circulation)"),
     "vol": re.compile(r"\s*(?:n°|no\b|[a-z]{2}\s?\d|\d)"),
 }
+# A radiator is a heating one (water damage) unless the text is about a vehicle's parts.
+_RADIATOR = re.compile(r"radiat|radiad")
+_VEHICLE_PARTS = re.compile(
+    r"\b(?:bonnet|hood|headlights?|headlamps?|bumpers?|grille|engine|windscreen|windshield|fender|"
+    r"capot|phares?|pare-chocs|moteur|calandre|capo|faros?|parachoques|motor|rejilla)\b"
+)
 _NEGATION_BEFORE = re.compile(
     r"(?:\b(?:no(?!\s+(?:one|longer|doubt|sooner|matter|solo|solamente))|not(?!\s+only)|never|without|neither"
     r"|nor|none|kein\w*|nicht(?!\s+nur)|ohne|weder|keinerlei|nie|niemals|pas(?!\s+seulement)|sans|aucune?"
@@ -319,6 +325,8 @@ def damage_types_named(text: str) -> list[tuple[str, int, int]]:
         friend = _FALSE_FRIENDS.get(match.group())
         if friend is not None and friend.match(folded, end):
             continue
+        if damage == "water" and _RADIATOR.match(match.group()) and _VEHICLE_PARTS.search(folded):
+            continue  # a car's radiator beside its bonnet and headlights is no burst heating
         if not _negated(folded, start, end):
             found.append((damage, start, end))
     return found

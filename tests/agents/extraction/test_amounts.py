@@ -65,6 +65,8 @@ from agents.extraction.amounts import AmountMention, find_amounts, parse_amount
         ("1,5 Mio. €", "1500000", "EUR", False),
         ("€5m", "5000000", "EUR", False),
         ("EUR 2,5 Mio.", "2500000", "EUR", False),
+        ("USD 1, 055.15", "1055.15", "USD", False),  # OCR put a space after the thousands mark
+        ("1. 234,56 EUR", "1234.56", "EUR", False),
     ],
 )
 def test_reads_every_currency_form(text: str, value: str, currency: str | None, dollar: bool) -> None:
@@ -73,6 +75,11 @@ def test_reads_every_currency_form(text: str, value: str, currency: str | None, 
     assert mention.text == text
     assert not mention.negative
     assert parse_amount(text) == Decimal(value)
+
+
+def test_a_comma_and_space_without_cents_after_them_stays_a_list() -> None:
+    """Only "1, 055.15" (cents after the group) is read as OCR's space after a thousands mark."""
+    assert [m.value for m in find_amounts("USD 12, 500 and 300")] == [Decimal("12")]
 
 
 @pytest.mark.parametrize(

@@ -283,6 +283,31 @@ def test_a_date_in_a_tables_value_row_is_never_a_heading_date() -> None:
     assert read_layout(letter, "EU").reported_on.value == "2023-12-06"
 
 
+def test_a_forms_title_names_the_form_not_the_loss() -> None:
+    """Hold-out: "Vehicle Accident / Loss Report" at the top of a form was joined with the labels
+    below it into one "sentence" and read as a collision at 0.9; the claim was a broken windscreen
+    ("Kind of claim: Glass breakage") on a policy without glass cover, and was approved."""
+    form = [
+        line("Vehicle Accident / Loss Report", 0.6, 0.05, width=0.3),
+        line("Claims Team | Level 3, 12 Quay Street | Wellington 6011", 0.1, 0.076, width=0.35),
+        line("Date of event", 0.1, 0.36, width=0.1),
+        line("Kind of claim", 0.6, 0.36, width=0.1),
+        line("27 October 2023", 0.1, 0.385, width=0.13),
+        line("Glass breakage", 0.6, 0.385, width=0.13),
+        line("Circumstances of the loss:", 0.1, 0.42, width=0.2),
+        line(
+            "A stone thrown up by a lorry cracked the windscreen of my car on the motorway.",
+            0.1,
+            0.44,
+            width=0.75,
+        ),
+    ]
+    found = read_layout(form, "APAC")
+    assert (found.damage_type.value, found.damage_type.confidence) == ("glass", LABELLED)
+    untyped = [cell for cell in form if cell.text not in ("Kind of claim", "Glass breakage")]
+    assert read_layout(untyped, "APAC").damage_type.value != "collision"  # the title is no account
+
+
 def test_a_policy_number_the_rules_put_in_the_books_form_keeps_its_confidence() -> None:
     # The book decides a policy number (one it does not hold fails policy_exists), so the rules'
     # canonical form of a short number stands over the layout's verbatim token.

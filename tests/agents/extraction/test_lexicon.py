@@ -313,3 +313,15 @@ def test_every_damage_type_has_terms_in_every_language() -> None:
     for damage in DAMAGE_TYPES:
         assert set(DAMAGE_TERMS[damage]) == set(LANGUAGES)
         assert all(len(DAMAGE_TERMS[damage][lang]) >= 5 for lang in LANGUAGES)
+
+
+def test_a_cars_radiator_is_no_water_damage_but_a_homes_is() -> None:
+    """Hold-out: "bonnet, both headlights and the radiator" of a car was read as water damage at 0.9."""
+    assert (
+        damage_types_named(
+            "The front of my Ford Focus is badly damaged: bonnet, both headlights and the radiator."
+        )
+        == []
+    )
+    assert damage_types_named("L'avant de mon véhicule est endommagé : capot, phares et radiateur.") == []
+    assert {d for d, *_ in damage_types_named("The radiator in the bedroom burst overnight.")} == {"water"}
