@@ -158,6 +158,11 @@ class RuleOutcome(_Part):
     severity: str = "major"
 
 
+def with_zone(at: datetime) -> datetime:
+    """`at` in the time zone it carries, or in UTC when it carries none."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
 class _Received(BaseModel):
     """An event that carries when the claim was received, in the time zone it was given in.
 
@@ -185,9 +190,8 @@ class _Received(BaseModel):
         """`received_at` in the submitter's time zone (UTC when that is not known)."""
         if self.received_at is None:
             return None
-        at = self.received_at if self.received_at.tzinfo else self.received_at.replace(tzinfo=UTC)
         zone = timezone(timedelta(minutes=self.received_utc_offset_min or 0))
-        return at.astimezone(zone)
+        return with_zone(self.received_at).astimezone(zone)
 
 
 class ClaimIngested(Event, _Received):

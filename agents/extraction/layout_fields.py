@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import TypeVar
 
 from agents.events import ExtractedField, LayoutLine
@@ -553,7 +554,7 @@ class _Reader:
             elif role == "cover":
                 cover.add(value, COVER_SHEET_DATE, f"{label.line.text} {text}", value_cell.line.page)
         if not own.found:
-            for cell in self.heading_dates():
+            for cell in self.heading_dates:
                 dates = find_dates(cell.line.text, self.region)
                 target = own if self.role(cell) == "claim" else cover
                 confidence = PROSE if target is own else COVER_SHEET_DATE
@@ -564,8 +565,11 @@ class _Reader:
             return cover.decide(), "cover_sheet"
         return ExtractedField(), None
 
-    def heading_dates(self) -> Iterable[_Cell]:
-        """A date alone (or after a place) on its own line at the head of a letter or cover sheet.
+    @cached_property
+    def heading_dates(self) -> list[_Cell]:
+        """Each date alone (or after a place) on its own line at the head of a letter or cover sheet.
+
+        Found once per claim: the report date and every sentence pass ask for them.
 
         Never a form's boxed value: a date right of or below a label is that label's, whatever it is;
         nor a table's value: a date in a row of three or more cells ("06/12/2023 | 20:30 | Huelva |
@@ -579,6 +583,7 @@ class _Reader:
             for place in _values_for(self.cells, cell, len(cell.line.text))
         }
         taken = self.distracted | boxed
+        found = []
         for cell in self.cells:
             if self.role(cell) == "attachment" or cell.index in taken or cell.line.y0 > 0.4:
                 continue
@@ -588,7 +593,8 @@ class _Reader:
                 continue
             rest = _PLACEHOLDER.sub("", text[: dates[0].start] + text[dates[0].end :]).strip(" ,.-")
             if len(rest.split()) <= 3 and not any(ch.isdigit() for ch in rest):
-                yield cell
+                found.append(cell)
+        return found
 
     def in_a_table_row(self, cell: _Cell) -> bool:
         """Whether `cell` shares its row with two or more other runs of its page."""
@@ -946,7 +952,7 @@ class _Reader:
     def sentences(self, role: str, skip: Set[int] = frozenset()) -> Iterable[tuple[str, int]]:
         """The sentences of the documents of `role`, with their page; lines joined within a document
         (cells in `skip` left out)."""
-        headings = {cell.index for cell in self.heading_dates()}
+        headings = {cell.index for cell in self.heading_dates}
         by_document: dict[int, list[_Cell]] = {}
         for cell in self.cells:
             if cell.index in self.dates_alone:

@@ -153,15 +153,14 @@ def spans(
         return found
     # The lines around each break, read as one (chains never cross other line breaks): only
     # spans that run over a break are new, their positions mapped back to `text`.
-    segments: list[list[int]] = []
+    groups: list[list[int]] = []  # the breaks of lines that run on into each other
     for cut in cuts:
-        first = text.rfind("\n", 0, cut) + 1
-        if segments and first <= segments[-1][1] + 1:
-            segments[-1][1] = max(segments[-1][1], cut)
-            segments[-1].append(cut)
+        if groups and text.rfind("\n", 0, cut) == groups[-1][-1]:
+            groups[-1].append(cut)  # this line starts right after the previous break
         else:
-            segments.append([first, cut, cut])
-    for first, _, *inner in segments:
+            groups.append([cut])
+    for inner in groups:
+        first = text.rfind("\n", 0, inner[0]) + 1
         last = text.find("\n", inner[-1] + 1)
         last = len(text) if last < 0 else last
         where = [i for i in range(first, last) if i not in inner]

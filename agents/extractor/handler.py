@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from agents.assessment import AssessmentSettings
 from agents.events import (
@@ -29,6 +29,7 @@ from agents.events import (
     FieldsExtracted,
     LayoutLine,
     ModelRef,
+    with_zone,
 )
 from agents.extraction.reading import read_claim_fields
 from agents.extractor.cost import endpoint_host, price_of, record_usage, token_cost
@@ -72,7 +73,7 @@ RECEIVED_CONFIDENCE = 0.99
 def received_on(received_at: datetime) -> ExtractedField:
     """The report date a claim without a dated document gets: the day it was received, in the time
     zone the submitter gave (UTC when it gave none)."""
-    when = received_at if received_at.tzinfo else received_at.replace(tzinfo=UTC)
+    when = with_zone(received_at)
     return ExtractedField(
         value=when.date().isoformat(),
         confidence=RECEIVED_CONFIDENCE,

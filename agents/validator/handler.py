@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 
 from agents.assessment import (
     RULES,
@@ -19,7 +19,7 @@ from agents.assessment import (
     overall_confidence,
     rules_version,
 )
-from agents.events import ClaimFields, ClaimValidated, FieldsExtracted, ModelRef, RuleOutcome
+from agents.events import ClaimFields, ClaimValidated, FieldsExtracted, ModelRef, RuleOutcome, with_zone
 from agents.stores import Policy, PolicyBook, PolicyLookup, ReportStore
 from streams import AgentContext, StreamAgent
 
@@ -27,11 +27,6 @@ DuplicateFinder = Callable[[ClaimFields], Awaitable[tuple[str, ...]]]
 # A bare "$" on a claim is the policy's dollar when the policy pays in one (USD, SGD, AUD, NZD, HKD):
 # claimants write the currency they are insured in.
 DOLLAR_OF_THE_POLICY = 0.93
-
-
-def _day_of(received_at: datetime) -> date:
-    """The calendar day of `received_at` in the time zone it carries (UTC when naive)."""
-    return (received_at if received_at.tzinfo else received_at.replace(tzinfo=UTC)).date()
 
 
 def settle_currency(fields: ClaimFields, policy: Policy | None) -> ClaimFields:
@@ -94,7 +89,7 @@ async def assess(
         policy,
         duplicates=await duplicates(fields) if policy else (),
         settings=rule_settings,
-        received_on=_day_of(received_at) if received_at else None,
+        received_on=with_zone(received_at).date() if received_at else None,
     )
     outcomes = evaluate(facts)
     return Assessment(policy, fields, outcomes, overall_confidence(fields, outcomes))

@@ -221,19 +221,25 @@ def test_memory_storage_is_selectable_and_loses_the_log_with_the_broker(
     _assert_whole(state_dir, log, committed)
 
 
+def _long_partition(stack: devstack.StackInfo, prefix: str, *, partitions: int, batches: int) -> str:
+    """A new topic whose partition 0 holds `batches` records, one batch (one stored object) each."""
+    topic = f"{prefix}.{uuid.uuid4().hex[:8]}"
+    admin = AdminClient({"bootstrap.servers": stack.kafka_bootstrap})
+    admin.create_topics([NewTopic(topic, num_partitions=partitions)])[topic].result(timeout=10)
+    producer = Producer({"bootstrap.servers": stack.kafka_bootstrap, "linger.ms": 0})
+    for i in range(batches):
+        producer.produce(topic, partition=0, value=f"r{i}".encode())
+        assert producer.flush(10) == 0
+    return topic
+
+
 def test_a_long_partition_reads_to_its_end_with_the_chaos_readers_wait(state_dir: Path) -> None:
     """Finding 6 of `claimflow chaos`: on s3:// storage Tansu lists the partition's objects for
     every fetch and answers with no records when that takes longer than the fetch's wait, so a
     10 ms reader asked for the same offset forever once a partition held a few dozen batches
     (50 here, measured); the chaos run's reader gives it `READ_WAIT_MS`."""
     stack = devstack.up(state_dir, broker_storage="s3")
-    topic = f"long.{uuid.uuid4().hex[:8]}"
-    admin = AdminClient({"bootstrap.servers": stack.kafka_bootstrap})
-    admin.create_topics([NewTopic(topic, num_partitions=1)])[topic].result(timeout=10)
-    producer = Producer({"bootstrap.servers": stack.kafka_bootstrap, "linger.ms": 0})
-    for i in range(LONG_BATCHES):
-        producer.produce(topic, partition=0, value=f"r{i}".encode())
-        assert producer.flush(10) == 0  # one batch (one stored object) per record
+    topic = _long_partition(stack, "long", partitions=1, batches=LONG_BATCHES)
     reader = log_reader(stack.settings())
     try:
         assert log_bounds(reader, topic, 1, timeout_s=60) == [(0, LONG_BATCHES)]
@@ -259,13 +265,7 @@ async def test_a_long_partition_is_not_starved_by_a_flowing_one(state_dir: Path)
     end while another gets a record every few milliseconds (the old rule read 120 of 200 in 20 s
     here; the rule itself is tested in tests/streams/test_faust_app.py)."""
     stack = devstack.up(state_dir, broker_storage="s3")
-    topic = f"starved.{uuid.uuid4().hex[:8]}"
-    admin = AdminClient({"bootstrap.servers": stack.kafka_bootstrap})
-    admin.create_topics([NewTopic(topic, num_partitions=2)])[topic].result(timeout=10)
-    producer = Producer({"bootstrap.servers": stack.kafka_bootstrap, "linger.ms": 0})
-    for i in range(STARVED_BATCHES):
-        producer.produce(topic, partition=0, value=f"r{i}".encode())
-        assert producer.flush(10) == 0  # one batch (one stored object) per record
+    topic = _long_partition(stack, "starved", partitions=2, batches=STARVED_BATCHES)
 
     consumer = AIOKafkaConsumer(
         bootstrap_servers=stack.kafka_bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
