@@ -173,7 +173,8 @@ class _Received(BaseModel):
     """
 
     received_at: datetime | None = None
-    received_utc_offset_min: int | None = None
+    # A real UTC offset lies within a day either way (Python's `timezone` refuses anything else).
+    received_utc_offset_min: int | None = Field(default=None, gt=-24 * 60, lt=24 * 60)
 
     @model_validator(mode="before")
     @classmethod

@@ -187,6 +187,17 @@ def test_the_received_time_keeps_the_submitters_offset_through_avro_and_down_the
     assert ClaimIngested.model_validate(in_utc.to_record()).received_utc_offset_min is None
 
 
+def test_an_offset_beyond_a_day_is_refused_as_off_schema():
+    """A foreign producer's impossible offset fails validation at decode (a dead letter), never in a
+    handler that takes the day of receipt."""
+    import pydantic
+
+    record = {**ingested().to_record(), "received_utc_offset_min": 99_999}
+    decoded = get_codec(SCHEMAS, "claim_ingested").decode(get_codec(SCHEMAS, "claim_ingested").encode(record))
+    with pytest.raises(pydantic.ValidationError, match="received_utc_offset_min"):
+        ClaimIngested.model_validate(decoded)
+
+
 def test_a_record_of_the_schema_before_the_received_offset_still_decodes():
     decoded = _ingested_as_written_by(2, without="received_utc_offset_min")
     assert decoded["received_utc_offset_min"] is None and decoded["claim_id"] == "CLM-1"
