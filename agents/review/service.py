@@ -24,7 +24,7 @@ from agents.review.errors import ClaimNotFound, InvalidDecision, LeaseHeld, NotA
 from agents.review.model import PENDING, DecisionRecord, Principal, QueueFilter, QueueItem, QueuePage
 from agents.review.settings import ReviewSettings
 from agents.review.store import ReviewStore
-from agents.stores import PolicyBook, ReportStore, StoredReport
+from agents.stores import PolicyBook, ReportStore, Revision, StoredReport
 from streams import (
     AuditLog,
     Dependency,
@@ -72,7 +72,11 @@ class CitedClause:
 
 @dataclass(frozen=True)
 class ClaimView:
-    """What the claim page shows: item, report, the clauses' text, decisions and the audit trail."""
+    """What the claim page shows: item, report and revisions, cited clauses, decisions, audit trail.
+
+    `revisions` come from the report store, like `report`, so the page never shows a status that its
+    revision history lacks; the audit trail follows the log and may lag a moment behind.
+    """
 
     item: QueueItem
     report: StoredReport
@@ -80,6 +84,7 @@ class ClaimView:
     decisions: list[DecisionRecord]
     trail: list[TrailEntry]
     documents: list[DocumentRef] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,7 @@ class ReviewService:
             decisions=decisions,
             trail=trail,
             documents=documents,
+            revisions=await self.reports.revisions(claim_id),
         )
 
     def _in_region(self, document: DocumentRef, region: str) -> bool:

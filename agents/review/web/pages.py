@@ -156,17 +156,16 @@ async def take_next(
 
 
 def _revisions(view: ClaimView) -> list[dict[str, Any]]:
-    """Every revision announced for the claim, from its audit trail."""
+    """Every revision of the claim's report as stored, with the reviewer of each decided one."""
+    decided_by = {d.applied_revision: d.reviewer for d in view.decisions if d.applied}
     return [
         {
-            "revision": e.record.get("revision"),
-            "status": e.record.get("status"),
-            "by": e.record.get("reviewed_by") or e.producer,
-            "at": e.logged_at,
-            "decision_id": e.record.get("decision_id"),
+            "revision": r.revision,
+            "status": r.status,
+            "by": decided_by.get(r.revision, "reporter"),
+            "at": r.written_at,
         }
-        for e in view.trail
-        if e.schema == "report_ready" and e.record
+        for r in view.revisions
     ]
 
 
