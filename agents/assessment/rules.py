@@ -23,6 +23,9 @@ from agents.events import ClaimFields, ExtractedField, RuleOutcome
 from agents.stores import Policy
 
 DEFAULT_REPORTING_WINDOW_DAYS = 30
+# Another claim on the same policy for the same amount whose loss is within this many days is
+# possibly the same loss, read with another date (or another kind of damage): a person decides.
+DEFAULT_DUPLICATE_WINDOW_DAYS = 30
 
 
 class Severity(StrEnum):
@@ -42,6 +45,43 @@ class RuleSettings:
     """Thresholds of the rules; defaults suit the sample book, a deployment may tune them."""
 
     reporting_window_days: int = DEFAULT_REPORTING_WINDOW_DAYS
+    duplicate_window_days: int = DEFAULT_DUPLICATE_WINDOW_DAYS
+
+
+@dataclass(frozen=True)
+class LossKey:
+    """What makes two claims possibly the same loss: policy, date of loss, kind, amount and currency."""
+
+    policy_number: str
+    incident_date: date
+    damage_type: str | None = None
+    claimed_amount: str | None = None
+    currency: str | None = None
+
+    @classmethod
+    def of(cls, fields: ClaimFields) -> LossKey | None:
+        """The claim's key, or None when it names no policy or no date of loss (nothing to match)."""
+        number, when = fields.policy_number.value, fields.incident_date.as_date()
+        if not (number and when):
+            return None
+        return cls(number, when, fields.damage_type.value, fields.claimed_amount.value, fields.currency.value)
+
+    def same_loss(self, other: LossKey, window_days: int) -> bool:
+        """The same policy, and either the same date and kind of damage, or the same amount (and
+        currency) for a loss within `window_days`: the report store's duplicate query says the same."""
+        if self.policy_number != other.policy_number:
+            return False
+        if (
+            self.incident_date == other.incident_date
+            and self.damage_type
+            and self.damage_type == other.damage_type
+        ):
+            return True
+        return (
+            self.claimed_amount is not None
+            and (self.claimed_amount, self.currency) == (other.claimed_amount, other.currency)
+            and abs((self.incident_date - other.incident_date).days) <= window_days
+        )
 
 
 @dataclass(frozen=True)
@@ -52,7 +92,7 @@ class ClaimFacts:
         fields: The extracted fields (policy number already resolved against the book).
         region: The claim's data-residency region.
         policy: The policy found in the region's book, or None.
-        duplicates: Ids of other claims already reported for the same policy, date and damage type.
+        duplicates: Ids of other claims already reported for possibly the same loss (`LossKey.same_loss`).
         settings: Rule thresholds.
         received_on: The day the insurer received the claim, when known: the claim was made on or
             before it, so a claim received within the reporting window was reported in time
@@ -185,8 +225,11 @@ def _reported_in_time(facts: ClaimFacts) -> tuple[bool, str]:
 
 def _no_duplicate(facts: ClaimFacts) -> tuple[bool, str]:
     if facts.duplicates:
-        return False, f"same policy, incident date and damage type as {', '.join(facts.duplicates)}"
-    return True, "no other claim for the same policy, incident date and damage type"
+        return False, (
+            f"possibly the same loss as {', '.join(facts.duplicates)}: same policy, and the same incident "
+            f"date and damage type, or the same amount within {facts.settings.duplicate_window_days} days"
+        )
+    return True, "no other claim for the same policy and loss"
 
 
 RULES: tuple[Rule, ...] = (

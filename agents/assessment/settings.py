@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from agents.assessment.rules import DEFAULT_REPORTING_WINDOW_DAYS, RuleSettings
+from agents.assessment.rules import DEFAULT_DUPLICATE_WINDOW_DAYS, DEFAULT_REPORTING_WINDOW_DAYS, RuleSettings
 from streams import SettingsSection
 
 
@@ -19,7 +19,14 @@ class AssessmentSettings(SettingsSection):
         ge=0,
         description="Days after the incident a claim may be filed.",
     )
+    duplicate_window_days: int = Field(
+        default=DEFAULT_DUPLICATE_WINDOW_DAYS,
+        ge=0,
+        description="Days apart two losses on one policy for the same amount may be and still be one loss.",
+    )
 
     def rule_settings(self) -> RuleSettings:
         """The thresholds the rules take."""
-        return RuleSettings(reporting_window_days=self.reporting_window_days)
+        return RuleSettings(
+            reporting_window_days=self.reporting_window_days, duplicate_window_days=self.duplicate_window_days
+        )

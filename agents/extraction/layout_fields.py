@@ -33,7 +33,7 @@ from typing import TypeVar
 from agents.events import ExtractedField, LayoutLine
 from agents.extraction.amounts import AmountMention, currency_named, find_amounts, parse_amount
 from agents.extraction.dates import DateMention, find_dates
-from agents.extraction.lexicon import damage_types_named, find_distractors, find_labels
+from agents.extraction.lexicon import LabelMention, damage_types_named, find_distractors, find_labels
 
 LABELLED = 0.95
 AMBIGUOUS_DATE = 0.93  # a numeric date whose day/month order only the region decides
@@ -69,6 +69,9 @@ CONFLICT = 0.6
 UNMAPPED_TICK = 0.6  # a ticked option that names no kind of damage the lexicon knows
 DOLLAR_IN_US = 0.92
 BELOW_LINES = 3.0  # how far below its label (in label heights) a boxed value may sit
+CAPTION_ALIGN = 0.01  # a caption's left edge is its value's (page widths)
+CAPTION_GAP = 1.0  # and less than a line height above it (a letter leaves a blank line before its date)
+CAPTION_WORDS = 4
 PROSE_LINE_WORDS = 6  # a line of at least this many words is prose, not a form's row
 TITLE_BAND = 0.09  # the top of a page, as a share of its height: titles and letterheads, never prose
 FORM_VALUE_WORDS = 4  # a run of fewer words holding a sum is a form's value, not a sentence
@@ -499,11 +502,9 @@ class _Reader:
         """
         for cell in self.cells:
             for label in find_labels(cell.line.text):
-                before = cell.line.text[: label.start]
-                if label.field != name or _inside_a_sentence(
-                    self.run_on(cell) + before if before.strip() else ""
-                ):
+                if label.field != name or self.in_prose(cell, label):
                     continue
+                before = cell.line.text[: label.start]
                 if name == "policy_number" and _qualified(label.text, before):
                     continue  # "Type of policy", "Durée du contrat": something of the policy, not its number
                 # A signature line's caption ("Place, date") may have its value above it.
@@ -518,6 +519,23 @@ class _Reader:
                 ]
                 if places:
                     yield places, cell
+
+    def in_prose(self, cell: _Cell, label: LabelMention) -> bool:
+        """Whether a label phrase is words of a running sentence, not a form's label.
+
+        Words since the last stop before it on its line, with the line before when the sentence runs
+        on from there, make it prose. A label that opens its line is prose only when the line before
+        runs on into it, no ':' marks it and its value is on its line ("... Der Handwerker hat den" /
+        "Schaden am 21.02.2024 besichtigt."): a label alone in its cell is a form's.
+        """
+        text = cell.line.text
+        before = text[: label.start]
+        if before.strip():
+            return _inside_a_sentence(self.run_on(cell) + before)
+        marked = ":" in text[label.end : label.value_start]
+        if marked or _is_label_only(text):
+            return False
+        return _inside_a_sentence(self.run_on(cell))
 
     def first(self, name: str, parse: Callable[[str], T | None]) -> Iterable[tuple[T, str, _Cell, _Cell]]:
         """Each label of `name` with the first value place `parse` reads: (value, text, label, cell)."""
@@ -589,12 +607,34 @@ class _Reader:
                 continue
             text = cell.line.text.strip()
             dates = find_dates(text, self.region)
-            if len(dates) != 1 or find_labels(text) or self.in_a_table_row(cell):
+            if len(dates) != 1 or find_labels(text) or self.in_a_table_row(cell) or self.captioned(cell):
                 continue
             rest = _PLACEHOLDER.sub("", text[: dates[0].start] + text[dates[0].end :]).strip(" ,.-")
             if len(rest.split()) <= 3 and not any(ch.isdigit() for ch in rest):
                 found.append(cell)
         return found
+
+    def captioned(self, cell: _Cell) -> bool:
+        """Whether a caption sits right on top of `cell`, flush left: a short run of words, no digit and
+        no stop, with no gap between them ("Policy expiration" over "October 8, 2023"). The value of a
+        form's label the lexicon does not know, not a letter's date, which stands apart from the
+        address above it."""
+        for other in self.cells:
+            line = other.line
+            if (
+                line.document == cell.line.document
+                and line.page == cell.line.page
+                and abs(line.x0 - cell.line.x0) <= CAPTION_ALIGN
+                and 0 <= cell.line.y0 - line.y1 <= CAPTION_GAP * cell.height
+            ):
+                words = _PLACEHOLDER.sub(" ", line.text).split()
+                return (
+                    0 < len(words) <= CAPTION_WORDS
+                    and len(words) == len(line.text.split())
+                    and not any(ch.isdigit() for ch in line.text)
+                    and not re.search(r"[.,;!?]$", line.text.strip())
+                )
+        return False
 
     def in_a_table_row(self, cell: _Cell) -> bool:
         """Whether `cell` shares its row with two or more other runs of its page."""

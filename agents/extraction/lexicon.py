@@ -97,6 +97,7 @@ _END = r"(?:(?<!\w)|(?!\w))"  # a word boundary unless the phrase ended on "#", 
 _STRICT = r"(?=[ \t]*(?:[:#=|]|\r?\n|\Z)|\t| {2,})"
 _STRICT_VALUE = r"(?=[ \t]*(?:[:#=|]|\r?\n|\Z)|\t| {2,}|[ \t]+[\d€$£¥(])"
 _TAIL = r"[ \t]*(?:[:#=|.\-\u2013]+[ \t]*)?"
+_ALONE = r"(?=[ \t]*:?[ \t]*(?:\r?\n|\Z))"  # nothing but a colon after it on its line
 _RANK = {_SEP: 1, _APOSTROPHE: 1, _DOT: 1, _NUMERO: 1, r"\(?": 1, r"\)?": 1, _STAR: 2}
 _SPECIAL = {" ": _SEP, "-": _SEP, "/": _SEP, "'": _APOSTROPHE, "\u2019": _APOSTROPHE, ".": _DOT, "°": _NUMERO,
             "*": _STAR, "(": r"\(?", ")": r"\)?"}  # fmt: skip
@@ -119,9 +120,9 @@ def _folded(text: str) -> str:
 
 
 def _tokens(phrase: str, folded: bool) -> list[str]:
-    """The regex tokens of one phrase, without its `!`/`~` flags or end."""
+    """The regex tokens of one phrase, without its `!`/`~`/`=` flags or end."""
     tokens: list[str] = []
-    for char in phrase.lstrip("!~"):
+    for char in phrase.lstrip("!~="):
         if char in _SPECIAL:
             token = _SPECIAL[char]
         elif folded:
@@ -155,6 +156,8 @@ def _label_end(phrase: str, field: str, group: str = "") -> str:
     strict = ""
     if phrase.startswith("!"):
         strict = _STRICT_VALUE if field in _VALUE_FIRST_FIELDS else _STRICT
+    elif phrase.startswith("="):
+        strict = _ALONE  # and nothing before it: `find_labels` checks
     return _END + strict + (f"(?P<{group}>)" if group else "")
 
 
@@ -170,7 +173,7 @@ _TAIL_AT = re.compile(_TAIL)
 
 
 def _first_word(phrase: str) -> str:
-    return re.split(r"[ \-/'\u2019.]", phrase.lstrip("!~").translate(_FOLD_TABLE), maxsplit=1)[0]
+    return re.split(r"[ \-/'\u2019.]", phrase.lstrip("!~=").translate(_FOLD_TABLE), maxsplit=1)[0]
 
 
 @cache
@@ -234,7 +237,9 @@ def find_labels(text: str) -> list[LabelMention]:
     mentions = []
     for kind, index, start, end in _scan(text):
         if kind == "l":
-            field, language, _ = _LABEL_LEAVES[index]
+            field, language, phrase = _LABEL_LEAVES[index]
+            if phrase.startswith("=") and text[text.rfind("\n", 0, start) + 1 : start].strip():
+                continue  # a caption word ("Le") is a label only as its line's whole text
             value_start = _TAIL_AT.match(text, end).end()  # type: ignore[union-attr]  # matches ""
             mentions.append(LabelMention(field, language, start, end, text[start:end], value_start))
     return mentions

@@ -13,6 +13,8 @@ paperwork, in a small notation that the lexicon compiles into tolerant patterns:
 * `n°` reads `n°`, `nº`, `no`, `no.`, `n.º` and `n`;
 * a leading `!` marks a bare generic word (`date`, `total`, `name`) that only counts as a label
   when a colon, a tab, a run of spaces, the line end or the value itself follows it;
+* a leading `=` marks a word that is a label only as the whole of its line, maybe with a colon
+  (a French signature block's `Le` caption: "Lieu ___ Le ___");
 * in damage terms, a trailing `*` accepts any word ending (plurals, verb forms, compounds),
   and a leading `~` lets the term end a German compound (`~brand` reads `Küchenbrand`).
 """
@@ -122,7 +124,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "fr": ("!date", "fait le", "fait à", "date de déclaration", "date de la déclaration", "déclaré le",
                "date de signature", "signé le", "envoyé le", "date d'envoi", "date de réception", "!envoyé",
                "déclaration du", "date de la déclaration de sinistre", "date de la demande", "rempli le",
-               "date de remplissage"),
+               "date de remplissage", "=le"),
         "es": ("!fecha", "fecha de declaración", "fecha de la declaración", "fecha de comunicación",
                "fecha de notificación", "fecha de presentación", "fecha de firma", "firmado el",
                "fecha de envío", "enviado el", "fecha de solicitud", "!enviado", "comunicado el",

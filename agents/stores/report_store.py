@@ -93,6 +93,15 @@ ON CONFLICT DO NOTHING
 SELECT claim_id, revision, status FROM saved
 """
 
+_DUPLICATES = """
+SELECT claim_id FROM report
+WHERE region = $1 AND policy_number = $2 AND claim_id <> $3
+  AND incident_date BETWEEN $4::date - $8::int AND $4::date + $8::int
+  AND ((incident_date = $4 AND report -> 'fields' -> 'damage_type' ->> 'value' = $5)
+       OR (report -> 'fields' -> 'claimed_amount' ->> 'value' = $6
+           AND report -> 'fields' -> 'currency' ->> 'value' IS NOT DISTINCT FROM $7::text))
+ORDER BY claim_id
+"""
 _REVISIONS = "SELECT claim_id, revision, status FROM report WHERE claim_id = ANY($1::text[])"
 
 _COLUMNS = (
@@ -295,19 +304,35 @@ class ReportStore(PostgresStore):
         return None if row is None else StoredReport.model_validate(dict(row))
 
     async def find_duplicates(
-        self, *, region: str, policy_number: str, incident_date: date, damage_type: str, exclude_claim_id: str
+        self,
+        *,
+        region: str,
+        policy_number: str,
+        incident_date: date,
+        damage_type: str | None,
+        exclude_claim_id: str,
+        claimed_amount: str | None = None,
+        currency: str | None = None,
+        window_days: int = 0,
     ) -> builtins.list[str]:
-        """Other claims already reported for the same policy, incident date and damage type.
+        """Other claims already reported for possibly the same loss: the same policy, and the same
+        incident date and damage type, or the same amount and currency for a loss within
+        `window_days` (what `agents.assessment.LossKey.same_loss` says of two claims).
 
         The validator's duplicate rule asks before the claim's own report exists; the claim
         itself is excluded so a redelivery or a replay never finds itself.
         """
-        query = (
-            "SELECT claim_id FROM report WHERE region = $1 AND policy_number = $2 AND incident_date = $3 "
-            "AND report -> 'fields' -> 'damage_type' ->> 'value' = $4 AND claim_id <> $5 ORDER BY claim_id"
-        )
         rows = await self._dep.call(
-            self.pool.fetch, query, region, policy_number, incident_date, damage_type, exclude_claim_id
+            self.pool.fetch,
+            _DUPLICATES,
+            region,
+            policy_number,
+            exclude_claim_id,
+            incident_date,
+            damage_type,
+            claimed_amount,
+            currency,
+            window_days,
         )
         return [row["claim_id"] for row in rows]
 

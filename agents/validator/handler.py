@@ -14,6 +14,7 @@ from agents.assessment import (
     RULES,
     AssessmentSettings,
     ClaimFacts,
+    LossKey,
     RuleSettings,
     evaluate,
     overall_confidence,
@@ -75,8 +76,8 @@ async def assess(
         region: The claim's region; only its book is searched.
         book: The policy book (or anything with its `get`).
         rule_settings: The rules' thresholds.
-        duplicates: Other claims with the same policy, date and damage type (asked only once the
-            policy is known).
+        duplicates: Other claims for possibly the same loss (`LossKey.same_loss`; asked only once
+            the policy is known).
         received_at: When the insurer received the claim (bounds its report date).
     """
     # The retriever resolved the number against the book's index; here the policy is only fetched.
@@ -125,19 +126,18 @@ class Validator(StreamAgent[FieldsExtracted]):
 
     def _duplicates_of(self, event: FieldsExtracted) -> DuplicateFinder:
         async def find(fields: ClaimFields) -> tuple[str, ...]:
-            number, when, kind = (
-                fields.policy_number.value,
-                fields.incident_date.as_date(),
-                fields.damage_type.value,
-            )
-            if not (number and when and kind):
+            key = LossKey.of(fields)
+            if key is None:
                 return ()
             found = await self.reports.find_duplicates(
                 region=event.region,
-                policy_number=number,
-                incident_date=when,
-                damage_type=kind,
+                policy_number=key.policy_number,
+                incident_date=key.incident_date,
+                damage_type=key.damage_type,
                 exclude_claim_id=event.claim_id,
+                claimed_amount=key.claimed_amount,
+                currency=key.currency,
+                window_days=self.rule_settings.duplicate_window_days,
             )
             return tuple(found)
 

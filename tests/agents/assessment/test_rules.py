@@ -12,6 +12,7 @@ from agents.assessment.rules import (
     RULES,
     SEVERITY_CAP,
     ClaimFacts,
+    LossKey,
     RuleSettings,
     Severity,
     evaluate,
@@ -200,6 +201,28 @@ def test_when_the_receipt_settles_the_window_the_report_date_does_not_weigh_on_c
     late = facts(f, received_on=date(2024, 6, 1))
     assert overall_confidence(f, evaluate(late)) == 0.5
     assert explain_confidence(f, evaluate(late))["weakest_field"] == "reported_on"
+
+
+@pytest.mark.parametrize(
+    ("other", "same"),
+    [
+        (LossKey("P-1", date(2023, 6, 29), "water", "9.00", "EUR"), True),  # same day and kind
+        (LossKey("P-1", date(2023, 6, 29), "fire", "9.00", "EUR"), False),  # same day, another loss
+        (LossKey("P-1", date(2023, 7, 3), "storm", "5100.00", "EUR"), True),  # same amount, 4 days on
+        (LossKey("P-1", date(2023, 7, 30), "water", "5100.00", "EUR"), False),  # 31 days on
+        (LossKey("P-1", date(2023, 7, 3), "water", "5100.00", "USD"), False),  # another currency
+        (LossKey("P-2", date(2023, 6, 29), "water", "5100.00", "EUR"), False),  # another policy
+    ],
+)
+def test_a_claim_is_possibly_the_same_loss_as_another_by_date_and_kind_or_by_amount(
+    other: LossKey, same: bool
+) -> None:
+    """Hold-out: a claim's first submission had its date of loss misread (needs review); its
+    resubmission, read right, was approved, because duplicates were matched on the date alone."""
+    claim = LossKey("P-1", date(2023, 6, 29), "water", "5100.00", "EUR")
+    assert claim.same_loss(other, window_days=30) is same
+    assert other.same_loss(claim, window_days=30) is same
+    assert LossKey.of(fields(when=None)) is None
 
 
 def test_a_duplicate_claim_fails_and_names_the_other_claim():

@@ -283,6 +283,38 @@ def test_a_date_in_a_tables_value_row_is_never_a_heading_date() -> None:
     assert read_layout(letter, "EU").reported_on.value == "2023-12-06"
 
 
+def test_a_date_right_under_a_caption_the_lexicon_does_not_know_is_no_heading_date() -> None:
+    """Hold-out: a form's "Policy expiration" over "October 8, 2023" (no gap, flush left) was read
+    as the claim's date at 0.92; the form's own "Date Signed" was blank."""
+    form = [
+        line("Policy details", 0.084, 0.211, width=0.13),
+        LayoutLine(document=0, page=1, text="Policy expiration", x0=0.089, y0=0.257, x1=0.196, y1=0.263),
+        LayoutLine(document=0, page=1, text="October 8, 2023", x0=0.092, y0=0.267, x1=0.222, y1=0.273),
+    ]
+    assert read_layout(form, "NA").reported_on.value is None
+    # A letter's date below the address it follows, a blank line apart, is the letter's date.
+    letter = [
+        LayoutLine(document=0, page=1, text="Claims Department", x0=0.1, y0=0.10, x1=0.3, y1=0.11),
+        LayoutLine(document=0, page=1, text="October 8, 2023", x0=0.1, y0=0.13, x1=0.3, y1=0.14),
+        line("I am writing to report a burst pipe in our kitchen.", 0.1, 0.2, width=0.6),
+    ]
+    assert read_layout(letter, "NA").reported_on.value == "2023-10-08"
+
+
+def test_a_french_signature_blocks_le_caption_dates_the_claim() -> None:
+    """Hold-out: "Lieu / Teixeira / Le / 28 mars 2026" went unread and the day received stood in."""
+    form = [
+        line("Le 27 mars 2026, une cocotte m'a échappé des mains et la plaque a cassé.", 0.1, 0.3, width=0.7),
+        line("Lieu", 0.1, 0.70, width=0.05),
+        line("Teixeira", 0.1, 0.72, width=0.1),
+        line("Le", 0.1, 0.75, width=0.03),
+        line("28 mars 2026", 0.1, 0.77, width=0.12),
+    ]
+    found = read_layout(form, "EU")
+    assert (found.reported_on.value, found.report_date_source) == ("2026-03-28", "document")
+    assert found.incident_date.value == "2026-03-27"  # "Le" opening a sentence is no caption
+
+
 def test_a_forms_title_names_the_form_not_the_loss() -> None:
     """Hold-out: "Vehicle Accident / Loss Report" at the top of a form was joined with the labels
     below it into one "sentence" and read as a collision at 0.9; the claim was a broken windscreen
@@ -733,10 +765,22 @@ def test_a_label_phrase_running_on_from_the_line_before_is_prose() -> None:
     ]
     found = read_layout(letter, "EU").incident_date
     assert (found.value, found.confidence) == ("2025-03-05", PROSE)
-    # A label opening its line stays a label, whatever the line before says.
+    # The break may fall right before the label phrase ("... Der Handwerker hat den" / "Schaden am
+    # 21.02.2024 besichtigt."): a label with no ':' whose value is on its line runs on from there.
+    scan = [
+        line("Am 2024-02-15 rutschte mir ein Bräter aus der Hand und zerbrach", 0.1, 0.20, width=0.8),
+        line("das Ceranfeld. Zuletzt hatte ich 2022 einen Schaden. Der Handwerker hat den", 0.1, 0.23),
+        line("Schaden am 21.02.2024 besichtigt.", 0.1, 0.26, width=0.4),
+    ]  # fmt: skip
+    assert read_layout(scan, "EU").incident_date.value != "2024-02-21"
+    # A label opening its line stays a label when ':' marks it or its value has a cell of its own.
     form = [line("Great Lakes Mutual Insurance Company - claims desk", 0.1, 0.1, width=0.6),
             line("Date of loss: 2025-03-05", 0.1, 0.13, width=0.4)]  # fmt: skip
     assert read_layout(form, "EU").incident_date.confidence == LABELLED
+    boxed = [line("Please complete every section of this form in capitals", 0.1, 0.1, width=0.6),
+             line("Schaden am", 0.1, 0.13, width=0.15), line("05.03.2025", 0.3, 0.13, width=0.1)]  # fmt: skip
+    from_box = read_layout(boxed, "EU").incident_date
+    assert from_box.value == "2025-03-05" and from_box.confidence > PROSE
 
 
 @pytest.mark.parametrize("later", [

@@ -14,6 +14,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from agents.assessment import LossKey
 from agents.stores import (
     Clause,
     ClauseVersionError,
@@ -562,6 +563,55 @@ async def test_report_batch_with_one_claim_twice_applies_both_in_order(reports: 
 
     stored = await reports.get("C-1")
     assert stored is not None and (stored.event_id, stored.status, stored.revision) == ("E-2", "rejected", 2)
+
+
+async def test_find_duplicates_finds_exactly_the_claims_the_loss_key_calls_the_same_loss(
+    reports: ReportStore,
+) -> None:
+    """The store's query and `LossKey.same_loss` (what the in-process evaluation uses) agree."""
+    window = 30
+    stored = {
+        "C-same-day-kind": (date(2023, 6, 29), "water", "1.00", "EUR"),
+        "C-same-day-other-kind": (date(2023, 6, 29), "fire", "2.00", "EUR"),
+        "C-amount-4-days-on": (date(2023, 7, 3), "storm", "5100.00", "EUR"),  # the date read wrong
+        "C-amount-31-days-on": (date(2023, 7, 30), "water", "5100.00", "EUR"),
+        "C-amount-other-currency": (date(2023, 6, 30), "water", "5100.00", "USD"),
+        "C-amount-no-kind": (date(2023, 6, 20), None, "5100.00", "EUR"),
+    }
+    for claim_id, (when, kind, amount, currency) in stored.items():
+        fields = {
+            "damage_type": {"value": kind},
+            "claimed_amount": {"value": amount},
+            "currency": {"value": currency},
+        }
+        row = _report(claim_id, "E-1").model_copy(
+            update={"incident_date": when, "report": {"fields": fields}}
+        )
+        await reports.save([row])
+    probe = LossKey("POL-1", date(2023, 6, 29), "water", "5100.00", "EUR")
+
+    found = await reports.find_duplicates(
+        region="EU",
+        policy_number=probe.policy_number,
+        incident_date=probe.incident_date,
+        damage_type=probe.damage_type,
+        exclude_claim_id="C-new",
+        claimed_amount=probe.claimed_amount,
+        currency=probe.currency,
+        window_days=window,
+    )
+
+    expected = [
+        c
+        for c, (w, k, a, cur) in sorted(stored.items())
+        if probe.same_loss(LossKey("POL-1", w, k, a, cur), window)
+    ]
+    assert found == expected == ["C-amount-4-days-on", "C-amount-no-kind", "C-same-day-kind"]
+    other_policy = await reports.find_duplicates(
+        region="EU", policy_number="POL-2", incident_date=probe.incident_date, damage_type="water",
+        exclude_claim_id="C-new", claimed_amount="5100.00", currency="EUR", window_days=window,
+    )  # fmt: skip
+    assert other_policy == []
 
 
 async def test_report_refused_by_postgres_is_permanent(reports: ReportStore) -> None:

@@ -13,12 +13,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from agents.assessment import AssessmentSettings, decide_status
+from agents.assessment import AssessmentSettings, LossKey, decide_status
 from agents.documents import DocumentSettings, OcrEngine, RawClaimText, read_claim
 from agents.events import ClaimFields
 from agents.extractor import settle
@@ -125,21 +124,20 @@ async def _assess(
     fields: ClaimFields,
     region: str,
     book: MemoryPolicyBook,
-    seen: dict[tuple[str, str, str], list[str]],
+    seen: list[tuple[str, LossKey]],
     claim_id: str,
     assessment: AssessmentSettings,
     received_at: datetime | None = None,
 ) -> Outcome:
+    window = assessment.rule_settings().duplicate_window_days
+
     async def duplicates(resolved: ClaimFields) -> tuple[str, ...]:
-        key = (
-            resolved.policy_number.value or "",
-            resolved.incident_date.value or "",
-            resolved.damage_type.value or "",
-        )
-        if not all(key):
+        # As the report store's query does, over the claims assessed before this one.
+        key = LossKey.of(resolved)
+        if key is None:
             return ()
-        earlier = tuple(seen[key])
-        seen[key].append(claim_id)
+        earlier = tuple(other for other, known in seen if key.same_loss(known, window))
+        seen.append((claim_id, key))
         return earlier
 
     done = await assess(
@@ -171,7 +169,7 @@ def in_process(
     policies = read_policies(policies_file)
     book, index = MemoryPolicyBook(policies), MemoryPolicyIndex(policies)
     assessment = AssessmentSettings.current()
-    seen: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    seen: list[tuple[str, LossKey]] = []
     outcomes = []
     for done, claim in enumerate(claims, start=1):
         try:
