@@ -71,6 +71,7 @@ DOLLAR_IN_US = 0.92
 BELOW_LINES = 3.0  # how far below its label (in label heights) a boxed value may sit
 CAPTION_ALIGN = 0.01  # a caption's left edge is its value's (page widths)
 CAPTION_GAP = 1.0  # and less than a line height above it (a letter leaves a blank line before its date)
+CAPTION_OVERLAP = 0.5  # a scan's boxes may overlap by this much of a line height
 CAPTION_WORDS = 4
 PROSE_LINE_WORDS = 6  # a line of at least this many words is prose, not a form's row
 TITLE_BAND = 0.09  # the top of a page, as a share of its height: titles and letterheads, never prose
@@ -82,7 +83,8 @@ HEAD_LINES = 8  # a document's title is within its first lines, after a letterhe
 
 _ATTACHMENT = re.compile(
     r"\b(?:invoice|estimate|quotation|quote|proposal|repair\s+order|police\s+report|incident\s+report|"
-    r"crime\s+report|offen[cs]e\s+report|police\s+(?:force|department|service|station)|garda|"
+    r"crime\s+report|offen[cs]e\s+report|police\W+(?:\w+\W+){0,3}?(?:force|department|service|station)|garda|"
+    r"record\s+of\s+(?:complaint|incident)|"
     r"photo\s+sheet|photos|photographs|pictures|"
     r"rechnung|kostenvoranschlag|angebot|polizei\w*|anzeige|fotodokumentation|fotos|lichtbilder|"
     r"facture|devis|proc[eè]s-verbal|d[ée]p[oô]t\s+de\s+plainte|rapport\s+de\s+police|gendarmerie|"
@@ -97,7 +99,8 @@ _COVER = re.compile(
     re.IGNORECASE,
 )
 _TICK = re.compile(r"\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|[☒☑✔✓■▣▪●✗✘]")
-_BOX = re.compile(rf"{_TICK.pattern}|\[\s*\]|\(\s*\)|[☐□▢○]")
+# An empty box is also an "[" whose "]" OCR lost before the option's word ("[x]Auto accident[ Auto glass").
+_BOX = re.compile(rf"{_TICK.pattern}|\[\s*\]|\[(?=[ \t]+[^\W\d_]{{2}})|\(\s*\)|[☐□▢○]")
 _LONE_TICK = re.compile(r"\s*(?:[xX✓✔☒☑■✗✘]|\[\s*[xX✓✔]\s*\])\s*")  # a mark drawn in a box of its own
 _PLACEHOLDER = re.compile(r"<[A-Z]+(?:_[A-Z]+)*_\d+>")  # what redaction left of a name ("<NAME_1>, 5 March")
 RIGHT_CELLS = 3  # how many runs right of a label may hold its value (a currency, then the amount)
@@ -449,6 +452,19 @@ def _ticked_in(text: str) -> tuple[list[str], int]:
     return found, unnamed
 
 
+def _options_only(text: str) -> bool:
+    """A run that names two or more kinds of damage and little else: a row of options OCR read as one
+    run ("Rotura de cristales Impacto de vehículo Vandalismo"), not an account of a loss."""
+    named = damage_types_named(text)
+    if len({kind for kind, _, _ in named}) < 2 or re.search(r"[.!?]\s*$", text):
+        return False
+    rest = list(text)
+    for _, start, end in named:
+        rest[start:end] = " " * (end - start)
+    words = [w for w in _BOX.sub(" ", "".join(rest)).split() if any(ch.isalpha() for ch in w)]
+    return len(words) <= len(named)
+
+
 def _amount_text(mention: AmountMention) -> str:
     return f"{mention.value.quantize(Decimal('0.01'))}"
 
@@ -625,7 +641,8 @@ class _Reader:
                 line.document == cell.line.document
                 and line.page == cell.line.page
                 and abs(line.x0 - cell.line.x0) <= CAPTION_ALIGN
-                and 0 <= cell.line.y0 - line.y1 <= CAPTION_GAP * cell.height
+                and -CAPTION_OVERLAP * cell.height <= cell.line.y0 - line.y1 <= CAPTION_GAP * cell.height
+                and not other.same_row(cell)
             ):
                 words = _PLACEHOLDER.sub(" ", line.text).split()
                 return (
@@ -799,7 +816,8 @@ class _Reader:
         return {
             cell.index
             for cell in naming
-            if any(
+            if _options_only(cell.line.text)
+            or any(
                 other.index != cell.index
                 and other.line.page == cell.line.page
                 and other.line.document == cell.line.document
@@ -835,6 +853,11 @@ class _Reader:
                 or _LONE_TICK.fullmatch(cell.line.text)
             ):
                 continue
+            inside = min(cell.line.x1, mark.line.x1) - max(cell.line.x0, mark.line.x0)
+            if inside > 0.5 * (mark.line.x1 - mark.line.x0):
+                # A "box" amid a run's printed words is a letter the scan's tick finder took for one
+                # ("... a drying company has installed d☒ehumidifiers. The storm the week"): no answer.
+                return None, None
             left = cell.line.x0 < mark.line.x0
             gap = mark.line.x0 - cell.line.x1 if left else cell.line.x0 - mark.line.x1
             candidate = (max(gap, 0.0), left, cell)
@@ -989,6 +1012,23 @@ class _Reader:
             return ""
         return before.text + " "
 
+    @cached_property
+    def page_tops(self) -> dict[tuple[int, int], float]:
+        """Where each page's text starts (a photographed page has a margin of table or floor)."""
+        tops: dict[tuple[int, int], float] = {}
+        for cell in self.cells:
+            key = (cell.line.document, cell.line.page)
+            tops[key] = min(tops.get(key, 1.0), cell.line.y0)
+        return tops
+
+    def in_title_band(self, cell: _Cell) -> bool:
+        """Whether `cell` is in the top `TITLE_BAND` of its page, or is a short run within that band
+        below the page's first text (a photo of a form: "Vehicle Accident / Loss Report" at 0.09-0.11)."""
+        if cell.line.y1 <= TITLE_BAND:
+            return True
+        top = self.page_tops[(cell.line.document, cell.line.page)]
+        return cell.line.y1 - top <= TITLE_BAND and len(cell.line.text.split()) < PROSE_LINE_WORDS
+
     def sentences(self, role: str, skip: Set[int] = frozenset()) -> Iterable[tuple[str, int]]:
         """The sentences of the documents of `role`, with their page; lines joined within a document
         (cells in `skip` left out)."""
@@ -997,7 +1037,7 @@ class _Reader:
         for cell in self.cells:
             if cell.index in self.dates_alone:
                 continue  # a date on its own (an e-mail's "Sent:" value, a letter's date): no prose
-            if cell.line.y1 <= TITLE_BAND and not re.search(r"[.!?]$", cell.line.text.strip()):
+            if self.in_title_band(cell) and not re.search(r"[.!?]$", cell.line.text.strip()):
                 continue  # a title or letterhead ("Vehicle Accident / Loss Report") names the form
             if self.role(cell) == role and cell.index not in self.distracted | headings | skip:
                 by_document.setdefault(cell.line.document, []).append(cell)

@@ -271,7 +271,7 @@ _VEHICLE_PARTS = re.compile(
 )
 _NEGATION_BEFORE = re.compile(
     r"(?:\b(?:no(?!\s+(?:one|longer|doubt|sooner|matter|solo|solamente))|not(?!\s+only)|never|without|neither"
-    r"|nor|none|kein\w*|nicht(?!\s+nur)|ohne|weder|keinerlei|nie|niemals|pas(?!\s+seulement)|sans|aucune?"
+    r"|nor|none|nothing|kein\w*|nichts|rien|nada|nicht(?!\s+nur)|ohne|weder|keinerlei|nie|niemals|pas(?!\s+seulement)|sans|aucune?"
     r"|ni|jamais|non(?!\s+seulement)|sin|ningun[oa]?|nunca|jamas|tampoco)|\w+n['\u2019]t)"
     r"(?:\W+\w+){0,3}\W*\Z"
 )

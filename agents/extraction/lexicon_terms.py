@@ -166,7 +166,8 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
                "cause of the loss", "cause of damage", "cause of the damage", "type of claim", "claim type",
                "!peril", "!cause", "type of incident", "incident type", "loss category", "claim category",
                "type of event", "kind of loss", "kind of claim", "kind of damage", "kind of incident",
-               "nature of claim", "nature of the claim", "nature of incident"),
+               "nature of claim", "nature of the claim", "nature of incident", "what caused the damage",
+               "what caused the loss"),
         "de": ("schadenart", "schadensart", "art des schadens", "schadenursache", "schadensursache",
                "!ursache", "schadenereignis", "schadensereignis", "!gefahr", "versicherte gefahr",
                "schadenkategorie", "schadenskategorie", "art des ereignisses", "ursache des schadens",
@@ -411,7 +412,7 @@ DAMAGE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "collision": {
         "en": ("collision*", "collid*", "crash*", "rear-ended", "rear ended", "hit and run", "ran into",
-               "drove into", "reversed into", "backed into", "car accident*",
+               "drove into", "reversed into", "backed into", "car accident*", "auto accident*",
                "road accident*", "traffic accident*", "motor accident*", "vehicle accident*", "pile-up",
                "skidded", "lost control", "fender bender"),
         "de": ("kollision*", "kollidiert*", "zusammenstoß*", "zusammengestoßen", "zusammenprall*", "unfall*",

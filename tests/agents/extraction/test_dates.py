@@ -158,3 +158,11 @@ def test_a_mention_is_a_frozen_record() -> None:
 )  # fmt: skip
 def test_parse_date_reads_the_whole_string_as_one_date(text: str, expected: date | None) -> None:
     assert parse_date(text, "EU") == expected
+
+
+def test_a_time_glued_to_the_year_by_ocr_leaves_the_date_readable() -> None:
+    """Hold-out: an e-mail's "Sent: 19/06/202418:13" (OCR lost the space) gave no date, and the broker's
+    cover sheet dated the claim instead."""
+    assert [m.value for m in find_dates("Sent: 19/06/202418:13", "APAC")] == [date(2024, 6, 19)]
+    assert find_dates("Ref. 12/05/20241", "APAC") == []  # five digits are no year
+    assert find_dates("12/05/2024123:45", "APAC") == []  # nor is a year followed by "123:45"

@@ -301,6 +301,32 @@ def test_a_date_right_under_a_caption_the_lexicon_does_not_know_is_no_heading_da
     assert read_layout(letter, "NA").reported_on.value == "2023-10-08"
 
 
+def test_a_scans_caption_overlapping_the_date_below_it_still_makes_it_no_heading_date() -> None:
+    """Hold-out: on a scan, "Birth date" over "November 22, 1964" (the boxes overlap) was the claim's date."""
+    scan = [
+        LayoutLine(document=0, page=1, text="Birth date", x0=0.076, y0=0.162, x1=0.145, y1=0.172),
+        LayoutLine(document=0, page=1, text="November 22, 1964", x0=0.077, y0=0.169, x1=0.215, y1=0.182),
+    ]
+    assert read_layout(scan, "NA").reported_on.value is None
+
+
+def test_a_police_stations_record_of_complaint_is_an_attachment() -> None:
+    """Hold-out: "New Zealand Police - Wellington Station" / "Record of Complaint" was read as the
+    claim, and its "Date of report" stood against the form's "Dated"."""
+    form = [
+        line("AOTEAROA MUTUAL Car Insurance Claim", 0.1, 0.05, width=0.5),
+        line("Dated", 0.1, 0.70, width=0.06),
+        line("11/11/2023", 0.1, 0.72, width=0.1),
+    ]
+    police = [
+        line("New Zealand Police - Wellington Station", 0.1, 0.05, width=0.5, document=1, page=3),
+        line("Record of Complaint", 0.1, 0.08, width=0.3, document=1, page=3),
+        line("Date of report: 27/10/2023", 0.1, 0.12, width=0.4, document=1, page=3),
+    ]
+    found = read_layout(form + police, "APAC").reported_on
+    assert (found.value, found.candidates) == ("2023-11-11", [])
+
+
 def test_a_french_signature_blocks_le_caption_dates_the_claim() -> None:
     """Hold-out: "Lieu / Teixeira / Le / 28 mars 2026" went unread and the day received stood in."""
     form = [
@@ -338,6 +364,37 @@ def test_a_forms_title_names_the_form_not_the_loss() -> None:
     assert (found.damage_type.value, found.damage_type.confidence) == ("glass", LABELLED)
     untyped = [cell for cell in form if cell.text not in ("Kind of claim", "Glass breakage")]
     assert read_layout(untyped, "APAC").damage_type.value != "collision"  # the title is no account
+    # A photo of the form puts the page's first text lower: the band starts there.
+    photo = [
+        line(cell.text, cell.x0, cell.y0 + 0.04, width=cell.x1 - cell.x0)
+        for cell in untyped
+        if not cell.text.startswith("A stone")
+    ]
+    assert photo[0].y1 > 0.09
+    assert read_layout(photo, "APAC").damage_type.value != "collision"
+
+
+def test_a_row_of_options_ocr_read_as_one_run_is_no_account() -> None:
+    """Hold-out: a photographed Spanish form's options "Rotura de cristales Impacto de vehículo
+    Vandalismo" (no tick read) were one run, and read as a collision at 0.9 on a kitchen fire."""
+    form = [
+        line("Tipo de siniestro (marcar)", 0.118, 0.370, width=0.17),
+        line("Rotura de cristales Impacto de vehículo Vandalismo", 0.116, 0.397, width=0.45),
+        line("¿Qué ocurrió?", 0.119, 0.416, width=0.11),
+        line("El 2025-09-08 se prendió una sartén con aceite y el incendio alcanzó la campana.", 0.126, 0.429,
+             width=0.7),
+    ]  # fmt: skip
+    assert read_layout(form, "EU").damage_type.value == "fire"
+
+
+def test_an_empty_box_whose_bracket_ocr_lost_still_parts_the_options() -> None:
+    """Hold-out: "[x]Auto accident[ Auto glass" (the second box's "]" lost) ticked glass at 0.96."""
+    row = [
+        line("Please tick the type of loss", 0.076, 0.336, width=0.23),
+        line("[x]Auto accident[ Auto glass", 0.078, 0.347, width=0.3),
+        line("[ Vehicle stolen[ Fire", 0.384, 0.346, width=0.25),
+    ]
+    assert read_layout(row, "NA").damage_type.value == "collision"
 
 
 def test_a_policy_number_the_rules_put_in_the_books_form_keeps_its_confidence() -> None:
@@ -373,6 +430,20 @@ def test_a_tick_drawn_in_a_box_of_its_own_names_the_nearest_option_on_its_row() 
     ]
     found = read_layout(row, "UK").damage_type
     assert (found.value, found.confidence) == ("theft", TICKED)
+
+
+def test_a_box_the_tick_finder_saw_amid_printed_words_answers_nothing() -> None:
+    """Hold-out: a scan's tick finder took a letter of "... dehumidifiers. The storm the week" for a
+    ticked box, and the whole prose line became its option: storm at 0.96 on a water claim."""
+    scan = [
+        line("Cause of loss", 0.498, 0.359, width=0.09),
+        line("soaked. A plumber repaired the leak and a dryer came. The storm the week", 0.086, 0.424,
+             width=0.79),
+        LayoutLine(document=0, page=1, text="☒", x0=0.416, y0=0.426, x1=0.423, y1=0.432),
+        line("before had not caused any damage.", 0.087, 0.443, width=0.24),
+    ]  # fmt: skip
+    found = read_layout(scan, "NA").damage_type
+    assert found.confidence != TICKED and found.value != "storm"
 
 
 def test_a_row_of_choices_with_no_tick_read_names_no_damage_type() -> None:

@@ -285,6 +285,11 @@ def test_damage_words_in_four_languages(damage: str, text: str) -> None:
         ("Un incendie n'a pas eu lieu, la tempête a arraché le toit.", ["storm"]),
         ("El fuego no fue la causa.", []),
         ("The fire destroyed the kitchen.", ["fire"]),
+        # "Nothing" denies as "no" does (hold-out: "Nothing was stolen." read as theft at 0.9).
+        ("Nothing was stolen.", []),
+        ("Es wurde nichts gestohlen.", []),
+        ("Rien n'a été volé.", []),
+        ("Nada fue robado.", []),
     ],
 )
 def test_negated_mentions_are_left_out(text: str, expected: list[str]) -> None:
