@@ -107,7 +107,10 @@ RIGHT_CELLS = 3  # how many runs right of a label may hold its value (a currency
 # A sentence ends at . ! or ? after a word, not after a number ("am 8. März", "le 1er", "No. 5").
 # A sentence ends at a stop after a word, or after a number of three or more digits ("policy
 # SCMHC2266722. On 21 January"); not after a day's number ("am 3. März").
-_SENTENCE = re.compile(r"(?:(?<=[^\d\s][.!?])|(?<=\d{3}[.!?]))\s+(?=[\"'(]?[A-ZÄÖÜÀ-Ý¿¡])")
+# It also ends after an amount's cents ("... is AUD 1762.27. I last claimed in 2019, for $710.00.").
+_SENTENCE = re.compile(
+    r"(?:(?<=[^\d\s][.!?])|(?<=\d{3}[.!?])|(?<=\d[.,]\d\d[.!?]))\s+(?=[\"'(]?[A-ZÄÖÜÀ-Ý¿¡])"
+)
 _INCIDENT_CUE = re.compile(
     r"\b(?:happened|occurred|took\s+place|noticed|discovered|found|came\s+home|returned|woke|broke|burst|"
     r"stolen|struck|hit|collided|damaged|caught\s+fire|flooded|on\s+the\s+(?:night|morning|evening)|"
@@ -374,6 +377,13 @@ _OTHER_OPTION = re.compile(
 OTHER_SUFFIX_CHARS = 25  # "Other (please specify)": what may follow the word before the next box
 
 
+def _specific(kinds: list[str]) -> list[str]:
+    """An option's kinds of damage, "other" left out when it names a specific one too ("Accidental
+    glass breakage" is glass)."""
+    specific = [kind for kind in kinds if kind != "other"]
+    return specific or kinds
+
+
 def _options_named(text: str) -> list[tuple[str, int, int]]:
     """The damage types a row of options names, in order, with an "Other" option (in each language).
 
@@ -404,6 +414,22 @@ def _inside_a_sentence(before: str) -> bool:
     date): more than a few words since the last stop or colon of its line make it prose, which
     the sentence readers weigh, not a form's label. "Name: J. Smith  Date of loss:" is a label."""
     return len(_CLAUSE_END.split(before)[-1].split()) > LABEL_SENTENCE_WORDS
+
+
+def _unbracketed(text: str) -> str:
+    return re.sub(r"\([^)]*\)", " ", text)
+
+
+def _runs_on_in_words(rest: str) -> bool:
+    """Whether what follows a label on its line is the rest of a sentence, not a caption's aside or
+    a value: three or more words, no figure, not ending as a caption does (':' or '?')."""
+    rest = _unbracketed(rest).strip()
+    return (
+        len(rest.split()) >= 3
+        and not any(ch.isdigit() for ch in rest)
+        and not _PLACEHOLDER.search(rest)
+        and not re.search(r"[:?]$", rest)
+    )
 
 
 def _qualified(label: str, before: str) -> bool:
@@ -437,16 +463,20 @@ def _ticked_in(text: str) -> tuple[list[str], int]:
     if not named or not any(_TICK.fullmatch(box.group()) for box in boxes):
         return [], 0
     marks_first = boxes[0].start() < named[0][1]
+    if marks_first != (named[-1][1] >= boxes[-1].end()):
+        # The row says both: options on either side of its boxes ("Robo del vehiculo [ Incendio /
+        # explosión.[x] Granizo", its first box lost): no side is sure, so no tick is read.
+        return [], sum(bool(_TICK.fullmatch(box.group())) for box in boxes)
     found, unnamed = [], 0
     for i, box in enumerate(boxes):
         if not _TICK.fullmatch(box.group()):
             continue
         if marks_first:
             start, end = box.end(), boxes[i + 1].start() if i + 1 < len(boxes) else len(text)
-            kinds = [kind for kind, begin, _ in named if start <= begin < end][:1]
+            kinds = _specific([kind for kind, begin, _ in named if start <= begin < end])[:1]
         else:
             start, end = boxes[i - 1].end() if i else 0, box.start()
-            kinds = [kind for kind, begin, stop in named if begin >= start and stop <= end][-1:]
+            kinds = _specific([kind for kind, begin, stop in named if begin >= start and stop <= end])[-1:]
         found.extend(kinds)
         unnamed += not kinds and any(ch.isalpha() for ch in text[start:end])
     return found, unnamed
@@ -542,10 +572,15 @@ class _Reader:
         Words since the last stop before it on its line, with the line before when the sentence runs
         on from there, make it prose. A label that opens its line is prose only when the line before
         runs on into it, no ':' marks it and its value is on its line ("... Der Handwerker hat den" /
-        "Schaden am 21.02.2024 besichtigt."): a label alone in its cell is a form's.
+        "Schaden am 21.02.2024 besichtigt."): a label alone in its cell is a form's. On a long line,
+        words after the label with no figure ("My total claim, including the enclosed estimate, is
+        AUD") are the rest of its sentence, so the label is prose too.
         """
         text = cell.line.text
         before = text[: label.start]
+        long_line = len(_unbracketed(text).split()) >= PROSE_LINE_WORDS
+        if long_line and _runs_on_in_words(text[label.value_start :]):
+            return True  # "My total claim, including the enclosed estimate, is AUD" / "1762.27. I last..."
         if before.strip():
             return _inside_a_sentence(self.run_on(cell) + before)
         marked = ":" in text[label.end : label.value_start]
@@ -870,7 +905,8 @@ class _Reader:
         text = cell.line.text.strip()
         if not named:
             return None, text
-        return (named[-1][0] if left else named[0][0]), text
+        kinds = _specific([kind for kind, _, _ in named])
+        return (kinds[-1] if left else kinds[0]), text
 
     # -- damage description -------------------------------------------------------------------
 

@@ -387,6 +387,48 @@ def test_a_row_of_options_ocr_read_as_one_run_is_no_account() -> None:
     assert read_layout(form, "EU").damage_type.value == "fire"
 
 
+def test_a_ticked_option_naming_a_specific_kind_and_other_is_the_specific_kind() -> None:
+    """Hold-out: "X Accidental glass breakage" was read as "other" at 0.96."""
+    row = [
+        line("Type of loss", 0.1, 0.30, width=0.1),
+        line("X", 0.1, 0.32, width=0.01),
+        line("Accidental glass breakage", 0.115, 0.32, width=0.2),
+        line("Storm", 0.4, 0.32, width=0.05),
+    ]
+    assert read_layout(row, "NA").damage_type.value == "glass"
+
+
+def test_a_row_with_options_on_both_sides_of_its_boxes_reads_no_tick() -> None:
+    """Hold-out: "Robo del vehiculo [ Incendio / explosión.[x] Granizo" (its first box lost) gave
+    the tick to the option on its left, fire at 0.96; the claim was hail."""
+    row = [
+        line("Tipo de siniestro (marcar)", 0.1, 0.30, width=0.2),
+        line("Robo del vehiculo [ Incendio / explosión.[x] Granizo", 0.1, 0.32, width=0.5),
+    ]
+    found = read_layout(row, "EU").damage_type
+    assert found.confidence != TICKED and found.value != "fire"
+    assert (
+        read_layout([row[0], line("[ Robo [ Incendio [x] Granizo", 0.1, 0.32)], "EU").damage_type.value
+        == "storm"
+    )
+
+
+def test_an_amount_label_inside_a_letters_sentence_takes_the_sentences_sum() -> None:
+    """Hold-out: "My total claim, including the enclosed estimate, is AUD" / "1762.27. I last claimed
+    in 2019, for $710.00." was read as a form label whose value was the earlier claim's $710.00 (0.95)."""
+    letter = [
+        line("On 17/04/2025 burglars forced the patio door and stole a laptop.", 0.2, 0.58, width=0.6),
+        line("My total claim, including the enclosed estimate, is AUD", 0.2, 0.60, width=0.6),
+        line("1762.27. I last claimed in 2019, for $710.00. I", 0.2, 0.62, width=0.5),
+        line("understand that my excess of A$ 1,000.00 will be deducted.", 0.2, 0.64, width=0.6),
+    ]
+    assert read_layout(letter, "APAC").claimed_amount.value == "1762.27"
+    # A caption's aside in brackets is no sentence: its value below still counts.
+    form = [line("Amount claimed (as in the estimate enclosed with this form)", 0.1, 0.3, width=0.5),
+            line("EUR 2.450,00", 0.1, 0.32, width=0.15)]  # fmt: skip
+    assert read_layout(form, "EU").claimed_amount.value == "2450.00"
+
+
 def test_an_empty_box_whose_bracket_ocr_lost_still_parts_the_options() -> None:
     """Hold-out: "[x]Auto accident[ Auto glass" (the second box's "]" lost) ticked glass at 0.96."""
     row = [
