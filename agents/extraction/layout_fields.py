@@ -834,6 +834,10 @@ class _Reader:
             causes = [kind for kind in mentioned if kind in _CAUSES]
             kind = (causes or mentioned)[0]
             confidence = PROSE_DAMAGE if len(causes or mentioned) == 1 else MIXED_DAMAGE
+            if not re.search(r"[.!?][\"')\]]*\s*$", sentence):
+                # An account is written in sentences: words with no stop are a form's runs joined
+                # ("... 29329 Brand Seite 1 von 2", a town named Brand; "washing machine: AUD 2,720.00").
+                confidence = min(confidence, MIXED_DAMAGE)
             found = ExtractedField(
                 value=kind,
                 confidence=confidence,

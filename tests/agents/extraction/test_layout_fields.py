@@ -23,6 +23,7 @@ from agents.extraction.layout_fields import (
     LABELLED,
     LABELLED_DESCRIPTION,
     PROSE,
+    PROSE_DAMAGE,
     TICKED,
     UNMAPPED_TICK,
     VALUE_LABEL,
@@ -372,6 +373,20 @@ def test_a_forms_title_names_the_form_not_the_loss() -> None:
     ]
     assert photo[0].y1 > 0.09
     assert read_layout(photo, "APAC").damage_type.value != "collision"
+
+
+def test_a_forms_runs_joined_without_a_stop_name_no_damage_with_confidence() -> None:
+    """Hold-out: a German form's address "29329 Brand" (a town) and "Seite 1 von 2", joined as one
+    "sentence", read as fire at 0.9 on a glass claim that was approved."""
+    form = [
+        line("Schadenservice | Ballindamm 41 | 20095 Hamburg", 0.1, 0.12, width=0.5),
+        line("Oswin-Kabus-Straße 6/5, 29329 Brand", 0.1, 0.2, width=0.4),
+        line("Seite 1 von 2 Formular SM-12 Stand 01/2021", 0.1, 0.95, width=0.4),
+    ]
+    found = read_layout(form, "EU").damage_type
+    assert found.confidence < PROSE_DAMAGE
+    letter = [line("Am 3. März 2025 hat ein Brand in der Küche den Herd und die Wand zerstört.", 0.1, 0.3)]
+    assert read_layout(letter, "EU").damage_type.confidence == PROSE_DAMAGE
 
 
 def test_a_row_of_options_ocr_read_as_one_run_is_no_account() -> None:
