@@ -893,8 +893,9 @@ class _Reader:
             ):
                 continue
             inside = min(cell.line.x1, mark.line.x1) - max(cell.line.x0, mark.line.x0)
-            if inside > 0.5 * (mark.line.x1 - mark.line.x0):
-                # A "box" amid a run's printed words is a letter the scan's tick finder took for one
+            prose = len(cell.line.text.split()) >= PROSE_LINE_WORDS and not _options_only(cell.line.text)
+            if prose and inside > 0.5 * (mark.line.x1 - mark.line.x0):
+                # A "box" amid a line of prose is a letter the scan's tick finder took for one
                 # ("... a drying company has installed d☒ehumidifiers. The storm the week"): no answer.
                 return None, None
             left = cell.line.x0 < mark.line.x0

@@ -501,6 +501,11 @@ def test_a_box_the_tick_finder_saw_amid_printed_words_answers_nothing() -> None:
     ]  # fmt: skip
     found = read_layout(scan, "NA").damage_type
     assert found.confidence != TICKED and found.value != "storm"
+    # A tick inside a run that is a row of options still answers (OCR read the row as one run).
+    row = [line("Type of loss:", 0.1, 0.2, width=0.12),
+           line("Fire Theft Water Storm", 0.3, 0.2, width=0.4),
+           LayoutLine(document=0, page=1, text="☒", x0=0.38, y0=0.2, x1=0.387, y1=0.21)]  # fmt: skip
+    assert read_layout(row, "NA").damage_type.confidence == TICKED
 
 
 def test_a_row_of_choices_with_no_tick_read_names_no_damage_type() -> None:
