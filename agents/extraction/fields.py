@@ -57,6 +57,7 @@ LETTER_HEAD_DATE = 0.95  # "Berlin, 20 March 2024" heading a letter (0.93 before
 
 MONTH_FIRST_REGIONS = frozenset({"US"})
 MAX_DESCRIPTION_SENTENCES = 4
+MIN_DESCRIPTION_WORDS = 2
 MAX_DESCRIPTION_LINES = 12
 EVIDENCE_CHARS = 300
 
@@ -144,6 +145,8 @@ _DESCRIPTION_LABEL = re.compile(
     re.IGNORECASE,
 )
 # A line that starts another field ends a labelled description; matched only on capitalised lines.
+# A form's question and its answer boxes or words: never part of the account above it.
+_FORM_QUESTION = re.compile(r"\?\s*(?:$|[\[(□☐☒☑■▢]|(?:yes|no|ja|nein|oui|non|s[ií])\b)", re.IGNORECASE)
 _FIELD_LINE = re.compile(
     r"^(?:policy\s*(?:number|no\b|#|start|effective)|policyholder|name\s+of\s+insured|insured\s+name"
     r"|date\s+(?:of|submitted)\b|(?:incident|loss|report|birth|inception)\s+date|loss\s+occurred\s+on|dob\b"
@@ -417,9 +420,11 @@ def _labelled_description(text: str) -> ExtractedField | None:
         for following in lines[index + 1 : index + 1 + MAX_DESCRIPTION_LINES]:
             if not following or (following[0].isupper() and _FIELD_LINE.match(following)):
                 break
+            if _FORM_QUESTION.search(following):
+                break  # the form's next question ("Were the police informed? □Yes ☒No")
             continuation.append(following)
         value = _join_lines([label.group("rest"), *continuation])
-        if value:
+        if len(value.split()) >= MIN_DESCRIPTION_WORDS:  # one word is a form's next heading ("Time")
             evidence = " ".join([line, *continuation])
             return ExtractedField(
                 value=value, confidence=LABELLED_DESCRIPTION, evidence=evidence[:EVIDENCE_CHARS]

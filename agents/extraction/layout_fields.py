@@ -54,11 +54,14 @@ LABEL_PREFIX_WORDS = 2  # "Brief description:", "Breve descripción:", "The circ
 PROSE_ACCOUNT = 0.85  # a letter's paragraph telling what happened: where it ends is the layout's guess
 BOUNDED_ACCOUNT = 0.92  # ...that opens with the incident, names one kind of damage and ends at a gap
 PARAGRAPH_GAP = 0.9  # a gap wider than this (in line heights) between two lines starts a paragraph
+PARAGRAPH_END_SHORT = 0.12  # a sentence ending this far (page widths) short of the margin ends its paragraph
 ACCOUNT_WORDS = 12  # a shorter paragraph is a greeting, a reference line or an address
 LABELLED_DESCRIPTION = 0.95  # an account under its own label, ended by the next label, a gap or a question
 DESCRIPTION_LINES = 12  # the longest account read under a description label
 DESCRIPTION_GAP = 1.8  # a wider gap (in line heights) than this between two lines ends the account
 DESCRIPTION_WORDS = 5  # fewer words than this under a description label are no account
+OPTION_WORDS = 4  # a run of more words is no form's option
+OPTION_BLOCK_GAP = 1.0  # an option run this close (in line heights) to a row of options is one of them
 OPTIONS_LIST = 4  # a "sentence" naming this many kinds of damage is a form's row of options, not an account
 ATTACHMENT_TOTAL = 0.85  # only an estimate's or invoice's total says how much is claimed
 AFTER_CHARS = 12  # how far after a sum in prose a word may say it is no claim ("AUD 2130 new")
@@ -71,7 +74,9 @@ DOLLAR_IN_US = 0.92
 BELOW_LINES = 3.0  # how far below its label (in label heights) a boxed value may sit
 CAPTION_ALIGN = 0.01  # a caption's left edge is its value's (page widths)
 CAPTION_GAP = 1.0  # and less than a line height above it (a letter leaves a blank line before its date)
-CAPTION_OVERLAP = 0.5  # a scan's boxes may overlap by this much of a line height
+# A scan's or a photo's boxes of a label (or caption) and the value under it may overlap by this
+# much of a line height; more, and they share a row.
+BOX_OVERLAP = 0.5
 CAPTION_WORDS = 4
 PROSE_LINE_WORDS = 6  # a line of at least this many words is prose, not a form's row
 TITLE_BAND = 0.09  # the top of a page, as a share of its height: titles and letterheads, never prose
@@ -85,17 +90,18 @@ _ATTACHMENT = re.compile(
     r"\b(?:invoice|estimate|quotation|quote|proposal|repair\s+order|police\s+report|incident\s+report|"
     r"crime\s+report|offen[cs]e\s+report|police\W+(?:\w+\W+){0,3}?(?:force|department|service|station)|garda|"
     r"record\s+of\s+(?:complaint|incident)|"
-    r"photo\s+sheet|photos|photographs|pictures|"
-    r"rechnung|kostenvoranschlag|angebot|polizei\w*|anzeige|fotodokumentation|fotos|lichtbilder|"
+    r"photo\s+sheet|photos|photograph\w*|pictures|planche\s+photo\w*|reportage\s+photo\w*|"
+    r"rechnung|kostenvoranschlag|angebot|polizei\w*|anzeige|fotodokumentation|fotos|fotoanlage|lichtbild\w*|"
     r"facture|devis|proc[eè]s-verbal|d[ée]p[oô]t\s+de\s+plainte|rapport\s+de\s+police|gendarmerie|"
-    r"factura|presupuesto|atestado|denuncia|informe\s+policial|fotograf[ií]as|guardia\s+civil)\b",
+    r"factura|presupuesto|atestado|denuncia|informe\s+policial|fotograf[ií]as|reportaje\s+fotogr[aá]fico|"
+    r"guardia\s+civil)\b",
     re.IGNORECASE,
 )
 _COVER = re.compile(
     r"\b(?:transmittal|cover\s+(?:sheet|note|letter)|broker|enclosures?|"
     r"makler\w*|\w*begleitschreiben|deckblatt|[üu]bersendung\w*|anlagen|"
     r"courtier|bordereau|lettre\s+d['\u2019]accompagnement|"
-    r"corredor|correduría|mediador|anexos|hoja\s+de\s+remisi[oó]n|carta\s+de\s+env[ií]o)\b",
+    r"corredor|correduría|mediador|anexos|(?:hoja|nota|carta)\s+de\s+remisi[oó]n|carta\s+de\s+env[ií]o)\b",
     re.IGNORECASE,
 )
 _TICK = re.compile(r"\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|[☒☑✔✓■▣▪●✗✘]")
@@ -289,7 +295,8 @@ def _values_for(
         (
             c
             for c in page
-            if c.line.y0 >= cell.line.y1 - 0.2 * cell.height
+            if c.line.y0 >= cell.line.y1 - BOX_OVERLAP * cell.height
+            and not c.same_row(cell)
             and c.line.y0 - bottom <= BELOW_LINES * cell.height
             and min(c.line.x1, cell.line.x1 + 0.15) - max(c.line.x0, cell.line.x0 - 0.02) > 0
         ),
@@ -307,7 +314,8 @@ def _values_for(
             c
             for c in above
             if c.line.page == cell.line.page
-            and c.line.y1 <= cell.line.y0 + 0.2 * cell.height
+            and c.line.y1 <= cell.line.y0 + BOX_OVERLAP * cell.height
+            and not c.same_row(cell)
             and cell.line.y0 - c.line.y1 <= 1.5 * max(cell.height, c.line.y1 - c.line.y0)
             and min(c.line.x1, cell.line.x1 + 0.15) - max(c.line.x0, cell.line.x0 - 0.02) > 0
         ),
@@ -463,7 +471,14 @@ def _ticked_in(text: str) -> tuple[list[str], int]:
     if not named or not any(_TICK.fullmatch(box.group()) for box in boxes):
         return [], 0
     marks_first = boxes[0].start() < named[0][1]
-    if marks_first != (named[-1][1] >= boxes[-1].end()):
+    # Boxes before their options: an option, known to the lexicon or not ("☐ Btorm damage"), follows
+    # the last box. Options before their boxes: no known option follows it.
+    consistent = (
+        bool(re.search(r"[^\W\d_]{2}", text[boxes[-1].end() :]))
+        if marks_first
+        else named[-1][1] < boxes[-1].end()
+    )
+    if not consistent:
         # The row says both: options on either side of its boxes ("Robo del vehiculo [ Incendio /
         # explosión.[x] Granizo", its first box lost): no side is sure, so no tick is read.
         return [], sum(bool(_TICK.fullmatch(box.group())) for box in boxes)
@@ -493,6 +508,22 @@ def _options_only(text: str) -> bool:
         rest[start:end] = " " * (end - start)
     words = [w for w in _BOX.sub(" ", "".join(rest)).split() if any(ch.isalpha() for ch in w)]
     return len(words) <= len(named)
+
+
+def _option_like(text: str) -> bool:
+    """A run that could be one option of a form: a few words, no figure, no sentence's stop."""
+    words = _BOX.sub(" ", text).split()
+    return (
+        0 < len(words) <= OPTION_WORDS
+        and not any(ch.isdigit() for ch in text)
+        and not re.search(r"[.!?]\s*$", text)
+    )
+
+
+def _rows_apart(a: _Cell, b: _Cell) -> float:
+    """The vertical gap between two runs, in the smaller one's line heights (0 when they overlap)."""
+    gap = max(a.line.y0, b.line.y0) - min(a.line.y1, b.line.y1)
+    return max(gap, 0.0) / max(min(a.height, b.height), 1e-6)
 
 
 def _amount_text(mention: AmountMention) -> str:
@@ -660,6 +691,8 @@ class _Reader:
             dates = find_dates(text, self.region)
             if len(dates) != 1 or find_labels(text) or self.in_a_table_row(cell) or self.captioned(cell):
                 continue
+            if text[: dates[0].start].rstrip().endswith(":"):
+                continue  # the value of a label the lexicon does not know ("When purchased:09/18/21")
             rest = _PLACEHOLDER.sub("", text[: dates[0].start] + text[dates[0].end :]).strip(" ,.-")
             if len(rest.split()) <= 3 and not any(ch.isdigit() for ch in rest):
                 found.append(cell)
@@ -676,7 +709,7 @@ class _Reader:
                 line.document == cell.line.document
                 and line.page == cell.line.page
                 and abs(line.x0 - cell.line.x0) <= CAPTION_ALIGN
-                and -CAPTION_OVERLAP * cell.height <= cell.line.y0 - line.y1 <= CAPTION_GAP * cell.height
+                and -BOX_OVERLAP * cell.height <= cell.line.y0 - line.y1 <= CAPTION_GAP * cell.height
                 and not other.same_row(cell)
             ):
                 words = _PLACEHOLDER.sub(" ", line.text).split()
@@ -780,7 +813,7 @@ class _Reader:
     def item_column(self, label: _Cell, value: _Cell) -> bool:
         """Whether `value`, below its heading `label`, opens a column of figures: the next run
         under it in the column holds a number too (an invoice's line items, not one sum)."""
-        if value.line.y0 < label.line.y1 - 0.2 * label.height:
+        if value.line.y0 < label.line.y1 - BOX_OVERLAP * label.height or value.same_row(label):
             return False  # beside its label, not under it
         under = [
             c
@@ -848,11 +881,10 @@ class _Reader:
             return _doubted(found) if unmapped else found
         return ExtractedField()
 
-    def option_cells(self) -> set[int]:
-        """The cells of rows of options: two or more runs on one row each naming a kind of damage
-        ("Escape of water | Lightning / fire | Glass"), which are choices, not an account."""
+    @cached_property
+    def _option_cells(self) -> frozenset[int]:
         naming = [cell for cell in self.cells if damage_types_named(cell.line.text)]
-        return {
+        rows = {
             cell.index
             for cell in naming
             if _options_only(cell.line.text)
@@ -864,6 +896,28 @@ class _Reader:
                 for other in naming
             )
         }
+        # A short run naming one kind, right above or below a row of options, is one more option
+        # of the block ("Bruch von Verglasungen" under "Sturm/Hagel | Einbruchdiebstahl").
+        lone = [cell for cell in naming if cell.index not in rows and _option_like(cell.line.text)]
+        grown = True
+        while grown:
+            grown = False
+            for cell in lone:
+                if cell.index not in rows and any(
+                    self.cells[index].line.page == cell.line.page
+                    and self.cells[index].line.document == cell.line.document
+                    and _rows_apart(self.cells[index], cell) <= OPTION_BLOCK_GAP
+                    for index in rows
+                ):
+                    rows.add(cell.index)
+                    grown = True
+        return frozenset(rows)
+
+    def option_cells(self) -> frozenset[int]:
+        """The cells of rows of options: two or more runs on one row each naming a kind of damage
+        ("Escape of water | Lightning / fire | Glass"), and short runs naming one kind right above
+        or below such a row; choices, not an account."""
+        return self._option_cells
 
     def kinds_in_row(self, label: _Cell) -> set[str]:
         """The damage types named on a label's row: two or more are choices, none read as ticked."""
@@ -957,7 +1011,9 @@ class _Reader:
             if not (kinds or find_dates(first, self.region)):
                 continue
             opens = bool(_INCIDENT_CUE.search(first) or find_dates(first, self.region))
-            sure = opens and len(kinds) == 1
+            # A sum of money says the paragraph runs on into the claim ("Je vous réclame la somme de
+            # EUR 1.600,00."): where the account ends is then a guess.
+            sure = opens and len(kinds) == 1 and not find_amounts(text)
             return ExtractedField(
                 value=text,
                 confidence=BOUNDED_ACCOUNT if sure else PROSE_ACCOUNT,
@@ -967,7 +1023,14 @@ class _Reader:
         return ExtractedField()
 
     def _paragraphs(self) -> Iterable[list[_Cell]]:
-        """The claim documents' lines in reading order, cut into paragraphs at wider vertical gaps."""
+        """The claim documents' lines in reading order, cut into paragraphs at wider vertical gaps and
+        after a sentence that ends short of the text's right margin (a scan's boxes, taller than
+        the line pitch, leave no gap between paragraphs)."""
+        margins: dict[tuple[int, int], float] = {}
+        for cell in self.cells:
+            if len(cell.line.text.split()) >= PROSE_LINE_WORDS:
+                key = (cell.line.document, cell.line.page)
+                margins[key] = max(margins.get(key, 0.0), cell.line.x1)
         current: list[_Cell] = []
         for cell in self.cells:
             if self.role(cell) != "claim":
@@ -978,6 +1041,11 @@ class _Reader:
                 or cell.line.page != previous.line.page
                 or cell.line.y0 - previous.line.y1 > PARAGRAPH_GAP * previous.height
                 or cell.line.y0 < previous.line.y0  # a new column or a jump back up
+                or (
+                    re.search(r"[.!?:][\"')\u201d\u00bb]*$", previous.line.text.strip())
+                    and previous.line.x1
+                    < margins.get((previous.line.document, previous.line.page), 0.0) - PARAGRAPH_END_SHORT
+                )
             ):
                 yield current
                 current = []
@@ -1007,7 +1075,7 @@ class _Reader:
             (
                 c
                 for c in page
-                if c.line.y0 >= label.line.y1 - 0.2 * label.height
+                if c.line.y0 >= label.line.y1 - BOX_OVERLAP * label.height
                 and c.line.x0 >= label.line.x0 - 0.02
                 and not c.same_row(label)
             ),

@@ -203,7 +203,8 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "es": ("!descripción", "descripción del siniestro", "descripción de los daños",
                "descripción de los hechos", "!circunstancias", "circunstancias del siniestro",
                "relato de los hechos", "!hechos", "qué ocurrió", "qué pasó", "cómo ocurrió",
-               "detalles del siniestro", "!declaración", "descripción del suceso"),
+               "detalles del siniestro", "declaración del siniestro", "declaración de los hechos",
+               "descripción del suceso"),
     },
     "claimant_name": {
         "en": ("!name", "full name", "!claimant", "claimant name", "claimant's name", "name of claimant",

@@ -95,6 +95,15 @@ def read_claim_fields(text: str, lines: Sequence[LayoutLine], region: str) -> Cl
         # An attachment's own date (an estimate's, a police report's) is not when the claim was
         # made: with none on the claim's own documents, the claim's receipt dates it.
         rules = rules.model_copy(update={"reported_on": ExtractedField()})
+    guessed_in = _documents_saying(rules.incident_date.evidence, lines)
+    if (
+        guessed_in
+        and guessed_in <= layout.attachments
+        and rules.incident_date.confidence < PROSE <= layout.incident_date.confidence
+    ):
+        # Nor is a date the rules could only guess at on an attachment (an estimate's "Date:") a
+        # doubt about the date the claim's own documents give the loss.
+        rules = rules.model_copy(update={"incident_date": ExtractedField()})
     merged = {name: _merge(name, getattr(rules, name), getattr(layout, name)) for name in COMBINED}
     amount_from_layout = (
         merged["claimed_amount"].value and merged["claimed_amount"] is not rules.claimed_amount

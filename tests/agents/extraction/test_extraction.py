@@ -191,6 +191,27 @@ def test_description_label_variants_in_a_table(label: str) -> None:
     )
 
 
+def test_a_description_label_over_a_forms_next_heading_reads_no_account_from_it() -> None:
+    """Hold-out: a form's section "What happened" over its column heading "Time" gave the
+    description "Time" at 0.97."""
+    text = form("What happened", "Time", "Date of incident 17:45", "2-Jan-2026")
+    assert extract_fields(text, "US").damage_description.value != "Time"
+
+
+def test_a_labelled_description_ends_at_the_forms_next_question() -> None:
+    """Hold-out: an account ran on through "Were the police informed? □Yes ☒No", the amounts and the
+    declaration, at 0.97."""
+    text = form(
+        "Description of incident: On 22 December 2024 a casserole slipped onto the ceramic hob,",
+        "which cracked right across.",
+        "Were the police informed? □Yes ☒No",
+        "Amount claimed A$ 1,600.00",
+    )
+    assert extract_fields(text, "APAC").damage_description.value == (
+        "On 22 December 2024 a casserole slipped onto the ceramic hob, which cracked right across."
+    )
+
+
 LETTER_ACCOUNT = (
     "Hailstones the size of marbles dented the roof and bonnet of the car. "
     "The engine will not start since the storm."

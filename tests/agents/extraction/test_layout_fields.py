@@ -23,6 +23,7 @@ from agents.extraction.layout_fields import (
     LABELLED,
     LABELLED_DESCRIPTION,
     PROSE,
+    PROSE_ACCOUNT,
     PROSE_DAMAGE,
     TICKED,
     UNMAPPED_TICK,
@@ -400,6 +401,95 @@ def test_a_row_of_options_ocr_read_as_one_run_is_no_account() -> None:
              width=0.7),
     ]  # fmt: skip
     assert read_layout(form, "EU").damage_type.value == "fire"
+
+
+def test_a_lone_option_under_a_row_of_options_is_no_account() -> None:
+    """Hold-out: a scanned German form's options wrapped onto a second row ("Bruch von Verglasungen"
+    alone on its side of the row), joined with the account, read as glass at 0.9 on a theft."""
+    form = [
+        line("Schadenart (bitte ankreuzen)", 0.095, 0.357, width=0.19),
+        line("Rohrbruch □Feuer", 0.092, 0.372, width=0.19),
+        line("Sturm/Hagel Einbruchdiebstahl/Vandalismus nach Einbruch", 0.294, 0.374, width=0.5),
+        line("Bruch von Verglasungen", 0.091, 0.390, width=0.21),
+        line("Anprall eines Fahrzeugs Sonstiges", 0.307, 0.393, width=0.32),
+        line("Hergang:", 0.092, 0.414, width=0.08),
+        line("Am 26. Juni 2024 drang jemand durch das Küchenfenster in unsere Wohnung ein.", 0.101, 0.429,
+             width=0.8),
+        line("Ein Fernseher und zwei Fahrräder wurden entwendet.", 0.102, 0.445, width=0.6),
+    ]  # fmt: skip
+    assert read_layout(form, "EU").damage_type.value == "theft"
+    # The same short run in a letter, with no row of options near it, is still read.
+    letter = [
+        line("Heavy hail on 3 May 2025 broke", 0.1, 0.30, width=0.4),
+        line("the glass roof.", 0.1, 0.32),
+    ]
+    assert read_layout(letter, "EU").damage_type.value is not None
+
+
+def test_a_tick_before_its_option_reads_even_when_the_rows_last_option_is_unknown() -> None:
+    """Hold-out: "[x]Vehicle stolen [ Fire [ Btorm damage" (OCR's "Btorm") was taken for a row with
+    options on both sides of its boxes, so the theft went to a person as an unknown tick."""
+    form = [
+        line("Please tick the type of loss", 0.082, 0.320, width=0.23),
+        line("[x]Vehicle stolen [ Fire [ Btorm damage", 0.392, 0.334, width=0.4),
+        line("On 1/7/2023 thieves broke into my Honda Accord in a parking lot.", 0.09, 0.377, width=0.8),
+    ]
+    found = read_layout(form, "US").damage_type
+    assert (found.value, found.confidence) == ("theft", TICKED)
+
+
+def test_a_spanish_forms_declaracion_heading_is_no_account() -> None:
+    """Hold-out: "Declaración" over a form's legal declaration was read as the account at 0.95."""
+    form = [
+        line("Declaración", 0.1, 0.60, width=0.1),
+        line("Declaro que los datos consignados son ciertos y completos.", 0.1, 0.62, width=0.6),
+    ]
+    assert read_layout(form, "EU").damage_description.value is None
+
+
+def test_a_value_whose_box_overlaps_its_labels_on_a_photo_is_the_labels() -> None:
+    """Hold-out: on a photographed form the box of "11/8/2023" overlapped that of "Date of accident"
+    above it by a quarter of a line, so the date was no boxed value and dated the claim instead."""
+    photo = [
+        LayoutLine(document=0, page=1, text="Date of accident", x0=0.113, y0=0.126, x1=0.220, y1=0.138),
+        LayoutLine(document=0, page=1, text="11/8/2023", x0=0.116, y0=0.135, x1=0.188, y1=0.146),
+        LayoutLine(document=0, page=1, text="Time of loss", x0=0.511, y0=0.132, x1=0.590, y1=0.144),
+        LayoutLine(document=0, page=1, text="7:00", x0=0.513, y0=0.141, x1=0.550, y1=0.153),
+    ]
+    found = read_layout(photo, "US")
+    assert (found.incident_date.value, found.incident_date.confidence) == ("2023-11-08", AMBIGUOUS_DATE)
+    assert found.reported_on.value is None
+
+
+def test_a_date_after_a_label_the_lexicon_does_not_know_is_no_heading_date() -> None:
+    """Hold-out: "When purchased:09/18/21" near the top of a form's second page dated the claim."""
+    form = [
+        line("Value when new: bicycle: US$1,490.00", 0.1, 0.35, width=0.3),
+        line("When purchased:09/18/21", 0.1, 0.37, width=0.2),
+    ]
+    assert read_layout(form, "NA").reported_on.value is None
+    letter = [line("Springfield, 09/18/2024", 0.1, 0.1), line("Dear Sir or Madam,", 0.1, 0.15)]
+    assert read_layout(letter, "NA").reported_on.value == "2024-09-18"
+
+
+@pytest.mark.parametrize(
+    ("title", "role"),
+    [
+        ("Planche photographique", "attachment"),
+        ("Fotoanlage zur Schadenmeldung", "attachment"),
+        ("Nota de remisión", "cover"),
+        ("Reportaje fotográfico", "attachment"),
+    ],
+)
+def test_photo_sheets_and_spanish_cover_notes_are_known_by_their_title(title: str, role: str) -> None:
+    """Hold-out: a French photo sheet's "prise le 21/12/2024" dated a claim whose letter had no date,
+    and a Spanish broker's "Nota de remisión" dated a claim whose e-mail was sent the day before."""
+    claim = [line("Le 19/12/2024, un véhicule a percuté l'arrière de ma voiture à un feu rouge.", 0.1, 0.3,
+                  width=0.8)]  # fmt: skip
+    other = [line(title, 0.1, 0.05, document=1, page=2), line("21/12/2024", 0.1, 0.12, document=1, page=2)]
+    found = read_layout(claim + other, "EU")
+    assert found.report_date_source == ("cover_sheet" if role == "cover" else None)
+    assert (1 in found.attachments) == (role == "attachment")
 
 
 def test_a_ticked_option_naming_a_specific_kind_and_other_is_the_specific_kind() -> None:
@@ -858,6 +948,24 @@ def test_an_attachments_own_date_is_not_the_date_of_the_claim() -> None:
     assert read_claim_fields(own_text, own, "APAC").reported_on.value == "2025-01-20"
 
 
+def test_a_date_the_rules_guess_from_an_estimate_does_not_doubt_the_forms_labelled_date() -> None:
+    """Hold-out: the text rules could not read "28/06/24" and guessed the estimate's "Date: 01/07/2024",
+    which sent a claim whose form said its date plainly to a person (conflict, 0.6)."""
+    form = [
+        line("Motor Claim Form", 0.1, 0.05),
+        line("Date of damage", 0.106, 0.445, width=0.107),
+        line("28/06/24", 0.110, 0.458, width=0.09),
+    ]
+    estimate = [
+        line("Quotation", 0.1, 0.05, document=1, page=2),
+        line("Estimate no.: 2024-1699", 0.1, 0.10, document=1, page=2),
+        line("Date: 01/07/2024", 0.1, 0.12, document=1, page=2),
+    ]
+    text = "\n".join(row.text for row in form) + "\n\n" + "\n".join(row.text for row in estimate)
+    found = read_claim_fields(text, form + estimate, "APAC").incident_date
+    assert (found.value, found.confidence) == ("2024-06-28", LABELLED)
+
+
 def test_an_emails_sent_date_and_a_policy_numbers_full_stop_do_not_blur_the_loss_sentence() -> None:
     mail = [
         line("From:", 0.1, 0.05, width=0.05),
@@ -993,6 +1101,35 @@ def test_a_price_when_new_in_prose_is_no_claim() -> None:
     assert read_layout(claim, "APAC").claimed_amount.value == "877.35"
 
 
+@pytest.mark.parametrize(
+    ("last", "confidence"),
+    [
+        ("abîmant le plafond.", BOUNDED_ACCOUNT),
+        ("abîmant le plafond. Je vous réclame la somme de EUR 1.600,00.", PROSE_ACCOUNT),
+    ],
+)
+def test_a_scanned_letters_paragraph_ends_at_a_sentence_short_of_the_margin(
+    last: str, confidence: float
+) -> None:
+    """Hold-out: on a scanned letter the OCR boxes are taller than the line pitch, so no gap parts
+    the paragraphs and no account was found; a sentence ending well short of the right margin ends
+    its paragraph. An account that runs on into a sum of money has a doubtful end."""
+
+    def ocr(text: str, y: float, width: float = 0.79) -> LayoutLine:
+        return LayoutLine(document=0, page=1, text=text, x0=0.09, y0=y, x1=0.09 + width, y1=y + 0.04)
+
+    rows = [
+        ocr("J'ai le regret de vous informer d'un sinistre survenu dans le cadre de", 0.360),
+        ocr("mon contrat DE-KF-3643-24.", 0.394, width=0.33),
+        ocr("Samedi dernier (01/03/2025), un arbre est tombé sur le toit pendant la tempête", 0.416),
+        ocr(last, 0.437, width=0.3 if len(last) < 30 else 0.6),
+        ocr("Vous trouverez ci-joint les justificatifs. Mes coordonnées bancaires :", 0.458),
+    ]
+    found = read_layout(rows, "EU").damage_description
+    assert found.value == f"{rows[2].text} {last}"
+    assert found.confidence == confidence
+
+
 def test_with_no_account_found_the_sentence_that_told_the_loss_stands_in_for_it() -> None:
     # A photographed letter: OCR lines overlap, so no paragraph bounds the account.
     def ocr(text: str, y: float, width: float = 0.7) -> LayoutLine:
@@ -1002,12 +1139,11 @@ def test_with_no_account_found_the_sentence_that_told_the_loss_stands_in_for_it(
     rows = [
         ocr("Objet : Déclaration de sinistre - contrat n° H202347487N", 0.249),
         ocr("Bonjour,", 0.276, width=0.08),
-        ocr("J'ai le regret de vous informer d'un sinistre survenu dans le cadre de mon contrat", 0.2975),
-        ocr("H202347487N.", 0.3125, width=0.12),
-        ocr(told, 0.336),
-        ocr("Barbier. Plusieurs tuiles ont été arrachées et la pluie a pénétré dans la chambre,", 0.352),
-        ocr("abîmant le plafond. Météo-France a relevé des rafales jusqu'à 110 km/h ce jour-là.", 0.3675),
-        ocr("Je vous réclame la somme de EUR 1.600,00.", 0.3915),
+        ocr("J'ai le regret de vous informer d'un sinistre au titre de mon contrat H202347487N.", 0.2975),
+        ocr(told, 0.3125),
+        ocr("Barbier. Plusieurs tuiles ont été arrachées et la pluie a pénétré dans la chambre,", 0.328),
+        ocr("abîmant le plafond. Météo-France a relevé des rafales jusqu'à 110 km/h ce jour-là.", 0.3435),
+        ocr("Je vous réclame la somme de EUR 1.600,00.", 0.3675),
         ocr("Bien cordialement,", 0.4555, width=0.15),
     ]
     fields = read_claim_fields("\n".join(row.text for row in rows), rows, "EU")

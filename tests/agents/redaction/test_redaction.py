@@ -181,3 +181,22 @@ def test_bare_names_in_free_text_are_redacted_by_the_name_lexicon() -> None:
 )
 def test_places_headings_and_damage_text_are_not_taken_for_names(text: str) -> None:
     assert [s.kind for s in redact(text, None).spans if s.kind is PiiKind.NAME] == [], redact(text, None).text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Total claim Routing 250428730, Account 1581270052\n14,952.88 USD",
+        "IBAN: DE89 3704 0044 0532 0130 01\n14,952.88 USD",  # a typo: labelled, failing its checksum
+    ],
+)
+def test_an_account_number_never_runs_onto_the_next_lines_amount(text: str) -> None:
+    """Hold-out: on a scanned form the OCR put the claimed "14,952.88 USD" right under the payment
+    details' account number; the account took "1581270052 14" and the claim read 952.88 at 0.95."""
+    redacted = redact(text, "US")
+    assert "14,952.88 USD" in redacted.text
+    assert [span.kind.value for span in redacted.spans] == ["ACCOUNT" if "Account" in text else "IBAN"]
+
+
+def test_an_account_number_on_the_line_after_its_label_is_still_redacted() -> None:
+    assert "004512378901" not in redact("Account number:\n004512378901", "US").text
