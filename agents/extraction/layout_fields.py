@@ -60,6 +60,8 @@ LABELLED_DESCRIPTION = 0.95  # an account under its own label, ended by the next
 DESCRIPTION_LINES = 12  # the longest account read under a description label
 DESCRIPTION_GAP = 1.8  # a wider gap (in line heights) than this between two lines ends the account
 DESCRIPTION_WORDS = 5  # fewer words than this under a description label are no account
+RUN_END = 0.1  # a tick within this share of a run's width from its start (or end) belongs to that end
+SIDE_OVERLAP = 0.01  # two cells of one row may overlap this much (page widths) and still stand side by side
 OPTION_WORDS = 4  # a run of more words is no form's option
 OPTION_BLOCK_GAP = 1.0  # an option run this close (in line heights) to a row of options is one of them
 OPTIONS_LIST = 4  # a "sentence" naming this many kinds of damage is a form's row of options, not an account
@@ -182,6 +184,12 @@ class _Cell:
     def same_row(self, other: _Cell) -> bool:
         overlap = min(self.line.y1, other.line.y1) - max(self.line.y0, other.line.y0)
         return overlap > 0.5 * min(self.height, other.height)
+
+    def beside(self, other: _Cell) -> bool:
+        """Whether the two stand side by side on one row: a scan's tall boxes of two lines of a
+        paragraph, one under the other, may overlap as much as one row's cells do."""
+        apart = max(self.line.x0, other.line.x0) - min(self.line.x1, other.line.x1)
+        return self.same_row(other) and apart >= -SIDE_OVERLAP
 
 
 @dataclass
@@ -862,8 +870,8 @@ class _Reader:
         # there (theft, fire, a collision, a storm) outranks what it led to (water, broken glass).
         for sentence, page in self.sentences("claim", skip=self.option_cells()):
             mentioned = list(dict.fromkeys(kind for kind, _, _ in damage_types_named(sentence)))
-            if not mentioned or len(mentioned) >= OPTIONS_LIST:
-                continue  # nothing, or a form's list of options that no tick was read on
+            if not mentioned or len(mentioned) >= OPTIONS_LIST or sentence.rstrip().endswith("?"):
+                continue  # nothing, a form's list of options that no tick was read on, or its question
             causes = [kind for kind in mentioned if kind in _CAUSES]
             kind = (causes or mentioned)[0]
             confidence = PROSE_DAMAGE if len(causes or mentioned) == 1 else MIXED_DAMAGE
@@ -892,7 +900,7 @@ class _Reader:
                 other.index != cell.index
                 and other.line.page == cell.line.page
                 and other.line.document == cell.line.document
-                and other.same_row(cell)
+                and other.beside(cell)
                 for other in naming
             )
         }
@@ -924,7 +932,7 @@ class _Reader:
         return {
             kind
             for cell in self.cells
-            if cell.line.page == label.line.page and (cell is label or cell.same_row(label))
+            if cell.line.page == label.line.page and (cell is label or cell.beside(label))
             for kind, _, _ in damage_types_named(cell.line.text)
         }
 
@@ -965,6 +973,15 @@ class _Reader:
         if not named:
             return None, text
         kinds = _specific([kind for kind, _, _ in named])
+        width = cell.line.x1 - cell.line.x0
+        if len(kinds) > 1 and width > 0 and min(cell.line.x1, mark.line.x1) > max(cell.line.x0, mark.line.x0):
+            # The tick lies at one end of the run itself (OCR merged two options into one run, "☒"
+            # over the start of "Daños por agua / fugas Incendio"): the option at that end is ticked.
+            at = ((mark.line.x0 + mark.line.x1) / 2 - cell.line.x0) / width
+            if at <= RUN_END:
+                return kinds[0], text
+            if at >= 1 - RUN_END:
+                return kinds[-1], text
         return (kinds[-1] if left else kinds[0]), text
 
     # -- damage description -------------------------------------------------------------------

@@ -403,7 +403,7 @@ DAMAGE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
         "de": ("glasbruch*", "~glasbruch*", "glas", "~glas", "glasschad*", "glasscheibe*", "glastür*",
                "glaskeramik*", "ceranfeld*", "scheibe", "scheiben", "heckscheibe*", "seitenscheibe*",
                "windschutzscheibe*", "frontscheibe*", "fensterscheibe*", "zersprungen*", "gesprungen*",
-               "verglasung*", "isolierglas*"),
+               "verglasung*", "isolierglas*", "zersprang*", "glasdach*", "glasschiebedach*"),
         "fr": ("bris de glace*", "bris de vitre*", "vitre*", "vitrage*", "pare-brise", "baie vitrée",
                "baies vitrées", "plaque vitrocéramique", "vitrocéramique", "verre*", "fenêtre brisée",
                "fenêtres brisées", "fissuré*", "miroir*"),

@@ -6,6 +6,7 @@ evaluation and the benchmark's in-process limit call the very same function.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +21,15 @@ from agents.assessment import (
     overall_confidence,
     rules_version,
 )
-from agents.events import ClaimFields, ClaimValidated, FieldsExtracted, ModelRef, RuleOutcome, with_zone
+from agents.events import (
+    ClaimFields,
+    ClaimValidated,
+    ExtractedField,
+    FieldsExtracted,
+    ModelRef,
+    RuleOutcome,
+    with_zone,
+)
 from agents.stores import Policy, PolicyBook, PolicyLookup, ReportStore
 from streams import AgentContext, StreamAgent
 
@@ -30,10 +39,30 @@ DuplicateFinder = Callable[[ClaimFields], Awaitable[tuple[str, ...]]]
 DOLLAR_OF_THE_POLICY = 0.93
 
 
+DOLLARS = frozenset({"USD", "SGD", "AUD", "NZD", "HKD"})
+_BARE_DOLLAR = re.compile(r"(?<![A-Za-z])\$")
+_NAMED_DOLLAR = re.compile(r"\b(?:USD|SGD|AUD|NZD|HKD)\b|[A-Za-z]\$")
+
+
+def _read_from_a_bare_dollar(currency: ExtractedField) -> bool:
+    """Whether a currency was only guessed from a bare "$" (a region's usual dollar, below approval)."""
+    return (
+        currency.value in DOLLARS
+        and currency.confidence < DOLLAR_OF_THE_POLICY
+        and bool(_BARE_DOLLAR.search(currency.evidence))
+        and not _NAMED_DOLLAR.search(currency.evidence)
+    )
+
+
 def settle_currency(fields: ClaimFields, policy: Policy | None) -> ClaimFields:
-    """A currency the documents left open (a bare "$") taken from the policy when it is a candidate."""
+    """A currency the documents left open (a bare "$") taken from the policy when it is a dollar: left
+    open with the policy's among the candidates, or guessed from the region's usual dollar."""
     currency = fields.currency
-    if policy is None or currency.value or policy.currency not in currency.candidates:
+    if policy is None:
+        return fields
+    left_open = not currency.value and policy.currency in currency.candidates
+    guessed = policy.currency in DOLLARS and _read_from_a_bare_dollar(currency)
+    if not (left_open or guessed):
         return fields
     settled = currency.model_copy(
         update={

@@ -598,6 +598,41 @@ def test_a_box_the_tick_finder_saw_amid_printed_words_answers_nothing() -> None:
     assert read_layout(row, "NA").damage_type.confidence == TICKED
 
 
+def test_a_tick_over_the_start_of_a_run_of_two_options_ticks_the_first() -> None:
+    """Hold-out: on a scanned Spanish form OCR read "Daños por agua / fugas Incendio" as one run with
+    the tick's box over its start; the tick went to the run's last option, fire at 0.96 on a leak."""
+    scan = [
+        line("Marque con una X", 0.069, 0.417, width=0.134),
+        LayoutLine(document=0, page=1, text="Daños por agua / fugas Incendio", x0=0.068, y0=0.433, x1=0.381,
+                   y1=0.456),
+        LayoutLine(document=0, page=1, text="□Tormenta", x0=0.392, y0=0.440, x1=0.499, y1=0.457),
+        LayoutLine(document=0, page=1, text="☒", x0=0.073, y0=0.437, x1=0.087, y1=0.446),
+    ]  # fmt: skip
+    found = read_layout(scan, "EU").damage_type
+    assert (found.value, found.confidence) == ("water", TICKED)
+
+
+def test_a_scans_stacked_prose_lines_are_no_row_of_options_and_a_question_tells_no_loss() -> None:
+    """Hold-out: on a scan the tall boxes of two lines of the account overlapped like one row's, so
+    both were taken for options and left out; the type was read from "Total amount claimed: washing
+    machine: HKD 1,550.00 Is there any other insurance covering this loss?" (water at 0.9, a fire)."""
+
+    def ocr(text: str, x0: float, y0: float, x1: float, y1: float) -> LayoutLine:
+        return LayoutLine(document=0, page=1, text=text, x0=x0, y0=y0, x1=x1, y1=y1)
+
+    scan = [
+        ocr("Circumstances of the loss:", 0.058, 0.165, 0.312, 0.184),
+        ocr("On 23rd September 2025 a fire started in the kitchen while we were out and the", 0.069, 0.168,
+            0.909, 0.200),
+        ocr("smoke blackened the whole ground floor before the fire brigade put it out.", 0.069, 0.183,
+            0.911, 0.215),
+        ocr("Total amount claimed:", 0.063, 0.283, 0.270, 0.300),
+        ocr("washing machine: HKD 1,550.00", 0.284, 0.292, 0.569, 0.313),
+        ocr("Is there any other insurance covering this loss?", 0.065, 0.326, 0.532, 0.351),
+    ]  # fmt: skip
+    assert read_layout(scan, "APAC").damage_type.value == "fire"
+
+
 def test_a_row_of_choices_with_no_tick_read_names_no_damage_type() -> None:
     # A scan whose tick the OCR did not see: the option right of the label is not the answer.
     row = [

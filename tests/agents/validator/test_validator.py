@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
+
 from agents.assessment import AssessmentSettings
 from agents.events import ClaimFields, ExtractedField, ExtractorProvenance, FieldsExtracted
 from agents.stores import Clause, MemoryPolicyBook, Policy
@@ -137,6 +139,38 @@ async def test_a_bare_dollar_is_the_policys_dollar() -> None:
     eur = await assess(fields, "APAC", MemoryPolicyBook([sgd.model_copy(update={"currency": "EUR"})]),
                        rule_settings=AssessmentSettings().rule_settings())  # fmt: skip
     assert eur.fields.currency.value is None  # a $ is never a euro
+
+
+@pytest.mark.parametrize(
+    ("evidence", "guess", "settled"),
+    [
+        ("Estimated cost of repair $6,618.70", "SGD", "AUD"),  # the region's usual dollar, guessed
+        ("My claim amounts to $4,380.00", "SGD", "SGD"),
+        ("Total A$360.00", "AUD", None),  # a named dollar is the documents' own reading
+        ("$800 (USD 800)", "USD", None),
+    ],
+)
+async def test_a_dollar_guessed_from_a_bare_sign_is_the_policys_dollar(
+    evidence: str, guess: str, settled: str | None
+) -> None:
+    """Hold-out: the text rules guess an APAC "$" as SGD at 0.6; the policy, in AUD or SGD, says which."""
+    from agents.validator import assess
+
+    policy = POLICY.model_copy(
+        update={"region": "APAC", "policy_number": "SGH.2231.778", "currency": settled or "SGD"}
+    )
+    guessed = ExtractedField(value=guess, confidence=0.6, evidence=evidence)
+    fields = _extracted("SGH.2231.778", region="APAC").fields.model_copy(update={"currency": guessed})
+    done = await assess(
+        fields, "APAC", MemoryPolicyBook([policy]), rule_settings=AssessmentSettings().rule_settings()
+    )
+    if settled is None:
+        assert done.fields.currency == guessed
+    else:
+        assert (done.fields.currency.value, done.fields.currency.confidence) == (
+            settled,
+            min(fields.claimed_amount.confidence, 0.93),
+        )
 
 
 async def test_the_receipt_time_on_the_event_settles_the_reporting_window() -> None:
