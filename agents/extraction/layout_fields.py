@@ -62,6 +62,7 @@ DESCRIPTION_GAP = 1.8  # a wider gap (in line heights) than this between two lin
 DESCRIPTION_WORDS = 5  # fewer words than this under a description label are no account
 RUN_END = 0.1  # a tick within this share of a run's width from its start (or end) belongs to that end
 SIDE_OVERLAP = 0.01  # two cells of one row may overlap this much (page widths) and still stand side by side
+ACCOUNT_OPENING_CHARS = 25  # a date this near the start of an account's first sentence opens it
 OPTION_WORDS = 4  # a run of more words is no form's option
 OPTION_BLOCK_GAP = 1.0  # an option run this close (in line heights) to a row of options is one of them
 OPTIONS_LIST = 4  # a "sentence" naming this many kinds of damage is a form's row of options, not an account
@@ -651,6 +652,14 @@ class _Reader:
                 for mention in find_dates(sentence, self.region):
                     if not _distracted_in(sentence, mention):
                         reading.add(mention.value.isoformat(), PROSE, sentence, page)
+        if not reading.found:
+            # An account that opens with a date tells the loss on it ("Le 21 novembre 2025, le tuyau
+            # du lave-linge s'est détaché", "Last Sunday (08/25/24) ..."), whatever its verb.
+            account = self.description()
+            first = _SENTENCE.split(account.value or "", maxsplit=1)[0]
+            mentions = [m for m in find_dates(first, self.region) if not _distracted_in(first, m)]
+            if len(mentions) == 1 and mentions[0].start <= ACCOUNT_OPENING_CHARS:
+                reading.add(mentions[0].value.isoformat(), PROSE, first, account.page or 1)
         return reading.decide()
 
     def report_date(self) -> tuple[ExtractedField, str | None]:
@@ -987,6 +996,11 @@ class _Reader:
     # -- damage description -------------------------------------------------------------------
 
     def description(self) -> ExtractedField:
+        """The account of the loss (read once per claim: the incident date asks for it too)."""
+        return self._description
+
+    @cached_property
+    def _description(self) -> ExtractedField:
         """The account of the loss under (or after) a description label, in any language of the lexicon.
 
         The account runs down the label's column, line after line, until the next label, a tick

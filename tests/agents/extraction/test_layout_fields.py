@@ -633,6 +633,33 @@ def test_a_scans_stacked_prose_lines_are_no_row_of_options_and_a_question_tells_
     assert read_layout(scan, "APAC").damage_type.value == "fire"
 
 
+def test_an_account_opening_with_a_date_dates_the_loss_whatever_its_verb() -> None:
+    """Hold-out: "Le 21 novembre 2025, le tuyau d'arrivée du lave-linge s'est détaché ..." named no
+    kind of damage and no incident verb in its first sentence, so the text rules' guess, the
+    letter's own date, stood as the date of loss (0.45)."""
+    letter = [
+        line("Saint Jules, le 28 novembre 2025", 0.55, 0.20, width=0.3),
+        line("Bonjour,", 0.1, 0.28, width=0.08),
+        line("Le 21 novembre 2025, le tuyau d'arrivée du lave-linge s'est détaché pendant un cycle de",
+             0.1, 0.32, width=0.8),
+        line("lavage. L'eau s'est répandue dans la buanderie avant que je puisse fermer le robinet.",
+             0.1, 0.34, width=0.78),
+        line("Bien cordialement,", 0.1, 0.42, width=0.15),
+    ]  # fmt: skip
+    found = read_layout(letter, "EU").incident_date
+    assert (found.value, found.confidence) == ("2025-11-21", PROSE)
+    # A date deep in the account's first sentence does not open it: no date of loss is read from it.
+    later = [
+        *letter[:2],
+        line("Pendant notre absence le tuyau du lave-linge s'est détaché, comme nous l'avons vu le 21",
+             0.1, 0.32, width=0.8),
+        line("novembre 2025. L'eau s'est répandue dans la buanderie avant que je puisse fermer le robinet.",
+             0.1, 0.34, width=0.78),
+        letter[-1],
+    ]  # fmt: skip
+    assert read_layout(later, "EU").incident_date.value is None
+
+
 def test_a_row_of_choices_with_no_tick_read_names_no_damage_type() -> None:
     # A scan whose tick the OCR did not see: the option right of the label is not the answer.
     row = [
