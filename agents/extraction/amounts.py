@@ -70,6 +70,8 @@ _SCALE = (
     r"|billions?|thousand|bn|mn)(?![^\W\d_])|(?:k|K|m|M)(?![^\W\d_²³]))"
 )
 _CODE = r"(?<![^\W\d_])(?:" + "|".join(sorted(CURRENCY_CODES)) + r"|(?i:eur|usd|gbp|chf))(?![^\W\d_])"
+# The currencies a bare `$` may be: each writes it.
+DOLLAR_CURRENCIES = ("USD", "SGD", "AUD", "NZD", "HKD")
 _DOLLAR_SIGNS = rf"(?<![^\W\d_])(?:US|U\.S\.|AU|NZ|HK|SG|CA|A|S|C){_SPACE}?\$"
 _SYMBOL = rf"(?:{_DOLLAR_SIGNS}|[$€£¥₹]|(?<![^\W\d_])[sS]?Fr\.)"
 # Words naming a currency after the number; "dollars" alone is a bare dollar.

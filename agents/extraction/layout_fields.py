@@ -31,7 +31,13 @@ from functools import cached_property
 from typing import TypeVar
 
 from agents.events import ExtractedField, LayoutLine
-from agents.extraction.amounts import AmountMention, currency_named, find_amounts, parse_amount
+from agents.extraction.amounts import (
+    DOLLAR_CURRENCIES,
+    AmountMention,
+    currency_named,
+    find_amounts,
+    parse_amount,
+)
 from agents.extraction.dates import DateMention, find_dates
 from agents.extraction.lexicon import LabelMention, damage_types_named, find_distractors, find_labels
 
@@ -168,7 +174,6 @@ def _has_own_label(text: str) -> bool:
     return match is not None and currency_named(text.split(":", 1)[0]) is None
 
 
-_DOLLAR_CURRENCIES = ("USD", "SGD", "AUD", "NZD", "HKD")
 _CAUSES = ("theft", "fire", "collision", "storm")
 T = TypeVar("T")
 
@@ -545,7 +550,7 @@ def _currency_of(mention: AmountMention, region: str) -> tuple[str | None, float
     if mention.dollar:
         if region == "US":
             return "USD", DOLLAR_IN_US, []
-        return None, 0.0, list(_DOLLAR_CURRENCIES)
+        return None, 0.0, list(DOLLAR_CURRENCIES)
     return None, 0.0, []
 
 
@@ -655,7 +660,7 @@ class _Reader:
         if not reading.found:
             # An account that opens with a date tells the loss on it ("Le 21 novembre 2025, le tuyau
             # du lave-linge s'est détaché", "Last Sunday (08/25/24) ..."), whatever its verb.
-            account = self.description()
+            account = self.description
             first = _SENTENCE.split(account.value or "", maxsplit=1)[0]
             mentions = [m for m in find_dates(first, self.region) if not _distracted_in(first, m)]
             if len(mentions) == 1 and mentions[0].start <= ACCOUNT_OPENING_CHARS:
@@ -877,7 +882,7 @@ class _Reader:
             return _doubted(found) if unmapped else found
         # The account's first sentence naming a kind of damage says what happened; a cause named
         # there (theft, fire, a collision, a storm) outranks what it led to (water, broken glass).
-        for sentence, page in self.sentences("claim", skip=self.option_cells()):
+        for sentence, page in self.sentences("claim", skip=self.option_cells):
             mentioned = list(dict.fromkeys(kind for kind, _, _ in damage_types_named(sentence)))
             if not mentioned or len(mentioned) >= OPTIONS_LIST or sentence.rstrip().endswith("?"):
                 continue  # nothing, a form's list of options that no tick was read on, or its question
@@ -899,7 +904,10 @@ class _Reader:
         return ExtractedField()
 
     @cached_property
-    def _option_cells(self) -> frozenset[int]:
+    def option_cells(self) -> frozenset[int]:
+        """The cells of rows of options: two or more runs on one row each naming a kind of damage
+        ("Escape of water | Lightning / fire | Glass"), and short runs naming one kind right above
+        or below such a row; choices, not an account."""
         naming = [cell for cell in self.cells if damage_types_named(cell.line.text)]
         rows = {
             cell.index
@@ -929,12 +937,6 @@ class _Reader:
                     rows.add(cell.index)
                     grown = True
         return frozenset(rows)
-
-    def option_cells(self) -> frozenset[int]:
-        """The cells of rows of options: two or more runs on one row each naming a kind of damage
-        ("Escape of water | Lightning / fire | Glass"), and short runs naming one kind right above
-        or below such a row; choices, not an account."""
-        return self._option_cells
 
     def kinds_in_row(self, label: _Cell) -> set[str]:
         """The damage types named on a label's row: two or more are choices, none read as ticked."""
@@ -995,13 +997,10 @@ class _Reader:
 
     # -- damage description -------------------------------------------------------------------
 
-    def description(self) -> ExtractedField:
-        """The account of the loss (read once per claim: the incident date asks for it too)."""
-        return self._description
-
     @cached_property
-    def _description(self) -> ExtractedField:
-        """The account of the loss under (or after) a description label, in any language of the lexicon.
+    def description(self) -> ExtractedField:
+        """The account of the loss under (or after) a description label, in any language of the lexicon
+        (read once per claim: the incident date asks for it too).
 
         The account runs down the label's column, line after line, until the next label, a tick
         row, a question ("Were the police informed?"), a wider gap or `DESCRIPTION_LINES` lines.
@@ -1240,6 +1239,6 @@ def read_layout(lines: Sequence[LayoutLine], region: str) -> LayoutFields:
         currency=currency,
         damage_type=reader.damage_type(),
         policy_number=reader.policy_number(),
-        damage_description=reader.description(),
+        damage_description=reader.description,
         attachments=frozenset(d for d, role in reader.roles.items() if role == "attachment"),
     )

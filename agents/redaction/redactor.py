@@ -217,8 +217,7 @@ _ACCOUNT = re.compile(
 def _ibans(text: str, region: str | None) -> Iterator[_Finding]:
     # Never across a line break: the next line's figures ("Account 1581270052" over "14,952.88 USD"
     # on a scan) are not the number's.
-    flat = text
-    for m in _IBAN.finditer(flat):
+    for m in _IBAN.finditer(text):
         # The regex may run into a following code or word: shorten until the checksum holds.
         candidate = m.group()
         while len(candidate.replace(" ", "")) >= 15:
@@ -230,7 +229,7 @@ def _ibans(text: str, region: str | None) -> Iterator[_Finding]:
             candidate = candidate[:-1].rstrip()
         else:
             # Labelled but failing the checksum: a typo in a customer's IBAN is still their IBAN.
-            if _IBAN_LABEL.search(flat, max(0, m.start() - 20), m.start()):
+            if _IBAN_LABEL.search(text, max(0, m.start() - 20), m.start()):
                 yield _Finding(PiiKind.IBAN, m.start(), m.end(), m.group().replace(" ", ""))
 
 

@@ -6,7 +6,6 @@ evaluation and the benchmark's in-process limit call the very same function.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +29,7 @@ from agents.events import (
     RuleOutcome,
     with_zone,
 )
+from agents.extraction import DOLLAR_CURRENCIES, find_amounts
 from agents.stores import Policy, PolicyBook, PolicyLookup, ReportStore
 from streams import AgentContext, StreamAgent
 
@@ -39,18 +39,13 @@ DuplicateFinder = Callable[[ClaimFields], Awaitable[tuple[str, ...]]]
 DOLLAR_OF_THE_POLICY = 0.93
 
 
-DOLLARS = frozenset({"USD", "SGD", "AUD", "NZD", "HKD"})
-_BARE_DOLLAR = re.compile(r"(?<![A-Za-z])\$")
-_NAMED_DOLLAR = re.compile(r"\b(?:USD|SGD|AUD|NZD|HKD)\b|[A-Za-z]\$")
-
-
 def _read_from_a_bare_dollar(currency: ExtractedField) -> bool:
     """Whether a currency was only guessed from a bare "$" (a region's usual dollar, below approval)."""
     return (
-        currency.value in DOLLARS
+        currency.value in DOLLAR_CURRENCIES
         and currency.confidence < DOLLAR_OF_THE_POLICY
-        and bool(_BARE_DOLLAR.search(currency.evidence))
-        and not _NAMED_DOLLAR.search(currency.evidence)
+        and bool(mentions := find_amounts(currency.evidence))
+        and all(mention.dollar for mention in mentions)
     )
 
 
@@ -61,7 +56,7 @@ def settle_currency(fields: ClaimFields, policy: Policy | None) -> ClaimFields:
     if policy is None:
         return fields
     left_open = not currency.value and policy.currency in currency.candidates
-    guessed = policy.currency in DOLLARS and _read_from_a_bare_dollar(currency)
+    guessed = policy.currency in DOLLAR_CURRENCIES and _read_from_a_bare_dollar(currency)
     if not (left_open or guessed):
         return fields
     settled = currency.model_copy(
