@@ -18,6 +18,7 @@ from agents.tools.chaos import checks
 from agents.tools.chaos.faults import Applied, Injector
 from agents.tools.chaos.load import UNKNOWN_REGION, Input, build_inputs
 from agents.tools.chaos.observe import DeadSeen, LogContents, Seen
+from agents.tools.chaos.runner import ChaosConfig, ChaosError, run_chaos
 from agents.tools.chaos.schedule import (
     AGENT_KILL,
     BROKER_KILL,
@@ -141,6 +142,18 @@ def _in_state(pid: int, letters: str) -> None:
 def test_a_service_that_cannot_be_stopped_is_refused() -> None:
     with pytest.raises(ValueError, match="kafka"):
         Plan(services=("kafka",))
+
+
+def test_a_broker_kill_on_memory_storage_or_an_unknown_storage_is_refused_before_any_stack(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "state"
+    on_memory = ChaosConfig(claims=10, broker_storage="memory", plan=Plan(broker_kills=1))
+    with pytest.raises(ChaosError, match="--broker-kills 0"):
+        run_chaos(on_memory, tmp_path / "out", state_dir=state)
+    with pytest.raises(ChaosError, match="'disk' is not one of"):
+        run_chaos(ChaosConfig(claims=10, broker_storage="disk"), tmp_path / "out", state_dir=state)
+    assert not state.exists()  # refused before a state folder or a process was made
 
 
 # --------------------------------------------------------------------------- invariants

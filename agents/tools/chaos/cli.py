@@ -49,6 +49,13 @@ def chaos(
             "recording (the embedded server's durability), not ClaimFlow."
         ),
     ] = 0,
+    broker_storage: Annotated[
+        str,
+        typer.Option(
+            help="The broker's log: 's3' (the stack's S3 server; survives the broker's kill -9, but "
+            "slows as the log grows) or 'memory' (fast at any length; needs --broker-kills 0)."
+        ),
+    ] = "s3",
     outage: Annotated[float, typer.Option(help="Seconds each service stays stopped.")] = 30.0,
     broker_down: Annotated[float, typer.Option(help="Seconds the broker stays down.")] = 5.0,
     heal_timeout: Annotated[
@@ -87,6 +94,7 @@ def chaos(
         unknown_region=unknown_region,
         plan=plan,
         heal_timeout_s=heal_timeout,
+        broker_storage=broker_storage,
     )
     result = run_chaos(config, out, state_dir=state_dir, keep_stack=keep_stack, console=console)
     raise typer.Exit(0 if result.ok else 1)

@@ -1,10 +1,12 @@
 """`run_chaos`: the whole pipeline on a stack of its own, a seeded fault schedule, then the invariants.
 
-A run is: stack up in its own state folder (broker on `s3` storage, so a broker kill -9 keeps the
-log: docs/durability.md), policy book loaded, every agent started, the claims and poison inputs
-submitted while the faults run (the schedule starts once the first report is stored, so it hits a
-pipeline that is flowing), a heal window until every claim is reported and every group has
-committed to the end (or the window closes), then the log is read back and checked.
+A run is: stack up in its own state folder (broker on `s3` storage by default, so a broker kill -9
+keeps the log: docs/durability.md; on `memory` storage, without broker kills, for runs too long
+for the embedded broker's `s3://` engine, which slows as the log grows), policy book loaded,
+every agent started, the claims and poison inputs submitted while the faults run (the schedule
+starts once the first report is stored, so it hits a pipeline that is flowing), a heal window
+until every claim is reported and every group has committed to the end (or the window closes),
+then the log is read back and checked.
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ class ChaosConfig:
     heal_timeout_s: float = 900.0
     submit_deadline_s: float = 600.0
     rss_interval_s: float = 2.0
+    broker_storage: str = "s3"
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "plan": {**asdict(self.plan), "services": list(self.plan.services)}}
@@ -153,13 +156,22 @@ def run_chaos(
     """
     if config.claims < 1:
         raise ChaosError("claims must be at least 1")
+    if config.broker_storage not in devstack.BROKER_STORAGE:
+        raise ChaosError(
+            f"broker storage {config.broker_storage!r} is not one of {sorted(devstack.BROKER_STORAGE)}"
+        )
+    if config.broker_storage == "memory" and config.plan.broker_kills:
+        raise ChaosError(
+            "a broker on memory storage loses every topic and offset when it is killed, so a broker "
+            "kill would test nothing of ClaimFlow: pass --broker-kills 0, or run on --broker-storage s3"
+        )
     console = console or Console(quiet=True)
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     state_dir = fresh_state_dir(state_dir or DEFAULT_STATE_DIR, MARKER, "claimflow chaos", ChaosError)
     env_before = environment()
-    with console.status("starting the chaos stack (broker on s3 storage)"):
-        stack = devstack.up(state_dir, broker_storage="s3")
+    with console.status(f"starting the chaos stack (broker on {config.broker_storage} storage)"):
+        stack = devstack.up(state_dir, broker_storage=config.broker_storage)
     # Every settings section this process reads (the S3 store's among them) names the chaos stack.
     saved = dict(os.environ)
     os.environ.update(stack.env())
