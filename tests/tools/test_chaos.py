@@ -279,14 +279,16 @@ def test_rss_growth_follows_the_longest_lived_process_of_each_label() -> None:
         {"t_ms": 1, "reporter": [1, 120.0]},
         {"t_ms": 2, "reporter": [1, 130.0]},
         {"t_ms": 3, "reporter": [2, 90.0]},
+        {"t_ms": 4, "reporter": [1, 131.5]},
     ]
     assert checks.rss_growth(samples)["reporter"] == {
         "processes": 2,
-        "samples": 3,
+        "samples": 4,
         "first_mb": 100.0,
-        "last_mb": 130.0,
-        "peak_mb": 130.0,
-        "growth_mb": 30.0,
+        "last_mb": 131.5,
+        "peak_mb": 131.5,
+        "growth_mb": 31.5,
+        "second_half_growth_mb": 1.5,  # from its third sample (130) on: start-up is over
     }
 
 

@@ -347,7 +347,9 @@ def recovery_by_kind(per_fault: Sequence[Mapping[str, Any]]) -> dict[str, dict[s
 
 
 def rss_growth(samples: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, float]]:
-    """Per process label: restarts seen, first/last/peak RSS, and growth over its longest-lived pid."""
+    """Per process label: restarts seen, first/last/peak RSS, growth over its longest-lived pid, and
+    that pid's growth over the second half of its life: start-up (imports, models) is over by then,
+    so what still grows is what a long run would keep growing."""
     series: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
     for sample in samples:
         for label, value in sample.items():
@@ -365,5 +367,6 @@ def rss_growth(samples: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, floa
             "last_mb": longest[-1],
             "peak_mb": max(every),
             "growth_mb": round(longest[-1] - longest[0], 1),
+            "second_half_growth_mb": round(longest[-1] - longest[len(longest) // 2], 1),
         }
     return summary

@@ -85,7 +85,9 @@ def rss_table(data: dict[str, Any]) -> Table:
         "last MB",
         "peak MB",
         "growth MB",
-        title="RSS (children included; growth over the longest-lived process of each)",
+        "2nd half MB",
+        title="RSS (children included; growth over the longest-lived process of each, and over its "
+        "second half, after start-up)",
     )
     for label, fig in data["rss"].items():
         table.add_row(
@@ -95,6 +97,7 @@ def rss_table(data: dict[str, Any]) -> Table:
             f"{fig['last_mb']:.0f}",
             f"{fig['peak_mb']:.0f}",
             f"{fig['growth_mb']:+.0f}",
+            f"{fig['second_half_growth_mb']:+.0f}" if "second_half_growth_mb" in fig else "-",
         )
     return table
 
@@ -106,11 +109,23 @@ def write_plot(result: ChaosResult) -> None:
     series = data["series"]
     origin, bin_s = series["origin_ms"], series["bin_s"]
     fig, ax = plt.subplots(figsize=(11, 4.5))
-    for name in ("ingested", "reported"):
+    # Submission is a burst at the start (thousands a second) and reporting a steady flow (tens):
+    # each gets its own axis, so the faults' dents in the reported rate stay visible.
+    submitted_ax = ax.twinx()
+    for name, axis, colour in (("reported", ax, "tab:orange"), ("ingested", submitted_ax, "tab:blue")):
         points = series[name]
         if points:
             xs, ys = (list(v) for v in zip(*points, strict=True))
-            ax.step([*xs, xs[-1] + bin_s], [*ys, ys[-1]], where="post", label=f"{name} (claims/s)")
+            axis.step(
+                [*xs, xs[-1] + bin_s],
+                [*ys, ys[-1]],
+                where="post",
+                color=colour,
+                alpha=1.0 if axis is ax else 0.5,
+                label=f"{name} (claims/s{', right axis' if axis is submitted_ax else ''})",
+            )
+    submitted_ax.set_ylabel("claims ingested per second", color="tab:blue")
+    submitted_ax.set_ylim(bottom=0)
     seen: set[str] = set()
     for applied in data["applied"]:
         kind = applied["fault"]["kind"]
@@ -125,7 +140,9 @@ def write_plot(result: ChaosResult) -> None:
     ax.set_title(
         f"claimflow chaos: {data['figures']['claims']:,} claims, {len(data['applied'])} faults; {verdict}"
     )
-    ax.legend(fontsize="small", loc="upper right")
+    handles, labels = ax.get_legend_handles_labels()
+    more, more_labels = submitted_ax.get_legend_handles_labels()
+    ax.legend(handles + more, labels + more_labels, fontsize="small", loc="upper right")
     fig.savefig(result.out_dir / PLOT, dpi=110, bbox_inches="tight")
     plt.close(fig)
 
