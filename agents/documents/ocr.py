@@ -15,6 +15,7 @@ import importlib.metadata
 import logging
 import os
 import queue
+import re
 import socket
 import subprocess
 import sys
@@ -48,6 +49,10 @@ MAX_SIDE = 2000
 _ENGINE_PARAMS = {"Global.log_level": "warning", "Global.use_cls": False}
 # Boxes whose vertical centres are closer than this share of the line height form one text line.
 _SAME_LINE = 0.6
+# The recogniser's models read Chinese too, and take a drawn box for the character it looks like:
+# "冈Entwendung" is "☒ Entwendung". Such a glyph glued to a Latin word is the box, never text.
+_BOX_GLYPHS = {"冈": "☒", "区": "☒", "凶": "☒", "図": "☒", "口": "☐", "囗": "☐"}
+_GLUED_BOX = re.compile(f"[{''.join(_BOX_GLYPHS)}](?=[A-Za-zÀ-ÖØ-öø-ÿ])")
 _STOP_GRACE_S = 2.0
 _START_TIMEOUT_S = 60.0
 # A fresh interpreter, not multiprocessing: it inherits none of Faust's threads or event loop and
@@ -331,6 +336,11 @@ def serve(fd: int, threads: int = -1) -> None:
         conn.send(reply)
 
 
+def box_glyphs(text: str) -> str:
+    """`text` with each box-like CJK glyph glued to a Latin word read as the box it is."""
+    return _GLUED_BOX.sub(lambda m: _BOX_GLYPHS[m.group()], text)
+
+
 def _reading_order(
     boxes: list[list[list[float]]], texts: list[str], scores: Any, size: tuple[int, int] = (1, 1)
 ) -> tuple[list[str], list[float], list[tuple[str, float, float, float, float, int, int]]]:
@@ -342,7 +352,7 @@ def _reading_order(
     from its own left and right edges, and two boxes that overlap horizontally are never one row.
     """
     items = []
-    for box, text, score in zip(boxes, texts, list(scores or ()), strict=True):
+    for box, text, score in zip(boxes, [box_glyphs(t) for t in texts], list(scores or ()), strict=True):
         (x0, y0), (x1, y1), (x2, y2), (x3, y3) = box
         height = max((abs(y3 - y0) + abs(y2 - y1)) / 2, 1.0)
         top, bottom = min(y0, y1, y2, y3), max(y0, y1, y2, y3)

@@ -139,8 +139,8 @@ _DATE = re.compile(
     rf"(?P<id>\d{{1,2}})(?!\d|\.\d)"
     # 03.04.2025, 3/4/25, 03-04-2025, 03 .04. 2025 (order from the region unless a part is > 12)
     rf"|(?<![\w./])(?<!\d,)(?P<na>\d{{1,2}}){_SP}?(?P<nsep>[./-]){_SP}?(?P<nb>\d{{1,2}}){_SP}?(?P=nsep)"
-    # ... and OCR's "19/06/202418:13", a time glued to the year
-    rf"{_SP}?(?P<ny>{_YEAR4}|\d{{2}})(?:(?<=\d{{4}})(?=\d{{1,2}}:\d{{2}}(?!\d))|(?!\d|\.\d))"
+    # ... and OCR's "19/06/202418:13" or "17/09/2514:03", a time glued to the year
+    rf"{_SP}?(?P<ny>{_YEAR4}|\d{{2}})(?:(?=\d{{1,2}}:\d{{2}}(?!\d))|(?!\d|\.\d))"
     # 2025年4月3日, 2025년 4월 3일
     rf"|(?P<cy>{_YEAR4})\s*[年년]\s*(?P<cm>\d{{1,2}})\s*[月월]\s*(?P<cd>\d{{1,2}})\s*[日일]"
     # 2025-Apr-03, 2025 April 3

@@ -68,6 +68,9 @@ DESCRIPTION_GAP = 1.8  # a wider gap (in line heights) than this between two lin
 DESCRIPTION_WORDS = 5  # fewer words than this under a description label are no account
 RUN_END = 0.1  # a tick within this share of a run's width from its start (or end) belongs to that end
 SIDE_OVERLAP = 0.01  # two cells of one row may overlap this much (page widths) and still stand side by side
+# A value right of its label may overlap the label's box this much (page widths): OCR's box of a
+# label ending in ':' runs on past the colon ("Envoyé:" 0.10-0.22, "lundi 4 novembre 2024" from 0.21).
+RIGHT_OVERLAP = 0.02
 ACCOUNT_OPENING_CHARS = 25  # a date this near the start of an account's first sentence opens it
 OPTION_WORDS = 4  # a run of more words is no form's option
 OPTION_BLOCK_GAP = 1.0  # an option run this close (in line heights) to a row of options is one of them
@@ -296,7 +299,8 @@ def _values_for(
         yield _Place(inline, cell, cell.line.text[:value_start])
     page = [c for c in cells if c.line.page == cell.line.page and c.index != cell.index]
     right = sorted(
-        (c for c in page if c.same_row(cell) and c.line.x0 >= cell.line.x1 - 0.01), key=lambda c: c.line.x0
+        (c for c in page if c.same_row(cell) and c.line.x0 >= cell.line.x1 - RIGHT_OVERLAP),
+        key=lambda c: c.line.x0,
     )
     context = cell.line.text
     for neighbour in right[:RIGHT_CELLS]:
@@ -685,7 +689,20 @@ class _Reader:
             return own.decide(), "document"
         if cover.found:
             return cover.decide(), "cover_sheet"
-        return ExtractedField(), None
+        return self.unread_report_date(), None
+
+    def unread_report_date(self) -> ExtractedField:
+        """No value, but the evidence of a report-date label of the claim's own documents whose nearest
+        value holds figures that read as no date ("Sent: 17/O9/2514:03"): the documents do carry a
+        date, so the claim's receipt is no sure stand-in for it (`settle` weighs it so)."""
+        for places, label in self.labelled("report_date"):
+            if self.role(label) != "claim":
+                continue
+            nearest = places[0].text
+            if any(ch.isdigit() for ch in _PLACEHOLDER.sub("", nearest)):
+                shown = nearest if places[0].cell is label else f"{label.line.text} {nearest}"
+                return ExtractedField(evidence=f"unread: {shown}"[:EVIDENCE_CHARS], page=label.line.page)
+        return ExtractedField()
 
     @cached_property
     def heading_dates(self) -> list[_Cell]:
@@ -954,7 +971,7 @@ class _Reader:
         The nearest option is the ticked one even when it names no damage type the lexicon
         knows ("Impact"): the next known option along the row is a neighbour, not the answer.
         """
-        best: tuple[float, bool, _Cell] | None = None
+        best: tuple[bool, float, bool, _Cell] | None = None
         for cell in self.cells:
             if (
                 cell.index == mark.index
@@ -973,12 +990,16 @@ class _Reader:
                 return None, None
             left = cell.line.x0 < mark.line.x0
             gap = mark.line.x0 - cell.line.x1 if left else cell.line.x0 - mark.line.x1
-            candidate = (max(gap, 0.0), left, cell)
-            if best is None or candidate[:2] < best[:2]:
+            # A run the mark's centre lies in is the mark's own, before one that only touches it
+            # ("Unfall Steinschlag/Glas" ending where the "☒" of "☒Entwendung" starts).
+            centre = (mark.line.x0 + mark.line.x1) / 2
+            within = cell.line.x0 < centre < cell.line.x1
+            candidate = (not within, max(gap, 0.0), left, cell)
+            if best is None or candidate[:3] < best[:3]:
                 best = candidate
         if best is None:
             return None, None
-        _, left, cell = best
+        _, _, left, cell = best
         named = _options_named(cell.line.text)
         text = cell.line.text.strip()
         if not named:
@@ -1097,7 +1118,7 @@ class _Reader:
             return any(c.same_row(cell) and _opens_with_label(c.line.text) for c in [cell, *page])
 
         right = sorted(
-            (c for c in page if c.same_row(label) and c.line.x0 >= label.line.x1 - 0.01),
+            (c for c in page if c.same_row(label) and c.line.x0 >= label.line.x1 - RIGHT_OVERLAP),
             key=lambda c: c.line.x0,
         )
         taken = right[:1] if right and not _opens_with_label(right[0].line.text) else []

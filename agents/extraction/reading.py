@@ -105,6 +105,8 @@ def read_claim_fields(text: str, lines: Sequence[LayoutLine], region: str) -> Cl
         # doubt about the date the claim's own documents give the loss.
         rules = rules.model_copy(update={"incident_date": ExtractedField()})
     merged = {name: _merge(name, getattr(rules, name), getattr(layout, name)) for name in COMBINED}
+    if not merged["reported_on"].value and layout.reported_on.evidence:
+        merged["reported_on"] = layout.reported_on  # a report date the documents carry, unread
     amount_from_layout = (
         merged["claimed_amount"].value and merged["claimed_amount"] is not rules.claimed_amount
     )

@@ -68,16 +68,23 @@ def weighted_by_reading(found: ClaimFields, reading_confidence: float) -> ClaimF
 # The insurer's own intake time is a fact, not a reading; it stands for the report date only
 # when the documents carry none (the processing time never does).
 RECEIVED_CONFIDENCE = 0.99
+# ...but when the documents do carry a report date that could not be read ("Sent: 17/O9/2514:03"),
+# the receipt is a stand-in a person confirms: the two differ by days (post, a broker's desk).
+RECEIVED_OVER_UNREAD = 0.6
 
 
-def received_on(received_at: datetime) -> ExtractedField:
+def received_on(received_at: datetime, unread: str = "") -> ExtractedField:
     """The report date a claim without a dated document gets: the day it was received, in the time
-    zone the submitter gave (UTC when it gave none)."""
+    zone the submitter gave (UTC when it gave none); doubted when the documents carry a report
+    date the reader could not read (`unread`, that reading's evidence)."""
     when = with_zone(received_at)
+    received = f"received {when:%Y-%m-%d %H:%M} (UTC{when:%z})"
     return ExtractedField(
         value=when.date().isoformat(),
-        confidence=RECEIVED_CONFIDENCE,
-        evidence=f"received {when:%Y-%m-%d %H:%M} (UTC{when:%z}); no date of the claim on its documents",
+        confidence=RECEIVED_OVER_UNREAD if unread else RECEIVED_CONFIDENCE,
+        evidence=f"{received}; the documents' own date is {unread}"
+        if unread
+        else f"{received}; no date of the claim on its documents",
     )
 
 
@@ -98,7 +105,9 @@ def settle(
         found = found.model_copy(update={"policy_number": policy_number})
     fields = weighted_by_reading(found, reading_confidence)
     if not fields.reported_on.value and received_at is not None:
-        fields = fields.model_copy(update={"reported_on": received_on(received_at)})
+        fields = fields.model_copy(
+            update={"reported_on": received_on(received_at, unread=fields.reported_on.evidence)}
+        )
     return fields
 
 

@@ -80,3 +80,14 @@ def test_page_over_the_time_limit_fails_for_good_and_the_engine_recovers(
     assert caught.value.retryable is False
     blank = np.full((64, 64), 255, dtype=np.uint8)
     assert engine.recognise(blank, timeout=60).lines == []
+
+
+def test_a_box_glyph_the_recogniser_took_for_a_chinese_character_is_read_as_the_box() -> None:
+    """Spent seed 819384: a photographed German form's ticked "Entwendung" (theft) came back as
+    "冈Entwendung", so the word was no option and the tick went to the option before it (glass)."""
+    from agents.documents.ocr import box_glyphs
+
+    assert box_glyphs("冈Entwendung") == "☒Entwendung"
+    assert box_glyphs("口Feuer 区Sturm/Hagel") == "☐Feuer ☒Sturm/Hagel"
+    assert box_glyphs("冈 Entwendung") == "冈 Entwendung"  # not glued to a word: left as read
+    assert box_glyphs("香港中区") == "香港中区"  # Chinese text stays Chinese

@@ -166,3 +166,6 @@ def test_a_time_glued_to_the_year_by_ocr_leaves_the_date_readable() -> None:
     assert [m.value for m in find_dates("Sent: 19/06/202418:13", "APAC")] == [date(2024, 6, 19)]
     assert find_dates("Ref. 12/05/20241", "APAC") == []  # five digits are no year
     assert find_dates("12/05/2024123:45", "APAC") == []  # nor is a year followed by "123:45"
+    # Spent seed 819384: a two-digit year too ("Sent: 17/09/25 14:03" on a scanned e-mail).
+    assert [m.value for m in find_dates("Sent: 17/09/2514:03", "APAC")] == [date(2025, 9, 17)]
+    assert [m.value for m in find_dates("12/05/2014:30", "EU")] == [date(2014, 5, 12)]  # a year, no time

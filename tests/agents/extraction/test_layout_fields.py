@@ -66,6 +66,35 @@ def test_a_value_right_of_its_label_on_the_same_row_is_read_and_the_region_order
     assert read_layout(us, "US").incident_date.value == "2025-03-04"
 
 
+def test_a_value_whose_ocr_box_overlaps_its_labels_box_is_still_right_of_it() -> None:
+    """Spent seed 819384: a scanned French e-mail's "Envoyé:" box (0.10-0.22) runs past the colon into
+    its value's ("lundi 4 novembre 2024 21:43" from 0.206), so the report date fell back to the receipt."""
+    mail = [
+        LayoutLine(document=0, page=1, text="De:", x0=0.0994, y0=0.1039, x1=0.1531, y1=0.1257),
+        LayoutLine(document=0, page=1, text="Envoyé:", x0=0.1017, y0=0.1281, x1=0.2217, y1=0.1499),
+        LayoutLine(
+            document=0, page=1, text="lundi 4 novembre 2024 21:43", x0=0.2057, y0=0.1289, x1=0.5189, y1=0.1507
+        ),
+    ]
+    assert read_layout(mail, "EU").reported_on.value == "2024-11-04"
+
+
+def test_a_tick_inside_a_run_ticks_that_run_not_the_one_it_touches() -> None:
+    """Spent seed 819384: on a photographed German form the tick finder's "☒" starts where
+    "Unfall Steinschlag/Glas" ends and lies inside "Entwendung" (theft): glass was read at 0.96."""
+    form = [
+        line("Zutreffendes bitte ankreuzen", 0.1754, 0.4405, width=0.156),
+        LayoutLine(
+            document=0, page=1, text="Unfall Steinschlag/Glas", x0=0.174, y0=0.4535, x1=0.3826, y1=0.4755
+        ),
+        LayoutLine(document=0, page=1, text="Entwendung", x0=0.3755, y0=0.4605, x1=0.4894, y1=0.479),
+        LayoutLine(document=0, page=1, text="☐Feuer ☐Sturm/Hagel", x0=0.4781, y0=0.463, x1=0.6528, y1=0.4845),
+        LayoutLine(document=0, page=1, text="☒", x0=0.3826, y0=0.4635, x1=0.3946, y1=0.4725),
+    ]
+    found = read_layout(form, "EU").damage_type
+    assert (found.value, found.confidence) == ("theft", TICKED)
+
+
 def test_labels_in_german_french_and_spanish_pair_with_values_on_their_line() -> None:
     for label, amount, currency in (
         ("Schadenhöhe: 4.850,00 EUR", "4850.00", "EUR"),

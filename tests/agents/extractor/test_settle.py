@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta, timezone
 
-from agents.events import ClaimFields, ExtractedField
-from agents.extractor.handler import CLEAN_SCAN, RECEIVED_CONFIDENCE, read_fields, settle
+from agents.events import ClaimFields, ExtractedField, LayoutLine
+from agents.extractor.handler import (
+    CLEAN_SCAN,
+    RECEIVED_CONFIDENCE,
+    RECEIVED_OVER_UNREAD,
+    read_fields,
+    settle,
+)
 
 RECEIVED = datetime(2025, 5, 14, 23, 30, tzinfo=timezone(timedelta(hours=-5)))  # 04:30 UTC the next day
 WELLINGTON = datetime(
@@ -38,6 +45,23 @@ def test_without_a_date_on_the_documents_the_report_date_is_the_day_received_whe
     )
     naive = settle(_fields(None), reading_confidence=1.0, received_at=datetime(2025, 3, 11, 23, 0))
     assert naive.reported_on.value == "2025-03-11"  # no offset given: UTC
+
+
+def test_a_report_date_the_documents_carry_but_the_reader_could_not_read_doubts_the_receipt() -> None:
+    """A scanned e-mail's "Sent:" beside figures that read as no date (OCR's "17/O9/2514:O3"): the
+    receipt, days later, stands in at a confidence a person confirms, and says why."""
+    mail = [
+        LayoutLine(document=0, page=1, text="From:", x0=0.108, y0=0.111, x1=0.162, y1=0.127),
+        LayoutLine(document=0, page=1, text="Sent:", x0=0.109, y0=0.128, x1=0.158, y1=0.144),
+        LayoutLine(document=0, page=1, text="17/O9/2514:O3", x0=0.2, y0=0.128, x1=0.34, y1=0.144),
+    ]
+    text = "\n".join(line.text for line in mail)
+    doubted = read_fields(text, "APAC", 1.0, lines=mail, received_at=RECEIVED).reported_on
+    assert (doubted.value, doubted.confidence) == ("2025-05-14", RECEIVED_OVER_UNREAD)
+    assert "unread: Sent: 17/O9/2514:O3" in doubted.evidence
+    blank = [mail[0], dataclasses.replace(mail[1], text="Sent: ________")]
+    undated = read_fields("From:\nSent: ________", "APAC", 1.0, lines=blank, received_at=RECEIVED)
+    assert undated.reported_on.confidence == RECEIVED_CONFIDENCE  # an empty field carries no date
 
 
 def test_the_documents_own_date_wins_over_the_received_time() -> None:
