@@ -442,6 +442,17 @@ def _inside_a_sentence(before: str) -> bool:
     return len(_CLAUSE_END.split(before)[-1].split()) > LABEL_SENTENCE_WORDS
 
 
+def _prose_distractor(text: str, end: int) -> bool:
+    """Whether a distractor phrase ending at `end` is words of a sentence, not a form's label: a line
+    of prose with no colon between the phrase and its figure ("Conozco la franquicia de 300,00 EUR de
+    mi póliza. Reclamo la cantidad de EUR 24.329,72."). Such a line keeps its other facts; a label's
+    line ("Franchise contractuelle: EUR 1.000,00", "Date of birth 04/10/1995") is set aside whole."""
+    if len(_PLACEHOLDER.sub("x", text).split()) < PROSE_LINE_WORDS:
+        return False
+    figure = re.search(r"\d", text[end:])
+    return ":" not in text[end : end + figure.start() if figure else len(text)]
+
+
 def _unbracketed(text: str) -> str:
     return re.sub(r"\([^)]*\)", " ", text)
 
@@ -567,6 +578,8 @@ class _Reader:
         self.used_dates: set[tuple[int, str]] = set()
         for cell in self.cells:
             for _, _, end in find_distractors(cell.line.text):
+                if _prose_distractor(cell.line.text, end):
+                    continue  # the sentence readers weigh it where it stands ("a deductible of €500")
                 self.distracted.add(cell.index)
                 if not cell.line.text[end:].strip():  # the value is right of or below this label
                     for place in _values_for(self.cells, cell, len(cell.line.text)):

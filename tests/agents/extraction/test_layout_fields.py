@@ -95,6 +95,37 @@ def test_a_tick_inside_a_run_ticks_that_run_not_the_one_it_touches() -> None:
     assert (found.value, found.confidence) == ("theft", TICKED)
 
 
+def test_a_deductible_named_in_a_sentence_leaves_the_rest_of_its_line_to_be_read() -> None:
+    """Spent seed 819384: "franquicia" set the whole line aside, the sentence claiming the sum with it,
+    and the text rules' guess (the deductible, 300,00 EUR) stood. A form's deductible label still
+    takes its line out."""
+    mail = [
+        line("Les escribo para declarar un siniestro relativo a la póliza.", 0.1, 0.30, width=0.7),
+        line(
+            "Conozco la franquicia de 300,00 EUR de mi póliza. Reclamo la cantidad de EUR 24.329,72.",
+            0.1,
+            0.33,
+            width=0.8,
+        ),
+    ]
+    found = read_layout(mail, "EU").claimed_amount
+    assert (found.value, found.confidence) == ("24329.72", PROSE)
+    form = [line("Franchise contractuelle: EUR 1.000,00", 0.1, 0.3, width=0.5)]
+    assert read_layout(form, "EU").claimed_amount.value is None
+
+
+def test_a_compensation_claim_label_in_german_names_the_claimed_amount() -> None:
+    """Spent seed 819384: "Entschädigungsforderung" over "972,38 €" was no label, so the deductible won."""
+    form = [
+        line("Selbstbeteiligung", 0.1, 0.30, width=0.1),
+        line("250,00 EUR", 0.1, 0.33, width=0.1),
+        line("Entschädigungsforderung", 0.1, 0.57, width=0.14),
+        line("972,38 €", 0.1, 0.60, width=0.1),
+    ]
+    found = read_layout(form, "EU").claimed_amount
+    assert (found.value, found.confidence) == ("972.38", LABELLED)
+
+
 def test_labels_in_german_french_and_spanish_pair_with_values_on_their_line() -> None:
     for label, amount, currency in (
         ("Schadenhöhe: 4.850,00 EUR", "4850.00", "EUR"),
