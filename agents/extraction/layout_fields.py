@@ -569,6 +569,16 @@ def _currency_of(mention: AmountMention, region: str) -> tuple[str | None, float
     return None, 0.0, []
 
 
+_CurrencyNote = tuple[str | None, float, list[str], str, int]
+
+
+def _note_currency(notes: dict[str, _CurrencyNote], value: str, note: _CurrencyNote) -> None:
+    """Keep the first currency noted for a sum, unless a later mention of the same sum names its
+    currency where the first left it open: the sentence's "AUD 1,500.00" over the estimate's "$1,500.00"."""
+    if value not in notes or (notes[value][0] is None and note[0] is not None):
+        notes[value] = note
+
+
 class _Reader:
     def __init__(self, lines: Sequence[LayoutLine], region: str) -> None:
         self.region = region.upper()
@@ -731,7 +741,8 @@ class _Reader:
             place.cell.index
             for cell in self.cells
             if cell.line.y0 <= 0.4
-            and (cell.line.text.rstrip().endswith(":") or _is_label_only(cell.line.text))
+            # A form's prompt: a label, or a line ending as one ("Date:", "Wann ist der Schaden eingetreten?")
+            and (cell.line.text.rstrip().endswith((":", "?")) or _is_label_only(cell.line.text))
             for place in _values_for(self.cells, cell, len(cell.line.text))
         }
         taken = self.distracted | boxed
@@ -790,7 +801,7 @@ class _Reader:
 
     def amount(self) -> tuple[ExtractedField, ExtractedField]:
         claimed, total = _Reading(), _Reading()
-        currencies: dict[str, tuple[str | None, float, list[str], str, int]] = {}
+        currencies: dict[str, _CurrencyNote] = {}
         for first, text, label, value_cell in self.labelled_amounts():
             # The label's own words, before any figure: "Deductible amount" is no claim however it ends.
             head = re.split(r"\d", label.line.text, maxsplit=1)[0]
@@ -803,8 +814,8 @@ class _Reader:
             if doubt:
                 confidence = min(confidence, VALUE_LABEL)
             target.add(value, confidence, f"{label.line.text} {text}", value_cell.line.page)
-            currencies.setdefault(
-                value, (*_currency_of(first, self.region), first.text, value_cell.line.page)
+            _note_currency(
+                currencies, value, (*_currency_of(first, self.region), first.text, value_cell.line.page)
             )
         if not claimed.found:
             for sentence, page in self.sentences("claim", skip=self.form_values()):
@@ -822,7 +833,9 @@ class _Reader:
                         continue
                     value = _amount_text(mention)
                     claimed.add(value, PROSE, sentence, page)
-                    currencies.setdefault(value, (*_currency_of(mention, self.region), mention.text, page))
+                    _note_currency(
+                        currencies, value, (*_currency_of(mention, self.region), mention.text, page)
+                    )
         amount = (claimed if claimed.found else total).decide()
         if amount.value is None or amount.value not in currencies:
             return amount, ExtractedField()

@@ -126,6 +126,36 @@ def test_a_compensation_claim_label_in_german_names_the_claimed_amount() -> None
     assert (found.value, found.confidence) == ("972.38", LABELLED)
 
 
+def test_a_sum_whose_currency_one_mention_names_and_another_leaves_open_is_in_the_named_currency() -> None:
+    """Spent seed 705984: the estimate's "Total $1,500.00" noted the sum first, with an open "$", and
+    the letter's "AUD 1,500.00" claiming it then left the currency at 0.45."""
+    claim = [
+        line("Notification of loss", 0.1, 0.10, width=0.4),
+        line("The repair will cost AUD 1,500.00, which I hereby claim.", 0.1, 0.30, width=0.7),
+        line("Estimate", 0.1, 0.05, width=0.2, document=1),
+        line("Total", 0.1, 0.50, width=0.1, document=1),
+        line("$1,500.00", 0.4, 0.50, width=0.15, document=1),
+    ]
+    found = read_layout(claim, "APAC")
+    assert (found.claimed_amount.value, found.currency.value) == ("1500.00", "AUD")
+    assert found.currency.confidence == PROSE
+
+
+def test_a_date_under_a_forms_question_is_its_answer_not_the_forms_date() -> None:
+    """Fresh seed 926837: "06.07.2025" under "Wann ist der Schaden eingetreten?" near the top of a
+    German form also stood as the form's heading date, so the claim was approved reported on the day
+    of the loss (0.92) instead of the day it was received."""
+    form = [
+        line("Schadenanzeige Kraftfahrtversicherung", 0.1, 0.05, width=0.5),
+        line("Angaben zum Schaden", 0.1, 0.30, width=0.3),
+        line("Wann ist der Schaden eingetreten?", 0.1, 0.33, width=0.3),
+        line("06.07.2025", 0.1, 0.36, width=0.1),
+    ]
+    found = read_layout(form, "EU")
+    assert found.incident_date.value == "2025-07-06"
+    assert found.reported_on.value is None
+
+
 def test_labels_in_german_french_and_spanish_pair_with_values_on_their_line() -> None:
     for label, amount, currency in (
         ("Schadenhöhe: 4.850,00 EUR", "4850.00", "EUR"),
