@@ -1032,6 +1032,16 @@ class _Reader:
             return None, text
         kinds = _specific([kind for kind, _, _ in named])
         width = cell.line.x1 - cell.line.x0
+        margin = RUN_END * width
+        if (
+            len(set(kinds)) == 1
+            and mark.line.x0 > cell.line.x0 + margin
+            and mark.line.x1 < cell.line.x1 - margin
+        ):
+            # A "box" amid one option's words is a letter the scan's tick finder took for one (the
+            # "o" of "smoke" in "Fire and smoke damage", on a collision): an option's box stands at
+            # its start or its end, so this mark answers nothing.
+            return None, None
         if len(kinds) > 1 and width > 0 and min(cell.line.x1, mark.line.x1) > max(cell.line.x0, mark.line.x0):
             # The tick lies at one end of the run itself (OCR merged two options into one run, "☒"
             # over the start of "Daños por agua / fugas Incendio"): the option at that end is ticked.

@@ -156,6 +156,26 @@ def test_a_date_under_a_forms_question_is_its_answer_not_the_forms_date() -> Non
     assert found.reported_on.value is None
 
 
+def test_a_mark_amid_one_options_words_is_a_letter_not_a_tick() -> None:
+    """Fresh seed 492448: on a scanned form the tick finder took the "o" of "smoke" for a ticked box,
+    and "Fire and smoke damage" was read at 0.96 on a collision. A box stands at an option's start or
+    end; a mark amid its words answers nothing (a tick at the start still does)."""
+
+    def form(mark_x: float) -> list[LayoutLine]:
+        return [
+            LayoutLine(document=0, page=1, text="Collision", x0=0.0757, y0=0.443, x1=0.1852, y1=0.4585),
+            LayoutLine(
+                document=0, page=1, text="Fire and smoke damage", x0=0.4889, y0=0.4375, x1=0.7062, y1=0.4525
+            ),
+            LayoutLine(document=0, page=1, text="☒", x0=mark_x, y0=0.4445, x1=mark_x + 0.0074, y1=0.449),
+        ]
+
+    amid = read_layout(form(0.5959), "US").damage_type
+    assert not (amid.value == "fire" and amid.confidence >= TICKED)
+    at_start = read_layout(form(0.4900), "US").damage_type
+    assert (at_start.value, at_start.confidence) == ("fire", TICKED)
+
+
 def test_labels_in_german_french_and_spanish_pair_with_values_on_their_line() -> None:
     for label, amount, currency in (
         ("Schadenhöhe: 4.850,00 EUR", "4850.00", "EUR"),
