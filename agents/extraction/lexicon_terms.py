@@ -408,7 +408,7 @@ DAMAGE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
                "verglasung*", "isolierglas*", "zersprang*", "glasdach*", "glasschiebedach*"),
         "fr": ("bris de glace*", "bris de vitre*", "vitre*", "vitrage*", "pare-brise", "baie vitrée",
                "baies vitrées", "plaque vitrocéramique", "vitrocéramique", "verre*", "fenêtre brisée",
-               "fenêtres brisées", "fissuré*", "miroir*"),
+               "fenêtres brisées", "miroir*"),
         "es": ("rotura de cristal*", "rotura de luna*", "rotura de vidrio*", "cristal*", "luna", "lunas",
                "parabrisas", "vidrio*", "ventana rota", "ventanas rotas", "vitrocerámica", "mampara*",
                "luna delantera", "espejo*"),

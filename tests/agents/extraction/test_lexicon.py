@@ -331,3 +331,10 @@ def test_a_cars_radiator_is_no_water_damage_but_a_homes_is() -> None:
     )
     assert damage_types_named("L'avant de mon véhicule est endommagé : capot, phares et radiateur.") == []
     assert {d for d, *_ in damage_types_named("The radiator in the bedroom burst overnight.")} == {"water"}
+
+
+def test_cracks_in_a_wall_are_no_broken_glass() -> None:
+    """Fresh seed 899799: "de larges fissures sur le mur arrière" (subsidence) was approved as glass at
+    0.9: a "fissure" is a crack in anything; a cracked pane names its glass ("pare-brise", "vitre")."""
+    assert damage_types_named("Nous avons constaté de larges fissures sur le mur arrière de la maison.") == []
+    assert [d for d, _, _ in damage_types_named("Le pare-brise est fissuré.")] == ["glass"]
