@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -72,8 +73,6 @@ def chaos(
     ] = False,
 ) -> None:
     """Run the pipeline under a seeded fault schedule and check its invariants; exit 1 if one fails."""
-    import logging
-
     # While Milvus is down on purpose, pymilvus logs a traceback for every reconnect its health
     # check tries; the run's own lines say what happened (the agents log to their own files).
     logging.getLogger("pymilvus").setLevel(logging.ERROR)

@@ -97,7 +97,7 @@ def rss_table(data: dict[str, Any]) -> Table:
             f"{fig['last_mb']:.0f}",
             f"{fig['peak_mb']:.0f}",
             f"{fig['growth_mb']:+.0f}",
-            f"{fig['second_half_growth_mb']:+.0f}" if "second_half_growth_mb" in fig else "-",
+            f"{fig['second_half_growth_mb']:+.0f}",
         )
     return table
 
