@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from agents.events import ClaimFields, ExtractedField
+from agents.extraction.lexicon import denied
 
 # --- confidence levels --------------------------------------------------------------------------
 LABELLED_POLICY = 0.98  # label and the policy book's number format agree
@@ -128,6 +129,18 @@ _SHORT_POLICY = re.compile(
     r"(\d{2})[ .]?(\d{4})[ .]?(\d{2})\b(?![./-]\d)|(\d{6}) ?[/-] ?(\d{2})\b(?![./-]\d)"
 )
 _POLICY_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9/-]*\d[A-Za-z0-9/-]*")
+_NUMBER_GROUP = r"(?:[A-Za-z0-9]*\d[A-Za-z0-9]*|[A-Z]{1,4})(?![A-Za-z0-9])"  # "SGH", "9840", "6095W"
+# A letter names its policy in a sentence ("a claim under my policy SGH.9840.150", "dans le cadre de
+# mon contrat A/2024/98964-B", "mi póliza HS 0886 254 9"): the number as written when the book
+# knows none. French "police" is the policy; an English police report is not.
+_POLICY_IN_PROSE = re.compile(
+    r"\b(?:policy|contrat|p[oó]liza|polizze|versicherungsschein|vertrag"
+    r"|police(?!\s+(?:report|reference|ref|station|case|nationale|municipale|officer|number|no\b)))"
+    r"(?:\s*(?:n[°º]|nr|no|number|nummer|n[uú]mero|num[ée]ro)\.?)?\s*:?\s*"
+    rf"(?P<number>(?-i:{_NUMBER_GROUP}(?:[ ./-]{_NUMBER_GROUP})*))",
+    re.IGNORECASE,
+)
+_PROSE_POLICY_DIGITS = 4  # fewer digits than this after a policy word are a count or a clause, no number
 
 # Column headings beside "Description" make the line a table's header, not a description label.
 _TABLE_HEADER = re.compile(
@@ -282,7 +295,7 @@ def _extract_policy_number(text: str, region: str) -> ExtractedField:
             value, repaired = _normalise_policy(m)
             score = min(UNLABELLED_POLICY, OCR_REPAIRED_POLICY) if repaired else UNLABELLED_POLICY
             shaped.append(_Candidate(value, score, _snippet(text, m.start(), m.end())))
-        found = _decide(shaped)
+        found = _decide(shaped) if shaped else _decide(list(_policies_in_prose(text)))
         if len({c.value for c in shaped}) > 1:
             found = found.model_copy(update={"confidence": min(found.confidence, GUESS)})
     issued_in = _POLICY_SHAPE.fullmatch(found.value or "")
@@ -315,6 +328,13 @@ def _labelled_policies(text: str, region: str) -> Iterator[_Candidate]:
             yield _Candidate(
                 token.group().upper(), LABELLED_ODD_POLICY, _snippet(text, label.start(), token.end())
             )
+
+
+def _policies_in_prose(text: str) -> Iterator[_Candidate]:
+    for found in _POLICY_IN_PROSE.finditer(text):
+        number = found.group("number").rstrip("./-")
+        if sum(ch.isdigit() for ch in number) >= _PROSE_POLICY_DIGITS:
+            yield _Candidate(number.upper(), UNLABELLED_POLICY, _snippet(text, found.start(), found.end()))
 
 
 # --- incident date ------------------------------------------------------------------------------
@@ -541,9 +561,11 @@ _DAMAGE_CUES: dict[str, re.Pattern[str]] = {
     for name, pattern in {
         "water": r"\b(?:burst|leak\w*|pipes?|plumb\w*|flood(?:ed|ing)?|water|hose|seep\w*|soak\w*"
         r"|dishwasher|washing\s+machine|cylinder|damp)\b",
-        "fire": r"\b(?:fire|flames?|smoke|burn(?:t|ed|ing)?|alight|blaze|soot|scorch\w*|ignit\w*|arson)\b",
+        # Lightning is insured with fire ("fire, lightning, explosion"), not with storm.
+        "fire": r"\b(?:fire|flames?|smoke|burn(?:t|ed|ing)?|alight|blaze|soot|scorch\w*|ignit(?:ed|es|ing)"
+        r"|arson|lightning)\b",
         "storm": r"\b(?:storm\w*|gale|(?:high\s+)?winds?|hail\w*|hurricane|tornado|typhoon|cyclone|monsoon"
-        r"|thunderstorm|lightning)\b",
+        r"|thunderstorm)\b",
         "theft": r"\b(?:stole|stolen|theft|thie(?:f|ves)|burglar\w*|break-in|broke\s+into|robbed|robbery"
         r"|taken\s+from|was\s+taken|took\s+(?:the|two|cash|our|my))\b",
         "collision": rf"\b(?:collided|collision|rear-ended|crash(?:ed)?|bollard|pulled\s+out|changed\s+lanes"
@@ -580,8 +602,13 @@ def _options_row(line: str) -> bool:
 
 
 def _kinds_named(sentence: str) -> list[str]:
-    strong = [kind for kind in _CAUSE_PRECEDENCE if _DAMAGE_CUES[kind].search(sentence)]
-    return strong or [kind for kind, cue in _WEAK_DAMAGE_CUES.items() if cue.search(sentence)]
+    """The kinds of damage a sentence names, causes first; a denied one ("No fire was involved") is none."""
+    strong = [kind for kind in _CAUSE_PRECEDENCE if _named(_DAMAGE_CUES[kind], sentence)]
+    return strong or [kind for kind, cue in _WEAK_DAMAGE_CUES.items() if _named(cue, sentence)]
+
+
+def _named(cue: re.Pattern[str], sentence: str) -> bool:
+    return any(not denied(sentence, *found.span()) for found in cue.finditer(sentence))
 
 
 def _extract_damage_type(text: str, description: ExtractedField) -> ExtractedField:

@@ -39,7 +39,13 @@ from agents.extraction.amounts import (
     parse_amount,
 )
 from agents.extraction.dates import DateMention, find_dates
-from agents.extraction.lexicon import LabelMention, damage_types_named, find_distractors, find_labels
+from agents.extraction.lexicon import (
+    LabelMention,
+    damage_types_named,
+    find_distractors,
+    find_labels,
+    vehicle_body_named,
+)
 
 LABELLED = 0.95
 AMBIGUOUS_DATE = 0.93  # a numeric date whose day/month order only the region decides
@@ -474,8 +480,19 @@ def _qualified(label: str, before: str) -> bool:
     return len(label.split()) == 1 and bool(before.strip(_BULLETS + ":").strip())
 
 
+# A value that repeats what it is before the number ("Contrat H/2022/04852-Z", "Pol. HX 442 019 7"):
+# a word, not a format's letters, so only before a space.
+_POLICY_WORDS = re.compile(
+    r"(?:(?:policy|police|pol|p[oó]liza|contrat|contract|contrato|vertrag|versicherungsschein)\.?"
+    r"(?:\s*(?:n[°ºo]\.?|nr\.?|#))?:?\s+)+",
+    re.IGNORECASE,
+)
+
+
 def _number_token(text: str) -> str | None:
-    token = re.match(r"[A-Za-z0-9][A-Za-z0-9 ./\-]*[A-Za-z0-9]", text.strip())
+    text = text.strip()
+    words = _POLICY_WORDS.match(text)
+    token = re.match(r"[A-Za-z0-9][A-Za-z0-9 ./\-]*[A-Za-z0-9]", text[words.end() if words else 0 :])
     return token.group() if token and sum(ch.isdigit() for ch in token.group()) >= 2 else None
 
 
@@ -944,6 +961,16 @@ class _Reader:
                 candidates=[k for k in mentioned if k != kind],
             )
             return _doubted(found) if unmapped else found
+        # No sentence names a kind of damage; one that tells of a car's dented panels or broken
+        # lights tells of a collision (a theft, fire or storm would have been named), but only
+        # as a proposal a person confirms.
+        for sentence, page in self.sentences("claim", skip=self.option_cells):
+            if vehicle_body_named(sentence) and not sentence.rstrip().endswith("?"):
+                evidence = " ".join(sentence.split())[:EVIDENCE_CHARS]
+                found = ExtractedField(
+                    value="collision", confidence=MIXED_DAMAGE, evidence=evidence, page=page
+                )
+                return _doubted(found) if unmapped else found
         return ExtractedField()
 
     @cached_property

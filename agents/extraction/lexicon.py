@@ -26,7 +26,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from agents.extraction.lexicon_terms import DAMAGE_TERMS, DISTRACTORS, LABELS
+from agents.extraction.lexicon_terms import DAMAGE_TERMS, DISTRACTORS, LABELS, VEHICLE_BODY_TERMS
 
 __all__ = [
     "DAMAGE_TERMS",
@@ -36,10 +36,12 @@ __all__ = [
     "LABELS",
     "LabelMention",
     "damage_types_named",
+    "denied",
     "distractor_pattern",
     "find_distractors",
     "find_labels",
     "label_pattern",
+    "vehicle_body_named",
 ]
 
 FIELDS = (
@@ -94,6 +96,7 @@ _DOT = r"\.?"
 _NUMERO = r"(?:\.?[ \t]?[°ºo]\.?|\.)?"  # the "°" of "n°": n°, nº, n.º, no, no., n.
 _STAR = r"\w*"
 _END = r"(?:(?<!\w)|(?!\w))"  # a word boundary unless the phrase ended on "#", "." or "°"
+_WORD_END = r"(?!\w)"  # a damage term ends where its word does
 _STRICT = r"(?=[ \t]*(?:[:#=|]|\r?\n|\Z)|\t| {2,})"
 _STRICT_VALUE = r"(?=[ \t]*(?:[:#=|]|\r?\n|\Z)|\t| {2,}|[ \t]+[\d€$£¥(])"
 _TAIL = r"[ \t]*(?:[:#=|.\-\u2013]+[ \t]*)?"
@@ -122,7 +125,7 @@ def _folded(text: str) -> str:
 def _tokens(phrase: str, folded: bool) -> list[str]:
     """The regex tokens of one phrase, without its `!`/`~`/`=` flags or end."""
     tokens: list[str] = []
-    for char in phrase.lstrip("!~="):
+    for char in phrase.lstrip("!~=?"):
         if char in _SPECIAL:
             token = _SPECIAL[char]
         elif folded:
@@ -147,7 +150,8 @@ def _trie_regex(phrases: list[tuple[list[str], str]]) -> str:
 def _emit(node: dict[str, dict]) -> str:
     if not node:
         return ""
-    ordered = sorted(node, key=lambda t: (3 if t.startswith(_END) else _RANK.get(t, 0), t))
+    # A phrase's end is tried last, so the longest phrase at a position wins ("fuga de agua", not "fuga").
+    ordered = sorted(node, key=lambda t: (3 if t.startswith((_END, _WORD_END)) else _RANK.get(t, 0), t))
     options = [token + _emit(node[token]) for token in ordered]
     return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
 
@@ -173,7 +177,7 @@ _TAIL_AT = re.compile(_TAIL)
 
 
 def _first_word(phrase: str) -> str:
-    return re.split(r"[ \-/'\u2019.]", phrase.lstrip("!~=").translate(_FOLD_TABLE), maxsplit=1)[0]
+    return re.split(r"[ \-/'\u2019.]", phrase.lstrip("!~=?").translate(_FOLD_TABLE), maxsplit=1)[0]
 
 
 @cache
@@ -281,7 +285,8 @@ _NEGATION_AFTER = re.compile(
     # The verb denies it after the noun: "Ein Brand war nicht im Spiel", "A fire was not involved",
     # "Un incendie n'a pas eu lieu", "El fuego no fue la causa".
     r"|(?:war|ist|sind|waren|wurde|wurden)\s+(?:\w+\s+){0,2}?nicht|nicht\s+(?:im\s+spiel|entstanden|eingetreten)"
-    r"|(?:was|were|is|are|has|had)\s+(?:\w+\s+)?not|n['\u2019]\w+\s+(?:\w+\s+)?(?:pas|jamais)|no\s+(?:fue|hubo|ha|hay))\b"
+    r"|(?:was|were|is|are|has|had)\s+(?:\w+\s+)?not|n['\u2019]\w+\s+(?:\w+\s+)?(?:pas|jamais|aucune?)"
+    r"|no\s+(?:fue|hubo|ha|hay|habia|habian|causo|provoco)|(?:hat|hatte|haben|hatten)\s+(?:\w+\s+){0,2}?keine?)\b"
 )
 _CLAUSE_BREAK = re.compile(
     r"[.;:!?\n,(]|\b(?:but|however|although|though|aber|jedoch|sondern|mais|pourtant|cependant|pero|sino"
@@ -293,10 +298,10 @@ _CLAUSE_CHARS = 80
 @cache
 def _damage_pattern() -> re.Pattern[str]:
     bounded = [
-        (_tokens(t, True), f"(?!\\w)(?P<b{i}>)") for i, (_, t) in enumerate(_DAMAGE_LEAVES) if t[0] != "~"
+        (_tokens(t, True), f"{_WORD_END}(?P<b{i}>)") for i, (_, t) in enumerate(_DAMAGE_LEAVES) if t[0] != "~"
     ]
     infix = [
-        (_tokens(t, True), f"(?!\\w)(?P<i{i}>)") for i, (_, t) in enumerate(_DAMAGE_LEAVES) if t[0] == "~"
+        (_tokens(t, True), f"{_WORD_END}(?P<i{i}>)") for i, (_, t) in enumerate(_DAMAGE_LEAVES) if t[0] == "~"
     ]
     return re.compile(rf"(?<!\w){_trie_regex(bounded)}|{_trie_regex(infix)}")
 
@@ -312,18 +317,37 @@ def _negated(folded: str, start: int, end: int) -> bool:
     return _NEGATION_AFTER.search(after, 0, cut.start() if cut else len(after)) is not None
 
 
+def denied(text: str, start: int, end: int) -> bool:
+    """Whether the words `text[start:end]` stand in a clause that denies them ("No fire was involved")."""
+    return _negated(_folded(text), start, end)
+
+
+@cache
+def _vehicle_body_pattern() -> re.Pattern[str]:
+    phrases = [(_tokens(t, True), _WORD_END) for terms in VEHICLE_BODY_TERMS.values() for t in terms]
+    return re.compile(rf"(?<!\w){_trie_regex(phrases)}")
+
+
+def vehicle_body_named(text: str) -> bool:
+    """Whether `text` names a car's body panel, light or a dent, other than in a denial ("no dent")."""
+    folded = _folded(text)
+    return any(not _negated(folded, *found.span()) for found in _vehicle_body_pattern().finditer(folded))
+
+
 def damage_types_named(text: str) -> list[tuple[str, int, int]]:
     """Every mention of a damage type in `text` as (type, start, end), in order; negated ones left out.
 
     A German compound that ends in a damage word ("Küchenbrand", "Leitungswasserschaden") counts
-    from the start of the compound.
+    from the start of the compound. A weak term (`?`: a bare impact, "golpeó") counts only when
+    the text names nothing else.
     """
     folded = _folded(text)
     found = []
+    weak = set()
     for match in _damage_pattern().finditer(folded):
         if not match.lastgroup:  # pragma: no cover - every phrase ends in a leaf group
             continue
-        damage = _DAMAGE_LEAVES[int(match.lastgroup[1:])][0]
+        damage, term = _DAMAGE_LEAVES[int(match.lastgroup[1:])]
         start, end = match.span()
         while start > 0 and folded[start - 1].isalpha():  # "~brand" matched inside "kuchenbrand"
             start -= 1
@@ -334,4 +358,8 @@ def damage_types_named(text: str) -> list[tuple[str, int, int]]:
             continue  # a car's radiator beside its bonnet and headlights is no burst heating
         if not _negated(folded, start, end):
             found.append((damage, start, end))
+            if term[0] == "?":
+                weak.add(len(found) - 1)
+    if len(weak) < len(found):  # a bare impact ("a stone hit the windscreen") is what the rest names
+        found = [mention for index, mention in enumerate(found) if index not in weak]
     return found

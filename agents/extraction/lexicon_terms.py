@@ -16,12 +16,14 @@ paperwork, in a small notation that the lexicon compiles into tolerant patterns:
 * a leading `=` marks a word that is a label only as the whole of its line, maybe with a colon
   (a French signature block's `Le` caption: "Lieu ___ Le ___");
 * in damage terms, a trailing `*` accepts any word ending (plurals, verb forms, compounds),
-  and a leading `~` lets the term end a German compound (`~brand` reads `Küchenbrand`).
+  a leading `~` lets the term end a German compound (`~brand` reads `Küchenbrand`), and a
+  leading `?` marks a bare impact ("golpeó", "percuté") that names a collision only when nothing
+  else in the sentence names a kind ("a stone thrown up by a lorry hit the windscreen" is glass).
 """
 
 from __future__ import annotations
 
-__all__ = ["DAMAGE_TERMS", "DISTRACTORS", "LABELS"]
+__all__ = ["DAMAGE_TERMS", "DISTRACTORS", "LABELS", "VEHICLE_BODY_TERMS"]
 
 
 def _combine(bases: tuple[str, ...], suffixes: tuple[str, ...]) -> tuple[str, ...]:
@@ -342,11 +344,12 @@ DAMAGE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
                "fuite* de canalisation*", "fuite* de tuyau*", "rupture de canalisation*", "rupture de tuyau*",
                "tuyau* éclaté*", "canalisation* éclatée*", "infiltration*", "débordement*", "inondation*",
                "inondé*", "machine à laver", "lave-vaisselle", "chauffe-eau", "ballon d'eau chaude",
-               "radiateur*", "eau", "eaux"),
+               "radiateur*", "eau", "eaux", "fuite", "fuites", "humidité"),
         "es": ("daño* por agua", "daño* de agua", "daño* por el agua", "fuga* de agua", "escape* de agua",
                "rotura de tubería*", "rotura de cañería*", "tubería* rota*", "tubería* reventada*",
                "cañería* rota*", "filtración*", "filtraciones", "inundación*", "inundad*", "desbordamiento*",
-               "lavadora*", "lavavajillas", "calentador*", "radiador*", "gotera*", "agua"),
+               "lavadora*", "lavavajillas", "calentador*", "radiador*", "gotera*", "agua", "fuga", "fugas",
+               "humedad*"),
     },
     "fire": {
         "en": ("fire", "fires", "fire damage*", "blaze*", "flame*", "smoke*", "smouldering", "smoldering",
@@ -411,38 +414,77 @@ DAMAGE_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
                "fenêtres brisées", "miroir*"),
         "es": ("rotura de cristal*", "rotura de luna*", "rotura de vidrio*", "cristal*", "luna", "lunas",
                "parabrisas", "vidrio*", "ventana rota", "ventanas rotas", "vitrocerámica", "mampara*",
-               "luna delantera", "espejo*"),
+               "luna delantera", "espejo*", "acristalamiento*", "ventanal*"),
     },
     "collision": {
         "en": ("collision*", "collid*", "crash*", "rear-ended", "rear ended", "hit and run", "ran into",
                "drove into", "reversed into", "backed into", "car accident*", "auto accident*",
                "road accident*", "traffic accident*", "motor accident*", "vehicle accident*", "pile-up",
-               "skidded", "lost control", "fender bender"),
+               "skidded", "lost control", "fender bender", "bollard*", "swerv*", "sideswiped", "side-swiped",
+               "t-boned", "could not avoid", "couldn't avoid", "unable to avoid", "could not stop in time",
+               "couldn't stop in time", "failed to stop", "braked too late", "did not brake", "didn't brake",
+               "pulled out in front", "changed lanes", "hit a deer", "hit by a car", "hit by another",
+               "hit my car", "hit the back of", "went into the back of", "while reversing",
+               "reversing out of", "parking manoeuvre", "parking maneuver", "wildlife strike"),
         "de": ("kollision*", "kollidiert*", "zusammenstoß*", "zusammengestoßen", "zusammenprall*", "unfall*",
                "~unfall*", "unfäll*", "~unfäll*", "aufgefahren", "auffahr*", "angefahren", "gerammt",
-               "parkrempler*", "wildschad*", "verkehrsunfall*"),
-        "fr": ("collision*", "accident de la route", "accident de la circulation",
-               "accident de voiture", "accrochage*", "heurté*", "percuté*", "carambolage*", "télescopage*",
-               "embouti*", "accidenté*", "choc avec", "délit de fuite"),
-        "es": ("colisión*", "colisiones", "choque*", "chocó", "chocado*", "accidente*", "alcance trasero",
-               "atropell*", "colisionó", "impactó", "siniestro vial"),
+               "parkrempler*", "wildschad*", "verkehrsunfall*", "auffuhr", "fuhr auf", "fuhr mir auf",
+               "zu spät gebremst", "bremste zu spät", "nicht mehr bremsen", "konnte nicht ausweichen",
+               "konnte nicht mehr ausweichen", "nicht mehr ausweichen", "wildwechsel", "touchiert*",
+               "gestreift", "rammte", "?prallte", "?geprallt", "beim ausparken", "beim einparken",
+               "beim rangieren", "beim rückwärtsfahren", "rückwärts ausparken", "poller*", "leitplanke*"),
+        "fr": ("collision*", "accident de la route", "accident de la circulation", "accident de voiture",
+               "accrochage*", "?heurté*", "?percuté*", "carambolage*", "télescopage*", "embouti*",
+               "véhicule accidenté", "voiture accidentée", "choc avec", "délit de fuite", "pas pu l'éviter",
+               "pas pu éviter", "impossible d'éviter", "surgi sur la route", "surgi devant",
+               "constat amiable", "freiné trop tard", "pas freiné", "pas pu freiner", "en marche arrière",
+               "en reculant", "manœuvre de stationnement", "manoeuvre de stationnement", "borne", "bornes",
+               "poteau", "glissière*"),
+        "es": ("colisión*", "colisiones", "choque*", "chocó", "chocado*", "accidente de tráfico",
+               "accidente de circulación", "accidente de coche", "accidente de carretera", "accidente vial",
+               "alcance trasero", "atropell*", "colisionó", "?impactó", "siniestro vial", "?golpeó",
+               "?golpeado", "?golpeé", "no pude evitar*", "no pude esquivar*", "se cruzó", "parte amistoso",
+               "no frenó", "frenó tarde", "frenó demasiado tarde", "marcha atrás", "al aparcar",
+               "al estacionar", "maniobra de aparcamiento", "se dio a la fuga", "se dieron a la fuga",
+               "bolardo*", "embistió", "me embistió", "guardarraíl*", "quitamiedos"),
     },
     "other": {
         "en": ("vandal*", "graffiti", "malicious damage", "accidental damage", "accidental*", "dropped",
                "spill*", "animal damage", "animal*", "rodent*", "rats", "mice", "squirrel*", "subsidence",
-               "heave", "landslip*", "landslide*", "sinkhole*", "keyed", "scratched"),
+               "heave", "landslip*", "landslide*", "sinkhole*", "keyed", "scratched", "marten*", "chewed",
+               "gnawed", "tipped over", "knocked over", "fell over"),
         "de": ("vandalismus", "vandal*", "mutwillig*", "sachbeschädigung*", "beschmiert", "graffiti*",
                "zerkratzt*", "marder*", "~marder*", "tierbiss*", "tierschad*", "nagetier*", "bodensenkung*",
                "erdsenkung*", "erdrutsch*", "setzungsriss*", "versehentlich*", "heruntergefallen*",
-               "fallen gelassen", "umgestoßen"),
+               "fallen gelassen", "umgestoßen", "setzung", "setzungen", "absenkung*", "umgekippt"),
         "fr": ("vandalisme", "acte* de vandalisme", "vandal*", "dégradation*", "graffiti*", "rayé*",
                "dommage accidentel", "dommages accidentels", "casse accidentelle", "bris accidentel",
                "accidentellement", "animaux", "rongeur*", "fouine*", "affaissement* de terrain",
                "glissement* de terrain", "tassement*", "subsidence", "renversé*", "fait tomber"),
         "es": ("vandalismo", "vandálic*", "actos vandálicos", "daño* malintencionado*", "pintada*",
-               "grafiti*", "rayad*", "daño accidental", "daños accidentales", "accidentalmente", "animal*",
-               "roedor*", "hundimiento*", "corrimiento* de tierra*", "deslizamiento* de tierra*",
-               "se me cayó", "derramé"),
+               "grafiti*", "rayad*", "garduña*", "roído*", "mordisque*", "daño accidental",
+               "daños accidentales", "accidentalmente", "animal*", "roedor*", "hundimiento*",
+               "corrimiento* de tierra*", "deslizamiento* de tierra*", "se me cayó", "derramé"),
     },
+}
+# fmt: on
+
+# A car's body panels and lights, and the dents in them: a letter that tells only of these ("The
+# rear bumper and the tailgate are dented") tells of a collision, though it names none. A weak
+# sign: it decides only when no damage term does, and never at a confidence that auto-approves.
+# fmt: off
+VEHICLE_BODY_TERMS: dict[str, tuple[str, ...]] = {
+    "en": ("bonnet", "headlight*", "headlamp*", "bumper*", "grille", "wing mirror*", "door mirror*",
+           "tailgate*", "boot lid", "trunk lid", "tail light*", "tail-light*", "taillight*", "rear light*",
+           "fender*", "wing panel*", "quarter panel*", "door panel*", "wheel arch*", "dent", "dents",
+           "dented"),
+    "de": ("stoßfänger*", "stoßstange*", "heckklappe*", "kofferraumdeckel*", "motorhaube*", "scheinwerfer*",
+           "rückleuchte*", "heckleuchte*", "rücklicht*", "kotflügel*", "außenspiegel*", "kühlergrill*",
+           "fahrertür*", "beifahrertür*", "delle*", "beule*", "eingedellt*", "verbeult*"),
+    "fr": ("pare-chocs", "pare-choc", "capot", "phare*", "feu arrière", "feux arrière", "hayon*",
+           "aile avant", "aile arrière", "calandre", "rétroviseur*", "portière*", "cabossé*", "carrosserie*",
+           "bosselé*"),
+    "es": ("parachoques", "capó", "faro", "faros", "piloto trasero", "pilotos traseros", "portón trasero",
+           "aleta*", "calandra", "retrovisor*", "abollad*", "abolladura*", "carrocería*"),
 }
 # fmt: on

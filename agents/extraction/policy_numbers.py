@@ -129,8 +129,11 @@ def candidates(text: str, *, min_chars: int = 5, max_chars: int = 24, max_groups
     ]
 
 
-# A number a line break cut after its hyphen or slash ("Pol. no.: 6723-" / "224-17").
-_WRAPPED = re.compile(r"(?<=[A-Za-z0-9][-/])\n(?=[A-Za-z0-9])")
+# A number a line break cut after its hyphen, slash or dot ("Pol. no.: 6723-" / "224-17"): read
+# with the break taken out. One cut where a digit meets the break ("P 0116" / "6484", a form's
+# narrow value column): read with the break as a space, so the lines' words stay apart.
+_WRAPPED = re.compile(r"(?<=[A-Za-z0-9][-/.])\n(?=[A-Za-z0-9])")
+_WRAPPED_AT_DIGIT = re.compile(r"(?<=\d)\n(?=[A-Za-z0-9])|(?<=[A-Za-z])\n(?=\d)")
 
 
 def spans(
@@ -145,14 +148,31 @@ def spans(
 
     With `sizes`, only spans whose key has one of these lengths: a lookup passes the lengths
     its book's numbers have, and most spans are never built. A number that a line break cut
-    after a hyphen or slash is also found whole, its span running over the break.
+    (after a hyphen, slash or dot, or where a digit meets the break) is also found whole, its
+    span running over the break.
     """
     found = _spans(text, min_chars, max_chars, max_groups, sizes)
-    cuts = [m.start() for m in _WRAPPED.finditer(text)]
-    if not cuts:
-        return found
-    # The lines around each break, read as one (chains never cross other line breaks): only
-    # spans that run over a break are new, their positions mapped back to `text`.
+    for cuts, joiner in ((_WRAPPED, ""), (_WRAPPED_AT_DIGIT, " ")):
+        found.extend(_across(text, [m.start() for m in cuts.finditer(text)], joiner, min_chars, max_chars,
+                             max_groups, sizes))  # fmt: skip
+    return sorted(found)
+
+
+def _across(
+    text: str,
+    cuts: list[int],
+    joiner: str,
+    min_chars: int,
+    max_chars: int,
+    max_groups: int,
+    sizes: Collection[int] | None,
+) -> list[tuple[int, int, str]]:
+    """The spans running over one of the line breaks at `cuts`, each break read as `joiner`.
+
+    The lines around each break are read as one (chains never cross other line breaks); the
+    spans' positions are mapped back to `text`.
+    """
+    found: list[tuple[int, int, str]] = []
     groups: list[list[int]] = []  # the breaks of lines that run on into each other
     for cut in cuts:
         if groups and text.rfind("\n", 0, cut) == groups[-1][-1]:
@@ -163,13 +183,18 @@ def spans(
         first = text.rfind("\n", 0, inner[0]) + 1
         last = text.find("\n", inner[-1] + 1)
         last = len(text) if last < 0 else last
-        where = [i for i in range(first, last) if i not in inner]
-        joined = "".join(text[i] for i in where)
+        if joiner:  # same length: positions stay those of `text`
+            where = range(first, last)
+            joined = text[first:last].replace("\n", joiner)
+        else:
+            removed = set(inner)
+            where = [i for i in range(first, last) if i not in removed]  # type: ignore[assignment]
+            joined = "".join(text[i] for i in where)
         for start, stop, key in _spans(joined, min_chars, max_chars, max_groups, sizes):
             begin, end = where[start], where[stop - 1] + 1
             if any(begin < cut < end for cut in inner):
                 found.append((begin, end, key))
-    return sorted(found)
+    return found
 
 
 def _spans(

@@ -44,6 +44,30 @@ def test_unlabelled_policy_number_is_below_auto_approval() -> None:
     assert 0.6 <= fields.policy_number.confidence < AUTO_APPROVE
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Please accept this letter as notice of a claim under my policy SGH.9840.150.", "SGH.9840.150"),
+        ("Objet : sinistre, police 3A/2024/37870-S", "3A/2024/37870-S"),
+        ("un sinistre survenu dans le cadre de mon contrat A/2024/98964-B.", "A/2024/98964-B"),
+        ("Presento un siniestro bajo mi póliza HS 0886 254 9 por los daños.", "HS 0886 254 9"),
+        ("Schaden zum Vertrag DE KF 4367 24 Sehr geehrte Damen und Herren", "DE KF 4367 24"),
+    ],
+)
+def test_a_policy_number_named_in_a_sentence_is_read_as_written(text: str, expected: str) -> None:
+    """Spent seed 899799: letters naming a number the book lacks ("under my policy SGH.9840.150")
+    had no policy number at all, so the report could not say which number failed."""
+    found = extract_fields(text, "EU").policy_number
+    assert found.value == expected and found.confidence < AUTO_APPROVE
+
+
+@pytest.mark.parametrize(
+    "text", ["Police reference: 408/35063/25", "See section 12 of the policy. 2024 was a hard year."]
+)
+def test_a_police_reference_or_a_clause_is_no_policy_number(text: str) -> None:
+    assert extract_fields(text, "EU").policy_number.value is None
+
+
 def test_conflicting_policy_numbers_are_a_guess() -> None:
     fields = extract_fields(form("Policy No. POL-EU-2024-000001", "Policy No. POL-EU-2024-000002"), "EU")
     assert fields.policy_number.confidence < AUTO_APPROVE
@@ -410,6 +434,17 @@ def test_damage_type_only_in_the_aftermath_is_below_auto_approval() -> None:
         "Description of damage: Something happened. The fire brigade came.", "EU"
     ).damage_type
     assert found.value == "fire" and found.confidence < AUTO_APPROVE
+
+
+def test_a_printed_lightning_loss_is_fire() -> None:
+    """Spent seed 926837: "Loss type: Lightning / fire" read as storm, against the layout's fire."""
+    assert extract_fields("Loss type: Lightning / fire", "APAC").damage_type.value == "fire"
+
+
+def test_a_denied_damage_type_is_no_damage_type() -> None:
+    """Spent seed 899799: "No fire was involved." in a letter about a deer on the road read as fire."""
+    text = "Description of damage: The front of my car is badly damaged. No fire was involved."
+    assert extract_fields(text, "EU").damage_type.value == "other"
 
 
 def test_a_description_naming_no_damage_is_other_as_a_guess() -> None:

@@ -486,6 +486,20 @@ def test_a_forms_title_names_the_form_not_the_loss() -> None:
     assert read_layout(photo, "APAC").damage_type.value != "collision"
 
 
+def test_a_letter_telling_only_of_a_cars_dented_panels_proposes_a_collision() -> None:
+    """Spent seed 926837: "The rear bumper and the tailgate of my Honda Fit are dented." named no kind
+    of damage; it tells of a collision, as a proposal below auto-approval."""
+    letter = [
+        line("On 22 January 2023 I was leaving the supermarket car park in Kowloon.", 0.1, 0.3, width=0.8),
+        line("The rear bumper and the tailgate of my Honda Fit are dented.", 0.1, 0.33, width=0.8),
+    ]
+    found = read_layout(letter, "APAC").damage_type
+    assert found.value == "collision" and found.confidence < PROSE_DAMAGE
+    assert "bumper" in found.evidence
+    home = [line("On 22 January 2023 the kitchen cabinets were found ruined.", 0.1, 0.3, width=0.8)]
+    assert read_layout(home, "APAC").damage_type.value is None
+
+
 def test_a_forms_runs_joined_without_a_stop_name_no_damage_with_confidence() -> None:
     """Hold-out: a German form's address "29329 Brand" (a town) and "Seite 1 von 2", joined as one
     "sentence", read as fire at 0.9 on a glass claim that was approved."""
@@ -652,6 +666,18 @@ def test_an_empty_box_whose_bracket_ocr_lost_still_parts_the_options() -> None:
         line("[ Vehicle stolen[ Fire", 0.384, 0.346, width=0.25),
     ]
     assert read_layout(row, "NA").damage_type.value == "collision"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("Contrat H/2022/04852-Z", "H/2022/04852-Z"), ("Policy 8729-335-40", "8729-335-40"),
+     ("Pol. HX 442 019 7", "HX 442 019 7"), ("POL-AB-2024-123456", "POL-AB-2024-123456")],
+)  # fmt: skip
+def test_a_policy_word_before_the_number_under_its_label_is_no_part_of_it(value: str, expected: str) -> None:
+    """Spent seeds 926837 and 899799: "N° de contrat" over "Contrat H/2022/04852-Z" read the number
+    as "Contrat H/2022/04852-Z"; a format's own letters ("POL-") stay."""
+    form = [line("N° de contrat", 0.1, 0.2, width=0.2), line(value, 0.1, 0.23, width=0.3)]
+    assert read_layout(form, "EU").policy_number.value == expected
 
 
 def test_a_policy_number_the_rules_put_in_the_books_form_keeps_its_confidence() -> None:

@@ -18,6 +18,7 @@ from agents.extraction.lexicon import (
     find_distractors,
     find_labels,
     label_pattern,
+    vehicle_body_named,
 )
 
 LANGUAGES = ("en", "de", "fr", "es")
@@ -319,6 +320,78 @@ def test_every_damage_type_has_terms_in_every_language() -> None:
     for damage in DAMAGE_TYPES:
         assert set(DAMAGE_TERMS[damage]) == set(LANGUAGES)
         assert all(len(DAMAGE_TERMS[damage][lang]) >= 5 for lang in LANGUAGES)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A deer ran out onto the country road and I could not avoid it.",
+        "Reversing out of a parking space, I hit a concrete bollard I had not seen.",
+        "The van swerved and side-swiped my car.",
+        "Der nachfolgende Wagen bremste zu spät und fuhr mir auf.",
+        "Der nachfolgende Wagen bremste zu spät und auf meinen Golf auffuhr.",
+        "Ein Reh sprang auf die Straße, ich konnte nicht mehr ausweichen.",
+        "Un chevreuil a surgi sur la route et je n'ai pas pu l'éviter.",
+        "Un constat amiable a été rempli avec l'autre conducteur.",
+        "El coche de detrás no frenó a tiempo y golpeó la parte trasera de mi coche.",
+        "Un corzo se cruzó en la carretera y no pude evitarlo.",
+    ],
+)
+def test_a_collision_told_without_the_word(text: str) -> None:
+    """Spent seeds 926837 and 899799: accounts of a deer on the road, a car braking too late or a
+    bollard hit while reversing named no damage type, or fire from "No fire was involved"."""
+    assert {d for d, *_ in damage_types_named(text)} == {"collision"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("El 03/18/2024 una piedra que levantó un camión golpeó el parabrisas de mi Ford.", {"glass"}),
+        ("Ein Stein prallte gegen die Windschutzscheibe.", {"glass"}),
+        ("Un caillou a percuté le pare-brise.", {"glass"}),
+        ("El coche de detrás golpeó la parte trasera de mi coche.", {"collision"}),
+    ],
+)
+def test_a_bare_impact_is_a_collision_only_when_nothing_else_is_named(text: str, expected: set[str]) -> None:
+    """Spent seed 926837: "una piedra ... golpeó el parabrisas" (a stone thrown up onto the windscreen)
+    was approved as a collision, the impact outranking the glass it broke."""
+    assert {d for d, *_ in damage_types_named(text)} == expected
+
+
+def test_a_forms_place_of_accident_label_names_no_collision() -> None:
+    """Spent seed 899799: a Spanish form's "Lugar del accidente" (and French "accidenté", which reads
+    the same without its accent) made a kitchen fire a collision at 0.9."""
+    assert damage_types_named("Fecha de ocurrencia Lugar del accidente Baleares") == []
+    assert {d for d, *_ in damage_types_named("Tuve un accidente de tráfico en la A-7.")} == {"collision"}
+    assert {d for d, *_ in damage_types_named("Mon véhicule accidenté est au garage.")} == {"collision"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("El doble acristalamiento está roto.", "glass"),
+        ("Ein Statiker hat eine Setzung des Fundaments festgestellt.", "other"),
+        ("A heavy bookcase tipped over onto the dining table.", "other"),
+    ],
+)
+def test_more_damage_words(text: str, expected: str) -> None:
+    assert {d for d, *_ in damage_types_named(text)} == {expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("The rear bumper and the tailgate of my Honda Fit are dented.", True),
+        ("Stoßfänger, Heckklappe und eine Rückleuchte sind beschädigt.", True),
+        ("L'avant de mon véhicule est fortement endommagé : capot, phares et radiateur.", True),
+        ("El parachoques y un piloto trasero están dañados.", True),
+        ("The kitchen cabinets and the floor are ruined.", False),
+        ("The car has no dent at all.", False),
+        ("Ma pharmacie est fermée.", False),
+    ],
+)
+def test_a_cars_body_panels_and_lights(text: str, named: bool) -> None:
+    assert vehicle_body_named(text) is named
 
 
 def test_a_cars_radiator_is_no_water_damage_but_a_homes_is() -> None:

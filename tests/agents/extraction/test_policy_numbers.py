@@ -101,7 +101,17 @@ def test_a_number_cut_by_a_line_break_after_its_hyphen_is_read_whole() -> None:
     text = "Pol. no.: 6723-\n224-17\nPolicyholder: Sonya Burch"
     assert (10, 22, "672322417") in spans(text)
     assert "672322417" in [c.key for c in candidates(text)]
-    assert "HX 442\n019 7" not in texts_of("HX 442\n019 7")  # only a hyphen or slash carries a number over
+
+
+def test_a_number_cut_where_a_digit_meets_the_line_break_is_read_whole() -> None:
+    """Spent seed 899799: a Spanish form's narrow value column printed "P 0116" over "6484"; the
+    book's P01166484 was never found and the redactor took "6484" for part of a phone number.
+    A break where a digit meets it reads as a space ("6484 Carmen" stays two words)."""
+    text = "Nº de siniestro:\nP 0116\n6484\nCarmen Crespi"
+    assert (17, 28, "P01166484") in spans(text)
+    assert "HX 442\n019 7" in texts_of("HX 442\n019 7")
+    assert "SGH.\n5817.262" in texts_of("SGH.\n5817.262")  # cut after its dot: read with the break out
+    assert not any("\n" in t for t in texts_of("Policy\nholder AB12 345"))  # two words: no number over
 
 
 def test_length_and_digit_limits() -> None:
@@ -151,9 +161,9 @@ _LABELS = {"NO", "NR", "NUM", "NUMBER", "REF", "POL", "POLICY", "POLICE", "NUMER
 def reference_spans(text: str, min_chars: int = 5, max_chars: int = 24, max_groups: int = 6) -> list[tuple]:
     """`spans` written plainly, from the rules in its docstrings, to check the fast one against:
     the spans of the text as it is, and those running over a line break that cut a number after
-    its hyphen or slash (every such break taken out, positions mapped back)."""
-    cuts = [m.start() for m in re.finditer(r"(?<=[A-Za-z0-9][-/])\n(?=[A-Za-z0-9])", text)]
+    its hyphen, slash or dot (every such break taken out, positions mapped back)."""
     found = _reference_line_spans(text, min_chars, max_chars, max_groups)
+    cuts = [m.start() for m in re.finditer(r"(?<=[A-Za-z0-9][-/.])\n(?=[A-Za-z0-9])", text)]
     if cuts:
         where = [i for i in range(len(text)) if i not in set(cuts)]
         joined = "".join(text[i] for i in where)
@@ -161,6 +171,12 @@ def reference_spans(text: str, min_chars: int = 5, max_chars: int = 24, max_grou
             begin, stop = where[start], where[end - 1] + 1
             if any(begin < cut < stop for cut in cuts):
                 found.append((begin, stop, key))
+    # ... and those running over a break where a digit meets it, the break read as a space.
+    spaced = [m.start() for m in re.finditer(r"(?<=\d)\n(?=[A-Za-z0-9])|(?<=[A-Za-z])\n(?=\d)", text)]
+    joined = "".join(" " if i in set(spaced) else ch for i, ch in enumerate(text))
+    for start, end, key in _reference_line_spans(joined, min_chars, max_chars, max_groups):
+        if any(start < cut < end for cut in spaced):
+            found.append((start, end, key))
     return sorted(found)
 
 
