@@ -214,5 +214,12 @@ LETTER: dict[str, tuple[str, ...]] = {
     "visit": ("Der Handwerker hat den Schaden am {date} besichtigt.",),
 }
 
+# How an account introduces the incident date: a relative phrase (a few days before the letter,
+# capitalised and inline forms, one chosen by the date) or the plain preposition.
+RELATIVE_DATES: tuple[tuple[str, str], ...] = (
+    ("Am vergangenen {weekday} ({date})", "am vergangenen {weekday} ({date})"),
+)
+DATE_LEAD = "am"
+
 ITEMS: tuple[str, ...] = ("Laptop", "Fernseher", "Teppich", "Kühlschrank", "Schrank", "Herd")
 US_REPLACEMENTS: tuple[tuple[str, str], ...] = ()

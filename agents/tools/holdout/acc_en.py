@@ -217,6 +217,11 @@ LETTER: dict[str, tuple[str, ...]] = {
     "visit": ("The repairer came to inspect the damage on {date}.",),
 }
 
+# How an account introduces the incident date: a relative phrase (a few days before the letter,
+# capitalised and inline forms, one chosen by the date) or the plain preposition.
+RELATIVE_DATES: tuple[tuple[str, str], ...] = (("Last {weekday} ({date})", "last {weekday} ({date})"),)
+DATE_LEAD = "on"
+
 ITEMS: tuple[str, ...] = ("laptop", "television", "sofa", "bicycle", "camera", "washing machine", "rug")
 US_REPLACEMENTS: tuple[tuple[str, str], ...] = (
     ("windscreen", "windshield"),

@@ -202,5 +202,12 @@ LETTER: dict[str, tuple[str, ...]] = {
     "visit": ("El técnico vino a ver los daños el {date}.",),
 }
 
+# How an account introduces the incident date: a relative phrase (a few days before the letter,
+# capitalised and inline forms, one chosen by the date) or the plain preposition.
+RELATIVE_DATES: tuple[tuple[str, str], ...] = (
+    ("El pasado {weekday} ({date})", "el pasado {weekday} ({date})"),
+)
+DATE_LEAD = "el"
+
 ITEMS: tuple[str, ...] = ("televisor", "sofá", "frigorífico", "colchón", "lavavajillas")
 US_REPLACEMENTS: tuple[tuple[str, str], ...] = (("piso", "apartamento"), ("coche", "carro"), ("km/h", "mph"))

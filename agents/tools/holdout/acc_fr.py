@@ -215,5 +215,10 @@ LETTER: dict[str, tuple[str, ...]] = {
     "visit": ("L'artisan est venu constater les dégâts le {date}.",),
 }
 
+# How an account introduces the incident date: a relative phrase (a few days before the letter,
+# capitalised and inline forms, one chosen by the date) or the plain preposition.
+RELATIVE_DATES: tuple[tuple[str, str], ...] = (("{Weekday} dernier ({date})", "{weekday} dernier ({date})"),)
+DATE_LEAD = "le"
+
 ITEMS: tuple[str, ...] = ("téléviseur", "canapé", "réfrigérateur", "tapis", "lave-linge", "vélo")
 US_REPLACEMENTS: tuple[tuple[str, str], ...] = ()

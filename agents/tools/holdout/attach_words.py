@@ -137,6 +137,9 @@ BROKER_SUFFIX: dict[str, tuple[str, ...]] = {
     "fr": ("Courtage & Conseil", "Cabinet de courtage", "Assurances Conseil"),
     "es": ("Correduría de Seguros S.L.", "Asesores de Seguros", "Correduría"),
 }
+# The caption of an attachment's own date (an estimate's or a cover sheet's).
+DATE_WORD: dict[str, str] = {"en": "Date", "de": "Datum", "fr": "Date", "es": "Fecha"}
+# Tax kinds and rates by country: facts, not wording, so every bank shares them.
 VAT_RATES: dict[str, tuple[str, float]] = {
     "DE": ("vat", 19),
     "FR": ("vat", 20),

@@ -10,15 +10,14 @@ from __future__ import annotations
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import amounts, lexicon, prose
-from .attach_words import AUTHORITIES, BROKER_SUFFIX, LINE_ITEMS, OFFENCES, TRADES, VAT_RATES
+from . import amounts, banks, lexicon, prose
+from .attach_words import VAT_RATES
 from .layout import Doc
 from .parts import letterhead, page_number_footer, private_style
 from .people import bank_details
 from .view import View
 
 CENT = Decimal("0.01")
-DATE_WORD = {"en": "Date", "de": "Datum", "fr": "Date", "es": "Fecha"}
 
 
 def split_total(total: Decimal, rate: float, rng: random.Random) -> tuple[Decimal, Decimal]:
@@ -38,7 +37,7 @@ def line_items(
     net: Decimal, lang: str, damage: str, currency: str, rng: random.Random
 ) -> list[tuple[str, str, Decimal, Decimal]]:
     """Description, quantity, unit price and amount per line; the amounts sum to ``net``."""
-    names = list(LINE_ITEMS[lang][damage])
+    names = list(banks.active().attach.LINE_ITEMS[lang][damage])
     rng.shuffle(names)
     lines: list[tuple[str, str, Decimal, Decimal]] = []
     scale = 8 if currency == "HKD" else 1
@@ -65,7 +64,8 @@ def estimate(v: View, lang: str, *, total: Decimal, invoice: bool) -> Doc:
     f, rng, region = v.facts, v.rng, v.facts.region
     style = private_style(region, rng, sizes=(8.5, 10.5))
     doc = Doc(style, footer=page_number_footer(lang, region, plain=True))
-    firm = f"{f.extras['repairer']} {TRADES[lang][f.damage]}"
+    words = banks.active().attach
+    firm = f"{f.extras['repairer']} {words.TRADES[lang][f.damage]}"
     letterhead(
         doc,
         [firm, f.extras["repairer_street"], f.extras["repairer_town"], f.extras["repairer_phone"]],
@@ -80,7 +80,7 @@ def estimate(v: View, lang: str, *, total: Decimal, invoice: bool) -> Doc:
     doc.paragraph(title, font=doc.font("bold"), size=style.size * 1.6, after=0.3)
     number_label = lexicon.first(lang, "inv_no" if invoice else "est_no", region)
     doc.kv(number_label, f"{rng.choice(('', 'R', 'KV-', 'F'))}{issued.year}-{rng.randrange(100, 9999):04d}")
-    doc.kv(DATE_WORD[lang], v.date(issued, lang))
+    doc.kv(words.DATE_WORD[lang], v.date(issued, lang))
     doc.kv(
         lexicon.first(lang, "customer", region), f"{f.holder.name}, {f.holder.street}, {f.holder.city_line}"
     )
@@ -135,7 +135,8 @@ def police_report(v: View, lang: str) -> Doc:
     style = private_style(region, rng, sizes=(9, 10.5))
     style.font = rng.choice(("courier", "helvetica"))
     doc = Doc(style, footer=page_number_footer(lang, region))
-    authority = AUTHORITIES[f.insurer.country].format(city=f.insurer.city, n=rng.randrange(1, 40))
+    words = banks.active().attach
+    authority = words.AUTHORITIES[f.insurer.country].format(city=f.insurer.city, n=rng.randrange(1, 40))
     doc.paragraph(authority, font=doc.font("bold"), size=style.size * 1.2, after=0.2)
     doc.paragraph(
         lexicon.word(lang, "police_title", rng, region), font=doc.font("bold"), size=style.size * 1.4
@@ -148,7 +149,10 @@ def police_report(v: View, lang: str) -> Doc:
         ),
         (lexicon.first(lang, "report_dated", region), v.date(dated, lang)),
         (lexicon.first(lang, "officer", region), f.extras["officer"]),
-        (lexicon.first(lang, "offence", region), OFFENCES[lang].get(f.damage, OFFENCES[lang]["other"])),
+        (
+            lexicon.first(lang, "offence", region),
+            words.OFFENCES[lang].get(f.damage, words.OFFENCES[lang]["other"]),
+        ),
         (lexicon.label(lang, "incident_date", rng, region), v.key_date(f.incident, lang)),
         (lexicon.label(lang, "incident_place", rng, region), f.extras["place"]),
         (lexicon.label(lang, "holder_name", rng, region), f"{f.holder.name}, {f.holder.street}"),
@@ -159,15 +163,7 @@ def police_report(v: View, lang: str) -> Doc:
     for label, value in fields:
         doc.kv(label, value, label_width=doc.text_width * 0.38)
     doc.gap(style.size)
-    date_text = v.date(f.incident, lang)
-    on_cap, on_low = prose.on_date(lang, date_text, f.incident, None)
-    fill = {
-        "On_date": on_cap,
-        "on_date": on_low,
-        "place": f.extras["place"],
-        "car": f.vehicle.model if f.vehicle else "",
-        "plate": f.vehicle.plate if f.vehicle else "",
-    }
+    fill = prose.fill_for(lang, v.date(f.incident, lang), f.incident, None, f.extras["place"], f.vehicle)
     doc.paragraph(prose.account(lang, region, f.damage, f.product.asset, rng, fill, distractor=False))
     doc.gap(style.size * 2)
     doc.signature(doc.left, doc.y, style.size * 9, rng)
@@ -220,7 +216,8 @@ def cover_sheet(v: View, lang: str, enclosures: list[str], pages: int) -> Doc:
     assert f.cover_date is not None
     style = private_style(region, rng, sizes=(9.5, 11.5))
     doc = Doc(style)
-    firm = f"{f.extras['broker_firm']} {rng.choice(BROKER_SUFFIX[lang])}"
+    words = banks.active().attach
+    firm = f"{f.extras['broker_firm']} {rng.choice(words.BROKER_SUFFIX[lang])}"
     letterhead(
         doc,
         [
@@ -237,7 +234,7 @@ def cover_sheet(v: View, lang: str, enclosures: list[str], pages: int) -> Doc:
     )
     rows = [
         (lexicon.first(lang, "cover_to", region), f"{f.insurer.name} - {f.insurer.claims_email}"),
-        (DATE_WORD[lang], v.date(f.cover_date, lang)),
+        (words.DATE_WORD[lang], v.date(f.cover_date, lang)),
         (
             lexicon.label(lang, "broker_ref", rng, region),
             f"{rng.choice(('BR', 'MK', 'CT', 'CR'))}-{f.cover_date.year}-{rng.randrange(100, 99999):05d}",

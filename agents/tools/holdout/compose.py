@@ -13,8 +13,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import attachments, degrade, forms, letters
-from .attach_words import ENCLOSURE_NAMES
+from . import attachments, banks, degrade, forms, letters
 from .facts import ClaimFacts
 from .layout import Doc
 from .view import View
@@ -56,9 +55,15 @@ def _plan(f: ClaimFacts, rng: random.Random) -> tuple[str, list[str], bool, bool
     return main, extra[:room], companion, companion and rng.random() < 0.5
 
 
-def compose(f: ClaimFacts) -> Bundle:
-    """Render the claim's documents and deliver them as the claim's kind requires."""
+def compose(f: ClaimFacts, bank: str = banks.DEFAULT_BANK) -> Bundle:
+    """Render the claim's documents from wording ``bank`` and deliver them as the claim's kind requires."""
+    with banks.using(bank):
+        return _compose(f)
+
+
+def _compose(f: ClaimFacts) -> Bundle:
     rng = random.Random(f.render_seed)
+    names_of = banks.active().attach.ENCLOSURE_NAMES
     main, extra, companion, amount_in_letter = _plan(f, rng)
     lang = _main_language(f, main, rng)
     v = View(f, rng, lang, prose_main=main != "form")
@@ -76,7 +81,7 @@ def compose(f: ClaimFacts) -> Bundle:
     split = partial and estimate_total != f.amount
     docs: list[tuple[str, str, Doc]] = []
     letter_lang = f.holder.language
-    encl_main = [ENCLOSURE_NAMES[lang][k] for k in extra]
+    encl_main = [names_of[lang][k] for k in extra]
     layout = main
     if main == "form":
         layout = rng.choice(f.insurer.templates)
@@ -96,7 +101,7 @@ def compose(f: ClaimFacts) -> Bundle:
             )
         )
         if companion:
-            encl = [ENCLOSURE_NAMES[letter_lang][k] for k in ("form", *extra)]
+            encl = [names_of[letter_lang][k] for k in ("form", *extra)]
             docs.append(
                 (
                     "letter",
@@ -161,7 +166,7 @@ def compose(f: ClaimFacts) -> Bundle:
     rendered = [(kind, doc_lang, doc.render(), doc.page_count) for kind, doc_lang, doc in docs]
     if f.cover_date is not None:
         cover_lang = f.extras["broker_lang"]
-        names = [ENCLOSURE_NAMES[cover_lang][kind] for kind, _, _, _ in rendered]
+        names = [names_of[cover_lang][kind] for kind, _, _, _ in rendered]
         pages = 1 + sum(count for *_, count in rendered)
         cover = attachments.cover_sheet(v, cover_lang, names, pages)
         rendered.insert(0, ("cover", cover_lang, cover.render(), cover.page_count))

@@ -2,7 +2,8 @@
 
 Facts are drawn in this process; bundles are rendered (and scanned or photographed) in a few
 worker processes, each claim from its own seed, and written back in claim order, so the bytes
-do not depend on the number of workers.
+do not depend on the number of workers. The wording bank changes only the words of the
+documents: the same seed draws the same books and facts, hence the same truth, in any bank.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from . import banks
 from .books import build_books
 from .compose import Bundle, compose
 from .facts import ClaimFacts, FactDrawer
@@ -40,19 +43,21 @@ class HoldoutCorpus:
     files: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
     by_reason: dict[str, int] = field(default_factory=dict)
+    bank: str = banks.DEFAULT_BANK
 
 
 def _dumps(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
-def _bundles(facts: list[ClaimFacts], workers: int) -> Iterator[Bundle]:
+def _bundles(facts: list[ClaimFacts], workers: int, bank: str) -> Iterator[Bundle]:
+    render = partial(compose, bank=bank)
     if workers <= 1 or len(facts) < 8 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(compose, facts)
+        yield from map(render, facts)
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(compose, facts, chunksize=1)
+        yield from pool.map(render, facts, chunksize=1)
 
 
 def generate(
@@ -64,6 +69,7 @@ def generate(
     photo_share: float = 0.1,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
+    bank: str = banks.DEFAULT_BANK,
 ) -> HoldoutCorpus:
     """Write policies.jsonl, truth.jsonl, documents/ and corpus.json under out_dir (created if missing).
 
@@ -75,10 +81,16 @@ def generate(
         photo_share: Share of claims delivered as phone photos (one PNG or JPEG per page).
         progress: Called with the number of claims written so far, after each claim.
         workers: Rendering processes (default: up to four, by CPU count); does not change the bytes.
+        bank: The wording bank (``banks.BANKS``): ``"a"``, the original phrasings, or ``"b"``, a
+            second bank written later so that figures can be taken on wording never seen.
 
     Returns:
         Where the corpus lies and what it holds.
+
+    Raises:
+        ValueError: ``claims`` or the shares are out of range, or ``bank`` names no bank.
     """
+    banks.check(bank)
     if claims < 1:
         raise ValueError("claims must be at least 1")
     if not (0 <= scanned_share <= 1 and 0 <= photo_share <= 1 and scanned_share + photo_share <= 1):
@@ -102,7 +114,7 @@ def generate(
     auto = min(4, os.cpu_count() or 1)
     with truth_file.open("w", encoding="utf-8") as out:
         for done, (f, bundle) in enumerate(
-            zip(facts, _bundles(facts, workers or auto), strict=True), start=1
+            zip(facts, _bundles(facts, workers or auto, bank), strict=True), start=1
         ):
             for rel, data in bundle.files:
                 path = root / rel
@@ -117,13 +129,17 @@ def generate(
     valid = sum(1 for f in facts if not f.reason)
     by_kind = dict(sorted(Counter(f.kind for f in facts).items()))
     by_reason = dict(sorted(Counter(f.reason for f in facts if f.reason).items()))
-    meta = {
+    meta: dict[str, object] = {
         "generator": GENERATOR,
         "version": VERSION,
         "seed": seed,
         "claims": claims,
         "scanned_share": scanned_share,
         "photo_share": photo_share,
+    }
+    if bank != banks.DEFAULT_BANK:  # a corpus without the key was written from bank "a"
+        meta["bank"] = bank
+    meta |= {
         "counts": {
             "valid": valid,
             "invalid": claims - valid,
@@ -148,4 +164,5 @@ def generate(
         files,
         by_kind,
         by_reason,
+        bank,
     )

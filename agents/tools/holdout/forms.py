@@ -219,15 +219,7 @@ def claim_form(
 
 def _fill(v: View, lang: str, date_text: str) -> dict[str, str]:
     f = v.facts
-    on_cap, on_low = prose.on_date(lang, date_text, f.incident, None)
-    vehicle = f.vehicle
-    return {
-        "On_date": on_cap,
-        "on_date": on_low,
-        "place": f.extras["place"],
-        "car": vehicle.model if vehicle else "",
-        "plate": vehicle.plate if vehicle else "",
-    }
+    return prose.fill_for(lang, date_text, f.incident, None, f.extras["place"], f.vehicle)
 
 
 def _signature_block(doc: Doc, v: View, lang: str, lab: Callable[[str], str], dated: bool) -> None:

@@ -30,15 +30,7 @@ def _body(
     f, rng, region = v.facts, v.rng, v.facts.region
     date_text = v.key_date(f.incident, lang, prose=True)
     relative_to = f.report_date if f.claimant_dated and rng.random() < 0.5 else None
-    on_cap, on_low = prose.on_date(lang, date_text, f.incident, relative_to)
-    vehicle = f.vehicle
-    fill = {
-        "On_date": on_cap,
-        "on_date": on_low,
-        "place": f.extras["place"],
-        "car": vehicle.model if vehicle else "",
-        "plate": vehicle.plate if vehicle else "",
-    }
+    fill = prose.fill_for(lang, date_text, f.incident, relative_to, f.extras["place"], f.vehicle)
     intro = prose.phrase(lang, "intro", rng, region, policy=v.number(one_line=True, in_sentence=True))
     paragraphs = [
         intro if lang == "de" else intro[0].upper() + intro[1:],

@@ -2,20 +2,18 @@
 
 Templates ask for "the policy-number label in German" and get one of many real wordings; US
 usage (``region == "US"``) overrides a few English and Spanish entries (deductible, plate).
+The wording comes from the bank in force (``banks.using``), the original bank ``a`` by default.
 """
 
 from __future__ import annotations
 
 import random
-from types import ModuleType
 
-from . import lex_de, lex_en, lex_es, lex_fr
-
-_MODULES: dict[str, ModuleType] = {"en": lex_en, "de": lex_de, "fr": lex_fr, "es": lex_es}
+from . import banks
 
 
 def _table(lang: str, name: str, region: str) -> dict[str, object]:
-    module = _MODULES[lang]
+    module = banks.active().lexicons[lang]
     merged: dict[str, object] = dict(getattr(module, name))
     if region == "US":
         merged.update(getattr(module, f"US_{name}"))
