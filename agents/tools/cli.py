@@ -212,6 +212,34 @@ def report(
     )
 
 
+BankOption = Annotated[
+    str | None,
+    typer.Option(
+        "--bank",
+        metavar="[a|b]",
+        help="With --holdout: the generator's wording bank, a (default) or b (phrasings written later, "
+        "never seen when tuning the extraction: the unseen-wording figures).",
+        show_default=False,
+    ),
+]
+
+
+def holdout_bank(bank: str | None, holdout: bool) -> str:
+    """The hold-out wording bank `--bank` names ("a" when not given); an error without --holdout."""
+    if bank is None:
+        return "a"
+    if not holdout:
+        raise typer.BadParameter(
+            "--bank chooses the wording of the hold-out corpus: use it with --holdout", param_hint="'--bank'"
+        )
+    from agents.tools.holdout.banks import check
+
+    try:
+        return check(bank)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--bank'") from exc
+
+
 def sample(
     claims: Annotated[int, typer.Option(help="How many claims to generate.")] = 20,
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("sample"),
@@ -235,15 +263,20 @@ def sample(
             "short policy numbers, hard cases and attachments do not apply: it draws its own).",
         ),
     ] = False,
+    bank: BankOption = None,
 ) -> None:
     """Generate a labelled corpus: policy book, claim documents (digital, scanned, photos) and their truth."""
+    wording = holdout_bank(bank, holdout)
     if holdout:
         from agents.tools import holdout as holdout_corpus
 
         made = holdout_corpus.generate(
-            out, claims=claims, seed=seed, scanned_share=scanned_share, photo_share=photo_share
+            out, claims=claims, seed=seed, scanned_share=scanned_share, photo_share=photo_share, bank=wording
         )
-        console.print(f"policies: {made.policies_file}\ntruth:    {made.truth_file} ({made.claims} claims)")
+        console.print(
+            f"policies: {made.policies_file}\ntruth:    {made.truth_file} ({made.claims} claims, "
+            f"wording bank {made.bank})"
+        )
         return
     from agents.tools import samples
 
@@ -362,6 +395,7 @@ def eval_extraction(
         ),
     ] = False,
     region: Annotated[str | None, typer.Option(help="With --from-reviews: only this region.")] = None,
+    bank: BankOption = None,
 ) -> None:
     """Accuracy per field and kind of claim, auto-approve precision, review share, calibration plot.
 
@@ -369,6 +403,7 @@ def eval_extraction(
     submits every claim and scores the stored reports, then stops the stack. With --from-reviews
     it reads the decisions reviewers made on the running stack instead, and runs nothing.
     """
+    wording = holdout_bank(bank, holdout)
     if from_reviews:
         from agents.tools.evals import reviews
 
@@ -392,6 +427,7 @@ def eval_extraction(
         timeout_s=timeout,
         source=source,
         corpus=str(corpus) if corpus else None,
+        holdout_bank=wording,
     )
     run_extraction_eval(config, out, console, state_dir=state_dir)
 

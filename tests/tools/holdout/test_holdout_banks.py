@@ -164,3 +164,21 @@ def test_same_seed_shares_no_sentence_of_account(corpora: dict[str, Path]) -> No
     for claim, text in texts_b.items():
         shared = _sentences(text) & _sentences(texts_a[claim])
         assert not {s for s in shared if re.search(r"[a-zà-ÿ]{4,} [a-zà-ÿ]{4,} [a-zà-ÿ]{4,}", s)}, claim
+
+
+def test_cli_bank_needs_holdout_and_writes_bank_b(tmp_path: Path) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from agents.tools import cli
+
+    app = typer.Typer()
+    app.command()(cli.sample)
+    runner = CliRunner()
+    refused = runner.invoke(app, ["--bank", "b", "--out", str(tmp_path / "tuning")])
+    assert refused.exit_code == 2 and "--holdout" in refused.output
+    unknown = runner.invoke(app, ["--holdout", "--bank", "z", "--out", str(tmp_path / "z")])
+    assert unknown.exit_code == 2 and "a, b" in unknown.output
+    done = runner.invoke(app, ["--holdout", "--bank", "b", "--claims", "2", "--out", str(tmp_path / "b")])
+    assert done.exit_code == 0, done.output
+    assert json.loads((tmp_path / "b" / "corpus.json").read_text(encoding="utf-8"))["bank"] == "b"

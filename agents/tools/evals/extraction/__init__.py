@@ -77,6 +77,7 @@ class EvalConfig:
     timeout_s: float = 900.0
     source: str = "tuning"  # "tuning" (agents.tools.samples), "holdout" (agents.tools.holdout) or "folder"
     corpus: str | None = None  # the folder, for source "folder"
+    holdout_bank: str = "a"  # the hold-out generator's wording bank, for source "holdout" ("a" or "b")
 
 
 # The targets on the independent corpus: field accuracies, precision, and the share of
@@ -199,7 +200,8 @@ def prepare_corpus(config: EvalConfig, out_dir: Path, console: Console) -> tuple
 
         with _progress(console) as progress:
             task = progress.add_task(
-                f"generating the hold-out corpus (seed {config.seed})", total=config.claims
+                f"generating the hold-out corpus (seed {config.seed}, wording bank {config.holdout_bank})",
+                total=config.claims,
             )
             holdout.generate(
                 target,
@@ -208,6 +210,7 @@ def prepare_corpus(config: EvalConfig, out_dir: Path, console: Console) -> tuple
                 scanned_share=config.scanned_share,
                 photo_share=config.photo_share,
                 progress=lambda done: progress.update(task, completed=done),
+                bank=config.holdout_bank,
             )
         return load_corpus(target), config
     with console.status(f"generating {config.claims} labelled tuning claims"):
