@@ -292,6 +292,9 @@ _CLAUSE_BREAK = re.compile(
     r"[.;:!?\n,(]|\b(?:but|however|although|though|aber|jedoch|sondern|mais|pourtant|cependant|pero|sino"
     r"|aunque)\b"
 )
+# After the mention, a new coordinated clause has a subject of its own: "The car was stolen ... and
+# has not been recovered" denies the recovery, not the theft.
+_AFTER_BREAK = re.compile(rf"{_CLAUSE_BREAK.pattern}|\b(?:and|und|et|y)\b")
 _CLAUSE_CHARS = 80
 
 
@@ -313,7 +316,7 @@ def _negated(folded: str, start: int, end: int) -> bool:
     if _NEGATION_BEFORE.search(before, breaks[-1].end() if breaks else 0):
         return True
     after = folded[end : end + _CLAUSE_CHARS]
-    cut = _CLAUSE_BREAK.search(after)
+    cut = _AFTER_BREAK.search(after)
     return _NEGATION_AFTER.search(after, 0, cut.start() if cut else len(after)) is not None
 
 

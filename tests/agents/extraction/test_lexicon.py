@@ -292,6 +292,11 @@ def test_damage_words_in_four_languages(damage: str, text: str) -> None:
         ("Es wurde nichts gestohlen.", []),
         ("Rien n'a été volé.", []),
         ("Nada fue robado.", []),
+        # A coordinated clause after the mention has its own subject: the recovery is denied, not the theft.
+        ("The car was stolen overnight and has not been recovered.", ["theft"]),
+        ("El temporal de la semana anterior no había causado daños.", []),
+        ("La tempête de la semaine précédente n'avait causé aucun dégât.", []),
+        ("Der Sturm der Vorwoche hatte keine Schäden verursacht.", []),
     ],
 )
 def test_negated_mentions_are_left_out(text: str, expected: list[str]) -> None:
