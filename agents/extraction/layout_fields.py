@@ -96,6 +96,7 @@ CAPTION_GAP = 1.0  # and less than a line height above it (a letter leaves a bla
 # much of a line height; more, and they share a row.
 BOX_OVERLAP = 0.5
 CAPTION_WORDS = 4
+_SUM = re.compile(r"\d[\d.,' ]*\d{2}")  # a figure of three digits or more, as a sum is written
 PROSE_LINE_WORDS = 6  # a line of at least this many words is prose, not a form's row
 TITLE_BAND = 0.09  # the top of a page, as a share of its height: titles and letterheads, never prose
 FORM_VALUE_WORDS = 4  # a run of fewer words holding a sum is a form's value, not a sentence
@@ -395,11 +396,10 @@ def _first_amount(text: str) -> AmountMention | None:
 
 
 def _first_damage(text: str) -> str | None:
-    """The kind of damage a value names; None for a list of several (the options of a form, not a value)."""
-    named = damage_types_named(text)
-    if len({kind for kind, _, _ in named}) > 1:
-        return None
-    return named[0][0] if named else None
+    """The kind of damage a value names ("Accidental glass breakage" is glass); None for a list of
+    several (the options of a form, not a value)."""
+    kinds = _specific(list(dict.fromkeys(kind for kind, _, _ in damage_types_named(text))))
+    return kinds[0] if len(kinds) == 1 else None
 
 
 # An "Other" box: a choice among the damage types, never a damage word in running text.
@@ -463,6 +463,11 @@ def _unbracketed(text: str) -> str:
     return re.sub(r"\([^)]*\)", " ", text)
 
 
+def _ends_a_sentence(run: str) -> bool:
+    """Whether a short run is a sentence's last words: a word or a sum, then a stop."""
+    return bool(re.search(r"[^\d\s][.!?]$", run) or (run.endswith(".") and find_amounts(run)))
+
+
 def _runs_on_in_words(rest: str) -> bool:
     """Whether what follows a label on its line is the rest of a sentence, not a caption's aside or
     a value: three or more words, no figure, not ending as a caption does (':' or '?')."""
@@ -489,11 +494,17 @@ _POLICY_WORDS = re.compile(
 )
 
 
+# Where a number written as a subject line stops: a dash between spaces, or a word ("HX 604 253 9 -
+# notification of claim", "DE KF 4367 24 Sehr geehrte ...").
+_NUMBER_STOP = re.compile(r"\s+[-\u2013]\s+|\s+(?=[A-Za-z][a-z]{2,}\b)")
+
+
 def _number_token(text: str) -> str | None:
     text = text.strip()
     words = _POLICY_WORDS.match(text)
     token = re.match(r"[A-Za-z0-9][A-Za-z0-9 ./\-]*[A-Za-z0-9]", text[words.end() if words else 0 :])
-    return token.group() if token and sum(ch.isdigit() for ch in token.group()) >= 2 else None
+    number = _NUMBER_STOP.split(token.group(), maxsplit=1)[0] if token else ""
+    return number if sum(ch.isdigit() for ch in number) >= 2 else None
 
 
 def _bare_amount(place: _Place) -> AmountMention | None:
@@ -642,6 +653,8 @@ class _Reader:
                 before = cell.line.text[: label.start]
                 if name == "policy_number" and _qualified(label.text, before):
                     continue  # "Type of policy", "Durée du contrat": something of the policy, not its number
+                if before.rstrip().endswith(";"):
+                    continue  # an item of a list ("Enclosures: Letter from client; Estimate"), no label
                 # A signature line's caption ("Place, date") may have its value above it.
                 caption = name == "report_date" and _is_label_only(cell.line.text)
                 places = [
@@ -652,6 +665,13 @@ class _Reader:
                     if place.cell is cell
                     or not (place.cell.index in self.distracted or _is_label_only(place.text))
                 ]
+                if name == "claimed_amount" and _SUM.search(
+                    _unbracketed(cell.line.text[label.value_start :])
+                ):
+                    # A sum on the label's line is its value, whatever that line's reading makes of it:
+                    # the line below is the sentence's next ("... is 6,300.00" / "EUR. I last claimed
+                    # in 2021, for €530.00.").
+                    places = [place for place in places if place.cell is cell]
                 if places:
                     yield places, cell
 
@@ -947,7 +967,7 @@ class _Reader:
             if not mentioned or len(mentioned) >= OPTIONS_LIST or sentence.rstrip().endswith("?"):
                 continue  # nothing, a form's list of options that no tick was read on, or its question
             causes = [kind for kind in mentioned if kind in _CAUSES]
-            kind = (causes or mentioned)[0]
+            kind = (causes or _specific(mentioned))[0]  # "accidental glass breakage": glass, but unsure
             confidence = PROSE_DAMAGE if len(causes or mentioned) == 1 else MIXED_DAMAGE
             if not re.search(r"[.!?][\"')\]]*\s*$", sentence):
                 # An account is written in sentences: words with no stop are a form's runs joined
@@ -1266,7 +1286,8 @@ class _Reader:
                 by_document.setdefault(cell.line.document, []).append(cell)
         for cells in by_document.values():
             # Short runs are labels and values, except the end of a sentence wrapped onto its own
-            # line ("... n'avait causé aucun" / "dégât."), which keeps the sentences apart.
+            # line ("... n'avait causé aucun" / "dégât.", "... is" / "HKD 1,900.00."), which keeps
+            # the sentences apart.
             text = " ".join(
                 c.line.text
                 for before, c in zip([None, *cells], cells, strict=False)
@@ -1274,7 +1295,7 @@ class _Reader:
                 or (
                     before is not None
                     and len(before.line.text.split()) >= PROSE_LINE_WORDS
-                    and re.search(r"[^\d\s][.!?]$", c.line.text.strip())
+                    and _ends_a_sentence(c.line.text.strip())
                 )
             )
             page = cells[0].line.page

@@ -361,6 +361,8 @@ def _phones(text: str, region: str | None) -> Iterator[_Finding]:
                 continue  # digits inside an IBAN-shaped string whose checksum failed
             if _embedded(flat, match.start, match.end) and not _PHONE_CUE.search(before):
                 continue  # part of a longer code or figure: "A/2024/67699-R", "2.905,24 2.905,24"
+            if "\n" in text[match.start : match.end] and not _PHONE_CUE.search(before):
+                continue  # figures of two lines, a form's stacked values: "436/33289/25" / "2050,- EUR"
             international = match.raw_string.startswith(("+", "00"))
             if not (
                 international

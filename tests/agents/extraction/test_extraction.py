@@ -436,6 +436,11 @@ def test_damage_type_only_in_the_aftermath_is_below_auto_approval() -> None:
     assert found.value == "fire" and found.confidence < AUTO_APPROVE
 
 
+def test_a_printed_accidental_glass_breakage_is_glass() -> None:
+    found = extract_fields("Cause of loss: Accidental glass breakage", "APAC").damage_type
+    assert found.value == "glass" and found.confidence >= AUTO_APPROVE
+
+
 def test_a_printed_lightning_loss_is_fire() -> None:
     """Spent seed 926837: "Loss type: Lightning / fire" read as storm, against the layout's fire."""
     assert extract_fields("Loss type: Lightning / fire", "APAC").damage_type.value == "fire"

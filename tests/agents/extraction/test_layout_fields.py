@@ -500,6 +500,46 @@ def test_a_letter_telling_only_of_a_cars_dented_panels_proposes_a_collision() ->
     assert read_layout(home, "APAC").damage_type.value is None
 
 
+def test_a_sum_on_the_labels_line_is_its_value_not_the_next_lines() -> None:
+    """Spent seed 493486: "My total claim, including the enclosed estimate, is 6,300.00" / "EUR. I last
+    claimed in 2021, for €530.00." took the earlier claim's €530.00 from the line below at 0.95."""
+    letter = [
+        line("My total claim, including the enclosed estimate, is 6,300.00", 0.1, 0.30, width=0.8),
+        line("EUR. I last claimed in 2021, for €530.00. The repairer came to", 0.1, 0.33, width=0.8),
+        line("inspect the damage on 12/09/25.", 0.1, 0.36, width=0.4),
+    ]
+    found = read_layout(letter, "EU")
+    assert (found.claimed_amount.value, found.currency.value) == ("6300.00", "EUR")
+
+
+def test_a_sum_ending_a_sentence_on_its_own_line_is_read_in_that_sentence() -> None:
+    """Spent seed 493486: "... My total claim, including the enclosed estimate, is" / "HKD 1,900.00."
+    was left out of the letter's sentences (a short run ending in a digit and a stop)."""
+    letter = [
+        line("I last claimed in 2018, for $2,560.00. My total claim, including the enclosed estimate, is",
+             0.1, 0.30, width=0.85),
+        line("HKD 1,900.00.", 0.1, 0.33, width=0.15),
+    ]  # fmt: skip
+    found = read_layout(letter, "APAC")
+    assert (found.claimed_amount.value, found.currency.value) == ("1900.00", "HKD")
+
+
+def test_an_item_of_an_enclosure_list_is_no_label() -> None:
+    """Spent seed 493486: a cover sheet's "Enclosures: Letter from client; Estimate" over "Pages: 3"
+    claimed 3.00 under the label "Estimate"."""
+    cover = [
+        line("Enclosures: Letter from client; Estimate", 0.1, 0.30, width=0.5),
+        line("3", 0.1, 0.33, width=0.02),
+    ]
+    assert read_layout(cover, "APAC").claimed_amount.value is None
+
+
+def test_accidental_glass_breakage_is_glass() -> None:
+    """Spent seed 493486: "Cause of loss: Accidental glass breakage" named two kinds, so no reading."""
+    form = [line("Cause of loss: Accidental glass breakage", 0.1, 0.3, width=0.5)]
+    assert read_layout(form, "APAC").damage_type.value == "glass"
+
+
 def test_a_forms_runs_joined_without_a_stop_name_no_damage_with_confidence() -> None:
     """Hold-out: a German form's address "29329 Brand" (a town) and "Seite 1 von 2", joined as one
     "sentence", read as fire at 0.9 on a glass claim that was approved."""

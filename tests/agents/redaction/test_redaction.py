@@ -107,6 +107,17 @@ def test_same_value_keeps_its_placeholder_and_different_values_differ() -> None:
     )
 
 
+def test_a_forms_stacked_values_on_two_lines_are_no_phone_number() -> None:
+    """Spent seed 493486: a German form's police reference over its claimed sum ("436/33289/25" /
+    "2050,- EUR"), and a date over a time, read as one phone number each; the sum was lost. A number
+    over two lines is a phone only after a phone cue."""
+    text = "Ort Datum Unterschrift\n30.3.25\n15:00\nWeißenfels\n436/33289/25\n2050,- EUR\nTel.: 0171\n2345678"
+    redacted = redact(text, "EU").text
+    for kept in ("30.3.25\n15:00", "436/33289/25\n2050,- EUR"):
+        assert kept in redacted
+    assert "2345678" not in redacted
+
+
 def test_spans_carry_offsets_and_lengths_but_never_the_value() -> None:
     text = "E-mail: anna@example.eu"
     result = redact(text, "EU")
