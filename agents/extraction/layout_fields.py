@@ -250,6 +250,9 @@ class LayoutFields:
     damage_description: ExtractedField = field(default_factory=ExtractedField)
     # The documents attached to the claim (estimates, invoices, police reports), by index.
     attachments: frozenset[int] = frozenset()
+    # The documents read as the claim itself (a form, a letter): more than one, and a sum or a date
+    # found in one of them may be an attachment's whose title the lexicon did not know.
+    claim_documents: frozenset[int] = frozenset()
 
 
 def _roles(cells: Sequence[_Cell]) -> dict[int, str]:
@@ -1346,4 +1349,5 @@ def read_layout(lines: Sequence[LayoutLine], region: str) -> LayoutFields:
         policy_number=reader.policy_number(),
         damage_description=reader.description,
         attachments=frozenset(d for d, role in reader.roles.items() if role == "attachment"),
+        claim_documents=frozenset(d for d, role in reader.roles.items() if role == "claim"),
     )

@@ -7,6 +7,11 @@ confidence; two that disagree are a conflict a person settles: the surer value (
 next to its label outranks one inferred from a sentence) is proposed at the conflict
 confidence, the other kept as a candidate; only a labelled policy number keeps its confidence
 over an inferred one, the book deciding it. The description is the rules' alone.
+
+A sum or a report date that only the layout read, on a claim with two or more documents that each
+read as the claim itself, is proposed below auto-approval (`ROLE_DOUBT`): the document it stands in
+may be an estimate or an invoice whose title the lexicon does not know. Calibrated on the hold-out's
+unseen-wording bank, not on the wording the lexicon was written from.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ _SEPARATORS = re.compile(r"[^0-9A-Za-z]")
 SENTENCE_WORDS = 6  # evidence of fewer words (a tick, a label's value) tells no account
 SENTENCE_ACCOUNT = 0.5  # the one sentence that told the loss, standing in for the account
 OPTION_KINDS = 3  # evidence naming this many kinds of damage is a row of options, not a statement
+ROLE_DOUBTED = ("claimed_amount", "reported_on")  # fields an attachment's figures are mistaken for
+ROLE_DOUBT = 0.8  # one reader, several documents that read as the claim: a person confirms
 
 
 def _same(name: str, a: str, b: str) -> bool:
@@ -105,6 +112,11 @@ def read_claim_fields(text: str, lines: Sequence[LayoutLine], region: str) -> Cl
         # doubt about the date the claim's own documents give the loss.
         rules = rules.model_copy(update={"incident_date": ExtractedField()})
     merged = {name: _merge(name, getattr(rules, name), getattr(layout, name)) for name in COMBINED}
+    if len(layout.claim_documents) > 1:
+        for name in ROLE_DOUBTED:
+            found = merged[name]
+            if found.value and not _same(name, getattr(rules, name).value or "", found.value):
+                merged[name] = _role_doubted(found)
     if not merged["reported_on"].value and layout.reported_on.evidence:
         merged["reported_on"] = layout.reported_on  # a report date the documents carry, unread
     amount_from_layout = (
@@ -124,6 +136,14 @@ def read_claim_fields(text: str, lines: Sequence[LayoutLine], region: str) -> Cl
     elif not rules.damage_description.value:
         merged["damage_description"] = _sentence_account(merged["damage_type"], merged["incident_date"])
     return rules.model_copy(update=merged)
+
+
+def _role_doubted(found: ExtractedField) -> ExtractedField:
+    """A sum or date only the layout read, on a claim with two or more documents that each read as the
+    claim itself: it may be an attachment's whose title the lexicon did not know (an estimate's total,
+    an invoice's date). Measured on the hold-out's unseen-wording bank (seed 820794): such readings
+    were right 32 times in 46 for the amount, 13 in 26 for a date under a bare "Date" label."""
+    return found.model_copy(update={"confidence": min(found.confidence, ROLE_DOUBT)})
 
 
 def _sentence_account(*readings: ExtractedField) -> ExtractedField:

@@ -30,7 +30,7 @@ from agents.extraction.layout_fields import (
     VALUE_LABEL,
     read_layout,
 )
-from agents.extraction.reading import SENTENCE_ACCOUNT, read_claim_fields
+from agents.extraction.reading import ROLE_DOUBT, SENTENCE_ACCOUNT, read_claim_fields
 
 ROW = 0.02  # a line's height as a share of the page
 
@@ -498,6 +498,26 @@ def test_a_letter_telling_only_of_a_cars_dented_panels_proposes_a_collision() ->
     assert "bumper" in found.evidence
     home = [line("On 22 January 2023 the kitchen cabinets were found ruined.", 0.1, 0.3, width=0.8)]
     assert read_layout(home, "APAC").damage_type.value is None
+
+
+def test_a_sum_only_the_layout_read_among_several_claim_documents_goes_to_a_person() -> None:
+    """Hold-out wording bank b (seed 820794): with two or more documents that each read as the claim
+    (an estimate whose title the lexicon did not know), a sum or date only the layout read was right
+    32 times in 46: it may be the attachment's. Proposed below auto-approval; one document keeps it."""
+    letter = [
+        line("Declaración", 0.1, 0.05),
+        line("El 3 de marzo de 2025 se quemó la cocina de mi casa en Sevilla.", 0.1, 0.3, width=0.8),
+    ]
+    sheet = [
+        line("Relación", 0.1, 0.05, document=1),
+        line("Importe (EUR)", 0.1, 0.3, width=0.2, document=1),
+        line("1.569,20", 0.1, 0.33, width=0.15, document=1),
+    ]
+    two = read_claim_fields("\n".join(c.text for c in letter + sheet), letter + sheet, "EU").claimed_amount
+    assert two.value == "1569.20" and two.confidence == ROLE_DOUBT
+    one = [line(c.text, c.x0, c.y0 + 0.4, width=c.x1 - c.x0) for c in sheet[1:]]
+    alone = read_claim_fields("\n".join(c.text for c in letter + one), letter + one, "EU").claimed_amount
+    assert alone.value == "1569.20" and alone.confidence == LABELLED
 
 
 def test_a_sum_on_the_labels_line_is_its_value_not_the_next_lines() -> None:
