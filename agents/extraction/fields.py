@@ -622,8 +622,9 @@ def _extract_damage_type(text: str, description: ExtractedField) -> ExtractedFie
         line_end = text.find("\n", label.end())
         if _BOX.search(text, label.start(), line_end if line_end >= 0 else len(text)):
             continue  # a row of tick boxes: which one is ticked is the layout reader's to say
-        named = [kind for kind in _kinds_named(label.group("value")) if kind != "other"] or ["other"]
-        if len(named) == 1 and _kinds_named(label.group("value")):  # "Accidental glass breakage" is glass
+        kinds = _kinds_named(label.group("value"))
+        named = [kind for kind in kinds if kind != "other"] or kinds  # "Accidental glass breakage" is glass
+        if len(named) == 1:
             evidence = _snippet(text, label.start(), label.end())
             return ExtractedField(value=named[0], confidence=LABELLED_DAMAGE_TYPE, evidence=evidence)
     # A row of tick boxes names every kind: it says nothing until one is read as ticked.

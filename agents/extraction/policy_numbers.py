@@ -36,7 +36,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 _NON_KEY = re.compile(r"[^A-Z0-9]+")
 _OCR_FOLD = str.maketrans({"O": "0", "Q": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2", "G": "6"})
@@ -129,11 +129,11 @@ def candidates(text: str, *, min_chars: int = 5, max_chars: int = 24, max_groups
     ]
 
 
-# A number a line break cut after its hyphen, slash or dot ("Pol. no.: 6723-" / "224-17"): read
-# with the break taken out. One cut where a digit meets the break ("P 0116" / "6484", a form's
-# narrow value column): read with the break as a space, so the lines' words stay apart.
-_WRAPPED = re.compile(r"(?<=[A-Za-z0-9][-/.])\n(?=[A-Za-z0-9])")
-_WRAPPED_AT_DIGIT = re.compile(r"(?<=\d)\n(?=[A-Za-z0-9])|(?<=[A-Za-z])\n(?=\d)")
+# A number a line break cut after its hyphen or slash, or after its dot before a digit ("Pol. no.:
+# 6723-" / "224-17", "SGH." / "5817.262"): read with the break taken out. One cut where a digit
+# meets the break between two short lines ("P 0116" / "6484", a form's narrow value column): read
+# with the break as a space, so the words stay apart.
+_BREAK = re.compile(r"\n(?=[A-Za-z0-9])")  # a literal first: the scan for breaks stays fast
 
 
 def spans(
@@ -148,14 +148,91 @@ def spans(
 
     With `sizes`, only spans whose key has one of these lengths: a lookup passes the lengths
     its book's numbers have, and most spans are never built. A number that a line break cut
-    (after a hyphen, slash or dot, or where a digit meets the break) is also found whole, its
-    span running over the break.
+    (after a hyphen, slash or dot, or where a digit meets the break between two short lines) is
+    also found whole, its span running over the break.
     """
     found = _spans(text, min_chars, max_chars, max_groups, sizes)
-    for cuts, joiner in ((_WRAPPED, ""), (_WRAPPED_AT_DIGIT, " ")):
-        found.extend(_across(text, [m.start() for m in cuts.finditer(text)], joiner, min_chars, max_chars,
-                             max_groups, sizes))  # fmt: skip
+    found.extend(_across(text, _cuts_after_separator(text), "", min_chars, max_chars, max_groups, sizes))
+    # Only between two short lines (a form's value column, a number on a line of its own): the
+    # lines of a table or a letter are not read twice, which would double a lookup's cost.
+    found.extend(
+        _across_spaced(text, _cuts_at_digit(text, max_chars), min_chars, max_chars, max_groups, sizes)
+    )
     return sorted(found)
+
+
+def _across_spaced(
+    text: str,
+    cuts: list[int],
+    min_chars: int,
+    max_chars: int,
+    max_groups: int,
+    sizes: Collection[int] | None,
+) -> list[tuple[int, int, str]]:
+    """The spans running over one of the line breaks at `cuts`, each read as a space.
+
+    The lines around the breaks are copied into one text, a run of joined lines to a line, and
+    read in one pass: a claim with many such breaks costs one call, not one per break.
+    """
+    if not cuts:
+        return []
+    linked = set(cuts)
+    starts: list[int] = []  # where each run of joined lines starts in `text`
+    runs: list[str] = []
+    copied_to = -1
+    for cut in cuts:
+        if cut < copied_to:
+            continue  # inside the run already copied
+        first = text.rfind("\n", 0, cut) + 1
+        last = text.find("\n", cut + 1)
+        while last in linked:
+            last = text.find("\n", last + 1)
+        last = len(text) if last < 0 else last
+        starts.append(first)
+        runs.append(text[first:last].replace("\n", " "))
+        copied_to = last
+    offsets = list(accumulate((len(run) + 1 for run in runs), initial=0))
+    found = []
+    for start, stop, key in _spans("\n".join(runs), min_chars, max_chars, max_groups, sizes):
+        run = bisect_right(offsets, start) - 1
+        begin, end = starts[run] + start - offsets[run], starts[run] + stop - offsets[run]
+        if any(position in linked for position in range(begin + 1, end)):
+            found.append((begin, end, key))
+    return found
+
+
+def _cuts_after_separator(text: str) -> list[int]:
+    """The line breaks after a number's hyphen or slash, or after its dot when a digit follows."""
+    cuts = []
+    for found in _BREAK.finditer(text):
+        cut = found.start()
+        if cut >= 2 and text[cut - 2].isascii() and text[cut - 2].isalnum():
+            mark = text[cut - 1]
+            if mark in "-/" or (mark == "." and text[cut + 1].isdigit()):
+                cuts.append(cut)
+    return cuts
+
+
+def _cuts_at_digit(text: str, max_chars: int) -> list[int]:
+    """The line breaks where a digit meets the break, between two lines of at most `max_chars`."""
+    cuts = []
+    position = -1
+    lines = text.split("\n")
+    for before, after in pairwise(lines):
+        position += len(before) + 1  # the break after `before`
+        if (
+            before
+            and after
+            and len(before) <= max_chars
+            and len(after) <= max_chars
+            and before[-1].isascii()
+            and after[0].isascii()
+            and before[-1].isalnum()
+            and after[0].isalnum()
+            and (before[-1].isdigit() or after[0].isdigit())
+        ):
+            cuts.append(position)
+    return cuts
 
 
 def _across(

@@ -112,6 +112,8 @@ def test_a_number_cut_where_a_digit_meets_the_line_break_is_read_whole() -> None
     assert "HX 442\n019 7" in texts_of("HX 442\n019 7")
     assert "SGH.\n5817.262" in texts_of("SGH.\n5817.262")  # cut after its dot: read with the break out
     assert not any("\n" in t for t in texts_of("Policy\nholder AB12 345"))  # two words: no number over
+    long_line = "The total of the estimate enclosed with this letter is 1200"
+    assert not any("\n" in t for t in texts_of(f"{long_line}\n45 AB"))  # a letter's lines: not read twice
 
 
 def test_length_and_digit_limits() -> None:
@@ -161,9 +163,13 @@ _LABELS = {"NO", "NR", "NUM", "NUMBER", "REF", "POL", "POLICY", "POLICE", "NUMER
 def reference_spans(text: str, min_chars: int = 5, max_chars: int = 24, max_groups: int = 6) -> list[tuple]:
     """`spans` written plainly, from the rules in its docstrings, to check the fast one against:
     the spans of the text as it is, and those running over a line break that cut a number after
-    its hyphen, slash or dot (every such break taken out, positions mapped back)."""
+    its hyphen or slash, or after its dot before a digit (every such break taken out, positions
+    mapped back)."""
     found = _reference_line_spans(text, min_chars, max_chars, max_groups)
-    cuts = [m.start() for m in re.finditer(r"(?<=[A-Za-z0-9][-/.])\n(?=[A-Za-z0-9])", text)]
+    cuts = [
+        m.start()
+        for m in re.finditer(r"(?<=[A-Za-z0-9][-/])\n(?=[A-Za-z0-9])|(?<=[A-Za-z0-9]\.)\n(?=\d)", text)
+    ]
     if cuts:
         where = [i for i in range(len(text)) if i not in set(cuts)]
         joined = "".join(text[i] for i in where)
@@ -171,8 +177,18 @@ def reference_spans(text: str, min_chars: int = 5, max_chars: int = 24, max_grou
             begin, stop = where[start], where[end - 1] + 1
             if any(begin < cut < stop for cut in cuts):
                 found.append((begin, stop, key))
-    # ... and those running over a break where a digit meets it, the break read as a space.
-    spaced = [m.start() for m in re.finditer(r"(?<=\d)\n(?=[A-Za-z0-9])|(?<=[A-Za-z])\n(?=\d)", text)]
+    # ... and those running over a break where a digit meets it between two lines of at most
+    # `max_chars` characters, the break read as a space.
+    lines = text.split("\n")
+    ends = [sum(len(line) + 1 for line in lines[: i + 1]) - 1 for i in range(len(lines) - 1)]
+    short = {
+        end for i, end in enumerate(ends) if len(lines[i]) <= max_chars and len(lines[i + 1]) <= max_chars
+    }
+    spaced = [
+        m.start()
+        for m in re.finditer(r"(?<=\d)\n(?=[A-Za-z0-9])|(?<=[A-Za-z])\n(?=\d)", text)
+        if m.start() in short
+    ]
     joined = "".join(" " if i in set(spaced) else ch for i, ch in enumerate(text))
     for start, end, key in _reference_line_spans(joined, min_chars, max_chars, max_groups):
         if any(start < cut < end for cut in spaced):
