@@ -152,7 +152,7 @@ def spans(
     also found whole, its span running over the break.
     """
     found = _spans(text, min_chars, max_chars, max_groups, sizes)
-    found.extend(_across(text, _cuts_after_separator(text), "", min_chars, max_chars, max_groups, sizes))
+    found.extend(_across(text, _cuts_after_separator(text), min_chars, max_chars, max_groups, sizes))
     # Only between two short lines (a form's value column, a number on a line of its own): the
     # lines of a table or a letter are not read twice, which would double a lookup's cost.
     found.extend(
@@ -238,13 +238,12 @@ def _cuts_at_digit(text: str, max_chars: int) -> list[int]:
 def _across(
     text: str,
     cuts: list[int],
-    joiner: str,
     min_chars: int,
     max_chars: int,
     max_groups: int,
     sizes: Collection[int] | None,
 ) -> list[tuple[int, int, str]]:
-    """The spans running over one of the line breaks at `cuts`, each break read as `joiner`.
+    """The spans running over one of the line breaks at `cuts`, each break taken out.
 
     The lines around each break are read as one (chains never cross other line breaks); the
     spans' positions are mapped back to `text`.
@@ -260,13 +259,9 @@ def _across(
         first = text.rfind("\n", 0, inner[0]) + 1
         last = text.find("\n", inner[-1] + 1)
         last = len(text) if last < 0 else last
-        if joiner:  # same length: positions stay those of `text`
-            where = range(first, last)
-            joined = text[first:last].replace("\n", joiner)
-        else:
-            removed = set(inner)
-            where = [i for i in range(first, last) if i not in removed]  # type: ignore[assignment]
-            joined = "".join(text[i] for i in where)
+        removed = set(inner)
+        where = [i for i in range(first, last) if i not in removed]
+        joined = "".join(text[i] for i in where)
         for start, stop, key in _spans(joined, min_chars, max_chars, max_groups, sizes):
             begin, end = where[start], where[stop - 1] + 1
             if any(begin < cut < end for cut in inner):
