@@ -25,13 +25,19 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import SecretStr
-from pymilvus import AsyncMilvusClient, DataType, MilvusClient, MilvusException
 
 from streams import ConfigurationError, Dependency, DependencyUnavailable, PermanentError
+
+if TYPE_CHECKING:
+    from pymilvus import AsyncMilvusClient, MilvusClient
+
+# pymilvus is imported where a request is made, never at module level: it costs ~0.9 s (it pulls
+# in pandas), and most importers of this module (every CLI command, every agent but the FAISS
+# worker) only need `ClauseRecord` or never reach Milvus at all.
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +112,8 @@ class ClauseStore:
         return self.dependency.policy.timeout_s
 
     def _schema(self) -> Any:
+        from pymilvus import DataType, MilvusClient
+
         schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
         schema.add_field("clause_key", DataType.VARCHAR, is_primary=True, max_length=_MAX_LEN["clause_key"])
         for name in _FIELDS[1:]:
@@ -128,6 +136,8 @@ class ClauseStore:
             ConfigurationError: The collection exists with another vector dimension.
             DependencyUnavailable: Milvus cannot be reached.
         """
+        from pymilvus import MilvusClient, MilvusException
+
         try:
             client = MilvusClient(uri=self.uri, token=self._token_value, timeout=self._timeout_s)
             try:
@@ -177,6 +187,8 @@ class ClauseStore:
 
     def _client(self) -> AsyncMilvusClient:
         """The async client of the running event loop; a gRPC aio channel is bound to its creating loop."""
+        from pymilvus import AsyncMilvusClient
+
         loop = asyncio.get_running_loop()
         if self._aclient is None or self._aclient_loop is not loop:
             self._aclient = AsyncMilvusClient(uri=self.uri, token=self._token_value, timeout=self._timeout_s)
@@ -195,6 +207,8 @@ class ClauseStore:
         A collection found unloaded (Milvus restarted) is loaded and the request sent again
         within the same attempt, so it neither costs a retry nor counts against the breaker.
         """
+        from pymilvus import MilvusException
+
         client = self._client()
         request = getattr(client, method)
 
