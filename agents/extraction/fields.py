@@ -23,7 +23,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from agents.events import ClaimFields, ExtractedField
-from agents.extraction.lexicon import denied
+from agents.extraction.lexicon import denied, find_distractors
 
 # --- confidence levels --------------------------------------------------------------------------
 LABELLED_POLICY = 0.98  # label and the policy book's number format agree
@@ -763,6 +763,10 @@ def _extract_reported_on(text: str, region: str) -> ExtractedField:
     """The date the customer reported the claim, from a label or a letter's heading."""
     candidates: list[_Candidate] = []
     for label in _REPORT_LABEL.finditer(text):
+        line_start = text.rfind("\n", 0, label.start()) + 1
+        at = label.start() - line_start
+        if any(start <= at < end for _, start, end in find_distractors(text[line_start : label.end()])):
+            continue  # "Police report date": another document's date, not the claim's
         found = _date_after(text, label.end(), region)
         if found:
             match, value, ambiguous = found

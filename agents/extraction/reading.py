@@ -21,9 +21,10 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from agents.events import ClaimFields, ExtractedField, LayoutLine
+from agents.extraction.dates import find_dates
 from agents.extraction.fields import GUESS, extract_fields
 from agents.extraction.layout_fields import CONFLICT, LABELLED, PROSE, PROSE_DAMAGE, read_layout
-from agents.extraction.lexicon import damage_types_named
+from agents.extraction.lexicon import damage_types_named, find_distractors, find_labels
 
 COMBINED = ("policy_number", "incident_date", "reported_on", "claimed_amount", "damage_type")
 _SEPARATORS = re.compile(r"[^0-9A-Za-z]")
@@ -119,6 +120,10 @@ def read_claim_fields(text: str, lines: Sequence[LayoutLine], region: str) -> Cl
                 merged[name] = _role_doubted(found)
     if not merged["reported_on"].value and layout.reported_on.evidence:
         merged["reported_on"] = layout.reported_on  # a report date the documents carry, unread
+    if not merged["reported_on"].value and not merged["reported_on"].evidence:
+        unplaced = _unplaced_dates(lines, layout.claim_documents, region, merged["incident_date"].value)
+        if unplaced:
+            merged["reported_on"] = ExtractedField(candidates=unplaced)
     amount_from_layout = (
         merged["claimed_amount"].value and merged["claimed_amount"] is not rules.claimed_amount
     )
@@ -136,6 +141,33 @@ def read_claim_fields(text: str, lines: Sequence[LayoutLine], region: str) -> Cl
     elif not rules.damage_description.value:
         merged["damage_description"] = _sentence_account(merged["damage_type"], merged["incident_date"])
     return rules.model_copy(update=merged)
+
+
+def _unplaced_dates(
+    lines: Sequence[LayoutLine], claim_documents: frozenset[int], region: str, incident: str | None
+) -> list[str]:
+    """Dates after the loss on the claim's own documents (every document when none reads as the
+    claim) that no label on their line places: no field's label, no distractor's (date of birth,
+    policy period). With no report date read, one of them may be it, in a wording the lexicon does
+    not know; `settle` doubts the receipt date when one falls on or before it.
+
+    On the hold-out's unseen-wording bank (seed 820794) the receipt stood in wrongly for 8 of 17
+    such claims and 3 of 31 others; on five seeds of bank a (the wording the lexicon was written
+    from), for at most one a seed, at a cost of 3-5 approvals a seed with the report date decisive.
+    """
+    found: set[str] = set()
+    for line in lines:
+        if claim_documents and line.document not in claim_documents:
+            continue
+        for mention in find_dates(line.text, region):
+            value = mention.value.isoformat()
+            if incident and value <= incident:
+                continue
+            before = line.text[: mention.start]
+            if find_distractors(before) or any(label.field != "reported_on" for label in find_labels(before)):
+                continue
+            found.add(value)
+    return sorted(found)
 
 
 def _role_doubted(found: ExtractedField) -> ExtractedField:

@@ -73,18 +73,27 @@ RECEIVED_CONFIDENCE = 0.99
 RECEIVED_OVER_UNREAD = 0.6
 
 
-def received_on(received_at: datetime, unread: str = "") -> ExtractedField:
+def received_on(received_at: datetime, unread: str = "", unplaced: Sequence[str] = ()) -> ExtractedField:
     """The report date a claim without a dated document gets: the day it was received, in the time
     zone the submitter gave (UTC when it gave none); doubted when the documents carry a report
-    date the reader could not read (`unread`, that reading's evidence)."""
+    date the reader could not read (`unread`, that reading's evidence), or a date after the loss
+    and no later than the receipt that no label places (`unplaced`, ISO dates): either may be the
+    claim's own date in a wording the reader does not know."""
     when = with_zone(received_at)
     received = f"received {when:%Y-%m-%d %H:%M} (UTC{when:%z})"
+    day = when.date().isoformat()
+    placeable = [found for found in unplaced if found <= day]
+    if unread:
+        evidence = f"{received}; the documents' own date is {unread}"
+    elif placeable:
+        evidence = f"{received}; the documents also carry {', '.join(placeable)}, which no label names"
+    else:
+        evidence = f"{received}; no date of the claim on its documents"
     return ExtractedField(
-        value=when.date().isoformat(),
-        confidence=RECEIVED_OVER_UNREAD if unread else RECEIVED_CONFIDENCE,
-        evidence=f"{received}; the documents' own date is {unread}"
-        if unread
-        else f"{received}; no date of the claim on its documents",
+        value=day,
+        confidence=RECEIVED_OVER_UNREAD if unread or placeable else RECEIVED_CONFIDENCE,
+        evidence=evidence,
+        candidates=[] if unread else placeable,  # what the reviewer may pick instead
     )
 
 
@@ -106,7 +115,13 @@ def settle(
     fields = weighted_by_reading(found, reading_confidence)
     if not fields.reported_on.value and received_at is not None:
         fields = fields.model_copy(
-            update={"reported_on": received_on(received_at, unread=fields.reported_on.evidence)}
+            update={
+                "reported_on": received_on(
+                    received_at,
+                    unread=fields.reported_on.evidence,
+                    unplaced=fields.reported_on.candidates,
+                )
+            }
         )
     return fields
 

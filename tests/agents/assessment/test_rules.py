@@ -191,16 +191,18 @@ def test_a_claim_received_within_the_window_was_reported_in_time(received, repor
     assert outcome(claim)["reported_in_time"] is passed
 
 
-def test_when_the_receipt_settles_the_window_the_report_date_does_not_weigh_on_confidence():
+def test_the_report_date_weighs_on_confidence_even_when_the_receipt_settles_the_window():
+    """The report records the date, so an approval vouches for it, whichever date the rule rested on."""
     f = fields(conf=0.97)
     f = f.model_copy(update={"reported_on": ExtractedField(value="2024-03-20", confidence=0.5)})
     by_receipt = facts(f, received_on=date(2024, 3, 21))
     assert detail(by_receipt, "reported_in_time").startswith("received on 2024-03-21")
-    assert overall_confidence(f, evaluate(by_receipt)) == 0.97
-    # Received too late to settle it: the report date the rule rested on is the weakest field.
+    assert overall_confidence(f, evaluate(by_receipt)) == 0.5
+    assert explain_confidence(f, evaluate(by_receipt))["weakest_field"] == "reported_on"
     late = facts(f, received_on=date(2024, 6, 1))
     assert overall_confidence(f, evaluate(late)) == 0.5
-    assert explain_confidence(f, evaluate(late))["weakest_field"] == "reported_on"
+    sure = f.model_copy(update={"reported_on": ExtractedField(value="2024-03-20", confidence=0.95)})
+    assert overall_confidence(sure, evaluate(facts(sure, received_on=date(2024, 3, 21)))) == 0.95
 
 
 @pytest.mark.parametrize(

@@ -543,6 +543,13 @@ def test_a_date_inside_a_sentence_is_no_letter_heading() -> None:
     assert extract_fields("In Berlin, 20.03.2024 was a rainy day.", "EU").reported_on.value is None
 
 
+def test_a_police_reports_date_is_not_the_claims_report_date() -> None:
+    """ "Police report date" holds "report date": the distractor's label covers it, so it is skipped."""
+    police = "Date of loss: 2 May 2025\nPolice report date: 9 May 2025"
+    assert extract_fields(police, "EU").reported_on.value is None
+    assert extract_fields(police + "\nReport date: 10 May 2025", "EU").reported_on.value == "2025-05-10"
+
+
 # --- pages --------------------------------------------------------------------------------------
 
 

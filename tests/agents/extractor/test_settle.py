@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
+
 from agents.events import ClaimFields, ExtractedField, LayoutLine
 from agents.extractor.handler import (
     CLEAN_SCAN,
@@ -93,3 +95,38 @@ def test_no_report_date_and_no_received_time_leaves_the_field_empty() -> None:
         ).reported_on.value
         == "2025-01-02"
     )
+
+
+def _letter(*body: str) -> list[LayoutLine]:
+    texts = ["Policy number: HX4420197", "Date of loss: 2 May 2025", *body]
+    return [
+        LayoutLine(document=0, page=1, text=text, x0=0.1, y0=0.1 + 0.03 * i, x1=0.6, y1=0.12 + 0.03 * i)
+        for i, text in enumerate(texts)
+    ]
+
+
+def _report_date(lines: list[LayoutLine]) -> ExtractedField:
+    text = "\n".join(line.text for line in lines)
+    return read_fields(text, "EU", 1.0, lines=lines, received_at=RECEIVED).reported_on
+
+
+def test_an_unlabelled_date_between_the_loss_and_the_receipt_doubts_the_receipt() -> None:
+    """No report date read, but the letter carries a date after the loss that no label places: it
+    may be the claim's own date in a wording the reader does not know, so a person confirms."""
+    doubted = _report_date(_letter("The roof was patched on 9 May 2025."))
+    assert (doubted.value, doubted.confidence) == ("2025-05-14", RECEIVED_OVER_UNREAD)
+    assert "the documents also carry 2025-05-09, which no label names" in doubted.evidence
+    assert doubted.candidates == ["2025-05-09"]  # the reviewer may pick it
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Repairs are booked for 20 May 2025.",  # after the receipt: not its report date
+        "Invoice date: 9 May 2025",  # a distractor's label places it
+        "Estimated total: 1,200.00 EUR",  # no date at all
+    ],
+)
+def test_the_receipt_stands_when_no_unplaced_date_could_be_the_report_date(line: str) -> None:
+    sure = _report_date(_letter(line))
+    assert (sure.value, sure.confidence) == ("2025-05-14", RECEIVED_CONFIDENCE)
