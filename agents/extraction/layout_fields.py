@@ -82,6 +82,13 @@ OPTION_WORDS = 4  # a run of more words is no form's option
 OPTION_BLOCK_GAP = 1.0  # an option run this close (in line heights) to a row of options is one of them
 OPTIONS_LIST = 4  # a "sentence" naming this many kinds of damage is a form's row of options, not an account
 ATTACHMENT_TOTAL = 0.85  # only an estimate's or invoice's total says how much is claimed
+# A sum a sentence claims while a larger one stands on the claim's own documents with no word
+# saying what it is: the sentence may name a part (one item, a first payment), the larger sum the
+# claim. On the hold-out's unseen-wording bank (seed 880743) such readings were wrong 3 times in 4;
+# on two seeds of the bank the lexicon was written from, 3 in about 350 confident amounts, all right.
+PROSE_UNDER_A_LARGER_SUM = 0.8
+UNMARKED_BEFORE_CHARS = 40  # how far before a sum a word may say it is no claim ("excess", "prior")
+_BARE_SUM = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:[.,'\u00a0\u202f ]\d{3})+|\d+)[.,]\d{2}(?!\d)(?![.,]\d)")
 AFTER_CHARS = 12  # how far after a sum in prose a word may say it is no claim ("AUD 2130 new")
 CUE_CHARS = 80  # how far before a sum in prose its claim cue may be (half that after it)
 VALUE_LABEL = 0.6  # "Replacement value", "Estimated value": the claim, or what the item was worth new
@@ -857,7 +864,8 @@ class _Reader:
             _note_currency(
                 currencies, value, (*_currency_of(first, self.region), first.text, value_cell.line.page)
             )
-        if not claimed.found:
+        in_prose = not claimed.found
+        if in_prose:
             for sentence, page in self.sentences("claim", skip=self.form_values()):
                 if not _CLAIM_CUE.search(sentence):
                     continue
@@ -877,6 +885,15 @@ class _Reader:
                         currencies, value, (*_currency_of(mention, self.region), mention.text, page)
                     )
         amount = (claimed if claimed.found else total).decide()
+        if in_prose and claimed.found and amount.value and amount.confidence > PROSE_UNDER_A_LARGER_SUM:
+            larger = [v for v in self.unmarked_sums() if Decimal(v) > Decimal(amount.value)]
+            if larger:
+                amount = amount.model_copy(
+                    update={
+                        "confidence": PROSE_UNDER_A_LARGER_SUM,
+                        "candidates": list(dict.fromkeys([*amount.candidates, *larger])),
+                    }
+                )
         if amount.value is None or amount.value not in currencies:
             return amount, ExtractedField()
         code, confidence, candidates, evidence, page = currencies[amount.value]
@@ -888,6 +905,37 @@ class _Reader:
             candidates=candidates,
         )
         return amount, currency
+
+    def unmarked_sums(self) -> list[str]:
+        """The sums on the claim's own documents that nothing marks as something else: not a
+        distractor label's value, no word before ("excess of", "prior loss") or just after ("new")
+        saying it is no claim. A document's lines are read as one text, so a word at the end of a
+        line still marks the sum that opens the next."""
+        found: dict[str, None] = {}
+        for document in sorted(d for d, role in self.roles.items() if role == "claim"):
+            text, spans = "", []
+            for cell in self.cells:
+                if cell.line.document == document:
+                    spans.append((len(text), len(text) + len(cell.line.text), cell.index))
+                    text += cell.line.text + " "
+            mentions = [(m.start, m.end, m.value) for m in find_amounts(text) if not m.negative]
+            for bare in _BARE_SUM.finditer(text):
+                value = parse_amount(bare.group())
+                if value and not any(start <= bare.start() < end for start, end, _ in mentions):
+                    mentions.append((bare.start(), bare.end(), value))
+            for start, end, value in mentions:
+                owner = next((i for first, last, i in spans if first <= start <= last), None)
+                before = text[max(0, start - UNMARKED_BEFORE_CHARS) : start]
+                after = text[end : end + AFTER_CHARS]
+                if (
+                    owner in self.distracted
+                    or _NOT_THE_CLAIM.search(before)
+                    or _NOT_THE_CLAIM.search(after)
+                    or find_distractors(before)
+                ):
+                    continue
+                found[f"{value.quantize(Decimal('0.01'))}"] = None
+        return list(found)
 
     def form_values(self) -> set[int]:
         """Short runs holding a sum that no sentence runs into: a form's value ("television: NZD

@@ -25,6 +25,7 @@ from agents.extraction.layout_fields import (
     PROSE,
     PROSE_ACCOUNT,
     PROSE_DAMAGE,
+    PROSE_UNDER_A_LARGER_SUM,
     TICKED,
     UNMAPPED_TICK,
     VALUE_LABEL,
@@ -1408,3 +1409,53 @@ def test_with_no_account_found_the_sentence_that_told_the_loss_stands_in_for_it(
     assert fields.damage_type.value == "storm"
     assert fields.damage_description.value == f"{told} Barbier."
     assert fields.damage_description.confidence == SENTENCE_ACCOUNT
+
+
+def _letter(*sentences: str, document: int = 0) -> list[LayoutLine]:
+    head = [line("Dear Sir or Madam,", 0.1, 0.1, document=document)]
+    return head + [
+        line(text, 0.1, 0.2 + 0.04 * i, width=0.8, document=document) for i, text in enumerate(sentences)
+    ]
+
+
+def test_a_sum_a_sentence_claims_under_a_larger_sum_no_word_explains_is_doubted() -> None:
+    # The sentence may claim a part (a first repair); the larger sum may be the claim.
+    letter = _letter(
+        "I claim EUR 450.00 for the first repair.", "The sofa was bought for EUR 2,450.00 in March."
+    )
+    found = read_layout(letter, "EU").claimed_amount
+    assert (found.value, found.confidence) == ("450.00", PROSE_UNDER_A_LARGER_SUM)
+    assert found.candidates == ["2450.00"]
+
+
+@pytest.mark.parametrize(
+    "larger",
+    [
+        "My excess is EUR 2,500.00.",  # a word before it says what it is
+        "The laptop cost EUR 2,450.00 new.",  # a word after it
+        "The lock was bought for EUR 120.00.",  # a smaller sum: it doubts nothing
+    ],
+)
+def test_a_claimed_sum_stands_when_every_larger_sum_is_explained(larger: str) -> None:
+    found = read_layout(_letter("I claim EUR 450.00 for the repair.", larger), "EU").claimed_amount
+    assert (found.value, found.confidence, found.candidates) == ("450.00", PROSE, [])
+
+
+def test_a_larger_sum_on_an_attachment_does_not_doubt_the_letters_claim() -> None:
+    estimate = [
+        line("Repair Estimate", 0.1, 0.05, document=1),
+        line("Total EUR 2,450.00", 0.1, 0.3, document=1),
+    ]
+    found = read_layout(_letter("I claim EUR 450.00 for the repair.") + estimate, "EU").claimed_amount
+    assert (found.value, found.confidence) == ("450.00", PROSE)
+
+
+def test_a_labelled_claimed_amount_is_not_doubted_by_a_larger_sum() -> None:
+    form = [
+        line("Claim Form", 0.1, 0.05),
+        line("Amount claimed", 0.1, 0.3, width=0.2),
+        line("EUR 450.00", 0.4, 0.3, width=0.2),
+        line("The sofa was bought for EUR 2,450.00 in March.", 0.1, 0.5, width=0.8),
+    ]
+    found = read_layout(form, "EU").claimed_amount
+    assert (found.value, found.confidence) == ("450.00", LABELLED)
