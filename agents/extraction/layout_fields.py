@@ -886,7 +886,7 @@ class _Reader:
                     )
         amount = (claimed if claimed.found else total).decide()
         if in_prose and claimed.found and amount.value and amount.confidence > PROSE_UNDER_A_LARGER_SUM:
-            larger = [v for v in self.unmarked_sums() if Decimal(v) > Decimal(amount.value)]
+            larger = self.unmarked_sums(above=Decimal(amount.value))
             if larger:
                 amount = amount.model_copy(
                     update={
@@ -906,11 +906,11 @@ class _Reader:
         )
         return amount, currency
 
-    def unmarked_sums(self) -> list[str]:
-        """The sums on the claim's own documents that nothing marks as something else: not a
-        distractor label's value, no word before ("excess of", "prior loss") or just after ("new")
-        saying it is no claim. A document's lines are read as one text, so a word at the end of a
-        line still marks the sum that opens the next."""
+    def unmarked_sums(self, above: Decimal) -> list[str]:
+        """The sums over `above` on the claim's own documents that nothing marks as something else:
+        not a distractor label's value, no word before ("excess of", "prior loss") or just after
+        ("new") saying it is no claim. A document's lines are read as one text, so a word at the
+        end of a line still marks the sum that opens the next."""
         found: dict[str, None] = {}
         for document in sorted(d for d, role in self.roles.items() if role == "claim"):
             text, spans = "", []
@@ -924,6 +924,8 @@ class _Reader:
                 if value and not any(start <= bare.start() < end for start, end, _ in mentions):
                     mentions.append((bare.start(), bare.end(), value))
             for start, end, value in mentions:
+                if value <= above:
+                    continue
                 owner = next((i for first, last, i in spans if first <= start <= last), None)
                 before = text[max(0, start - UNMARKED_BEFORE_CHARS) : start]
                 after = text[end : end + AFTER_CHARS]
