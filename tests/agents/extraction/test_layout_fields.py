@@ -1459,3 +1459,74 @@ def test_a_labelled_claimed_amount_is_not_doubted_by_a_larger_sum() -> None:
     ]
     found = read_layout(form, "EU").claimed_amount
     assert (found.value, found.confidence) == ("450.00", LABELLED)
+
+
+def _form_and_account(ticked: str, *account: str) -> list[LayoutLine]:
+    options = ["Escape of water", "Lightning / fire", "Windstorm", "Robbery", "Glass"]
+    row = " ".join(("☒ " if option == ticked else "☐ ") + option for option in options)
+    return [
+        line("Type of loss (tick as appropriate)", 0.1, 0.30, width=0.5),
+        line(row, 0.1, 0.33, width=0.8),
+        *[line(text, 0.1, 0.45 + 0.04 * i, width=0.8) for i, text in enumerate(account)],
+    ]
+
+
+def test_a_ticked_kind_the_account_never_names_while_it_names_another_is_a_doubt() -> None:
+    # The form says storm; every sentence of the account tells of a fire.
+    rows = _form_and_account(
+        "Windstorm", "A fire started in the kitchen on Sunday evening.", "The smoke blackened every wall."
+    )
+    found = read_layout(rows, "EU").damage_type
+    assert (found.value, found.confidence) == ("storm", CONFLICT)
+    assert found.candidates == ["fire"]
+
+
+def test_a_ticked_kind_the_account_names_or_an_account_naming_no_kind_leaves_the_tick_standing() -> None:
+    agreeing = _form_and_account(
+        "Windstorm", "The storm tore tiles off the roof and rain came in.", "The ceiling is stained."
+    )
+    silent = _form_and_account("Windstorm", "It happened on Sunday evening while we were away from home.")
+    for rows in (agreeing, silent):
+        found = read_layout(rows, "EU").damage_type
+        assert (found.value, found.confidence) == ("storm", TICKED)
+
+
+def test_a_labelled_kind_the_account_contradicts_is_a_doubt_too() -> None:
+    rows = [
+        line("Type of loss:", 0.1, 0.30, width=0.2),
+        line("Collision", 0.32, 0.30, width=0.2),
+        line("Water from a burst pipe upstairs soaked the living room carpet.", 0.1, 0.40, width=0.8),
+    ]
+    found = read_layout(rows, "EU").damage_type
+    assert (found.value, found.confidence) == ("collision", CONFLICT)
+    assert found.candidates == ["water"]
+
+
+def test_an_unlabelled_date_on_a_cover_sheet_may_be_the_report_date_but_an_attachments_may_not() -> None:
+    cover = [
+        line("Broker transmittal", 0.1, 0.05),
+        line(
+            "We forward our client's claim, which reached us on 14 May 2025, for your attention.",
+            0.1,
+            0.2,
+            width=0.8,
+        ),
+    ]
+    form = [
+        line("Claim form", 0.1, 0.05, document=1, page=2),
+        line("Date of loss: 02/05/2025", 0.1, 0.2, document=1, page=2, width=0.4),
+    ]
+    estimate = [
+        line("Repair estimate", 0.1, 0.05, document=2, page=3),
+        line(
+            "We could inspect the roof on 20 May 2025 and quote as follows.",
+            0.1,
+            0.2,
+            document=2,
+            page=3,
+            width=0.8,
+        ),
+    ]
+    rows = cover + form + estimate
+    found = read_claim_fields("\n".join(row.text for row in rows), rows, "EU").reported_on
+    assert (found.value, found.candidates) == (None, ["2025-05-14"])
