@@ -23,8 +23,9 @@ Every reading carries a confidence: a labelled value 0.95, a ticked box 0.96, a 
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable, Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -1026,7 +1027,7 @@ class _Reader:
             return _doubted(found) if unmapped else found
         # The account's first sentence naming a kind of damage says what happened; a cause named
         # there (theft, fire, a collision, a storm) outranks what it led to (water, broken glass).
-        for sentence, page, mentioned in self.naming_sentences[:1]:
+        for sentence, page, mentioned in itertools.islice(self.naming_sentences(self.option_cells), 1):
             causes = [kind for kind in mentioned if kind in _CAUSES]
             kind = (causes or _specific(mentioned))[0]  # "accidental glass breakage": glass, but unsure
             confidence = PROSE_DAMAGE if len(causes or mentioned) == 1 else MIXED_DAMAGE
@@ -1054,24 +1055,19 @@ class _Reader:
                 return _doubted(found) if unmapped else found
         return ExtractedField()
 
-    @cached_property
-    def naming_sentences(self) -> list[tuple[str, int, list[str]]]:
+    def naming_sentences(self, skip: Set[int]) -> Iterator[tuple[str, int, list[str]]]:
         """The sentences of the claim's own documents that name a kind of damage, with their page and
         the kinds they name; not a form's list of options that no tick was read on, nor its question."""
-        return self._naming(self.option_cells)
+        for sentence, page in self.sentences("claim", skip=skip):
+            mentioned = list(dict.fromkeys(kind for kind, _, _ in damage_types_named(sentence)))
+            if mentioned and len(mentioned) < OPTIONS_LIST and not sentence.rstrip().endswith("?"):
+                yield sentence, page, mentioned
 
     def account_kinds(self) -> set[str]:
         """Every kind of damage the claim's own sentences name, a form's rows of boxes left out."""
         boxes = {cell.index for cell in self.cells if _BOX.search(cell.line.text)}
-        return {kind for _, _, mentioned in self._naming(self.option_cells | boxes) for kind in mentioned}
-
-    def _naming(self, skip: frozenset[int]) -> list[tuple[str, int, list[str]]]:
-        found = []
-        for sentence, page in self.sentences("claim", skip=skip):
-            mentioned = list(dict.fromkeys(kind for kind, _, _ in damage_types_named(sentence)))
-            if mentioned and len(mentioned) < OPTIONS_LIST and not sentence.rstrip().endswith("?"):
-                found.append((sentence, page, mentioned))
-        return found
+        told = self.naming_sentences(self.option_cells | boxes)
+        return {kind for _, _, mentioned in told for kind in mentioned}
 
     @cached_property
     def option_cells(self) -> frozenset[int]:
