@@ -8,6 +8,7 @@ from agents.stores.clause_version import (
     ClauseVersionLog,
     PolicyUpdateFollower,
     regions_to_refresh,
+    wait_for_clause_version,
 )
 from agents.stores.policy_book import (
     Clause,
@@ -56,5 +57,6 @@ __all__ = [
     "StoredReport",
     "read_policies",
     "regions_to_refresh",
+    "wait_for_clause_version",
     "wording_key",
 ]

@@ -168,6 +168,20 @@ class ClauseVersion:
         await self.client.aclose()
 
 
+async def wait_for_clause_version(redis_url: str, version: int, *, timeout_s: float) -> dict[str, int]:
+    """Connect, wait until every live FAISS worker (one at least) acknowledges `version`, disconnect:
+    what a policy load's caller waits for before it relies on the new clauses.
+
+    Raises:
+        TimeoutError: Not reached within `timeout_s` (see `ClauseVersion.wait_until_applied`).
+    """
+    versions = ClauseVersion(redis_url)
+    try:
+        return await versions.wait_until_applied(version, timeout_s=timeout_s)
+    finally:
+        await versions.close()
+
+
 class PolicyUpdateFollower:
     """Every `PolicyUpdated` event published after `open()`, from all partitions, to this process alone."""
 

@@ -19,7 +19,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from agents.intake import build_claim, check_region, publish_claims
-from agents.stores import ClauseVersion, ReportStore, StoredReport
+from agents.stores import ReportStore, StoredReport, wait_for_clause_version
 from agents.stores.policy_loader import load_policy_book
 from agents.tools.api_cli import register as register_api
 from agents.tools.api_client import ApiRefused, ApiTarget, submit_via_api
@@ -135,17 +135,11 @@ def policies_load(
     )
     if wait:
         applied = asyncio.run(
-            _wait_until_applied(settings.redis_url.get_secret_value(), result.clause_version, wait)
+            wait_for_clause_version(
+                settings.redis_url.get_secret_value(), result.clause_version, timeout_s=wait
+            )
         )
         console.print(f"applied by {len(applied)} FAISS worker(s)")
-
-
-async def _wait_until_applied(redis_url: str, version: int, timeout_s: float) -> dict[str, int]:
-    versions = ClauseVersion(redis_url)
-    try:
-        return await versions.wait_until_applied(version, timeout_s=timeout_s)
-    finally:
-        await versions.close()
 
 
 async def _get_report(claim_id: str) -> StoredReport | None:

@@ -21,7 +21,7 @@ from reportlab.pdfgen import canvas
 
 from agents.events import ClaimIngested
 from agents.intake import build_claim
-from agents.stores import ClauseVersion, Policy
+from agents.stores import Policy, wait_for_clause_version
 from agents.stores.policy_loader import load_policy_book
 from streams.kafka_io import make_producer
 from tests.fixtures.paths import SCHEMAS
@@ -87,11 +87,8 @@ def book(pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 
     async def load() -> None:
         result = await load_policy_book(pipeline.settings, path)
-        version = ClauseVersion(pipeline.settings.redis_url.get_secret_value())
-        try:
-            await version.wait_until_applied(result.clause_version, timeout_s=30)
-        finally:
-            await version.close()
+        redis_url = pipeline.settings.redis_url.get_secret_value()
+        await wait_for_clause_version(redis_url, result.clause_version, timeout_s=30)
 
     asyncio.run(load())
     return policies

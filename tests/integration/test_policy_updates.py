@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agents.stores import ClauseStore, ClauseVersion, read_policies, wording_key
+from agents.stores import ClauseStore, read_policies, wait_for_clause_version, wording_key
 from agents.stores.policy_loader import LoadResult, load_policy_book
 from tests.fixtures.pipeline import Pipeline
 
@@ -19,11 +19,8 @@ def _load(pipeline: Pipeline, path: Path) -> LoadResult:
 
     async def load_and_wait() -> LoadResult:
         result = await load_policy_book(pipeline.settings, path)
-        version = ClauseVersion(pipeline.settings.redis_url.get_secret_value())
-        try:
-            await version.wait_until_applied(result.clause_version, timeout_s=20)
-        finally:
-            await version.close()
+        redis_url = pipeline.settings.redis_url.get_secret_value()
+        await wait_for_clause_version(redis_url, result.clause_version, timeout_s=20)
         return result
 
     return asyncio.run(load_and_wait())

@@ -10,7 +10,7 @@ import socket
 
 import pytest
 
-from agents.stores import ClauseVersion, ClauseVersionLog
+from agents.stores import ClauseVersion, ClauseVersionLog, wait_for_clause_version
 from agents.stores.policy_loader import load_policy_book
 from streams import devstack
 from tests.fixtures.pipeline import Pipeline
@@ -24,11 +24,8 @@ def _load_and_wait(pipeline: Pipeline, timeout_s: float = 60) -> int:
 
     async def run() -> int:
         result = await load_policy_book(pipeline.settings, pipeline.corpus.policies_file)
-        acknowledgements = ClauseVersion(pipeline.settings.redis_url.get_secret_value())
-        try:
-            await acknowledgements.wait_until_applied(result.clause_version, timeout_s=timeout_s)
-        finally:
-            await acknowledgements.close()
+        redis_url = pipeline.settings.redis_url.get_secret_value()
+        await wait_for_clause_version(redis_url, result.clause_version, timeout_s=timeout_s)
         return result.clause_version
 
     return asyncio.run(run())
