@@ -759,6 +759,12 @@ _REPORT_LABEL = re.compile(
 _LETTER_HEAD = re.compile(r"^[^\n,:]{2,60},[ ]*(?=\S)", re.MULTILINE)
 
 
+def dated_by_letter_head(found: ExtractedField) -> bool:
+    """Whether a report date was read from a letter's heading ("Berlin, 20 March 2024"), not a label."""
+    evidence = found.evidence
+    return bool(found.value and _LETTER_HEAD.match(evidence)) and not _REPORT_LABEL.match(evidence)
+
+
 def _extract_reported_on(text: str, region: str) -> ExtractedField:
     """The date the customer reported the claim, from a label or a letter's heading."""
     candidates: list[_Candidate] = []

@@ -13,7 +13,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from agents.documents import DocumentSettings, read_claim
-from agents.events import LayoutLine
+from agents.events import ExtractedField, LayoutLine
+from agents.extraction.fields import GUESS, LETTER_HEAD_DATE
 from agents.extraction.layout_fields import (
     AMBIGUOUS_DATE,
     ATTACHMENT_TOTAL,
@@ -22,6 +23,7 @@ from agents.extraction.layout_fields import (
     COVER_SHEET_DATE,
     LABELLED,
     LABELLED_DESCRIPTION,
+    LONE_SENTENCE_DAMAGE,
     PROSE,
     PROSE_ACCOUNT,
     PROSE_DAMAGE,
@@ -504,7 +506,10 @@ def test_a_letter_telling_only_of_a_cars_dented_panels_proposes_a_collision() ->
 def test_a_sum_only_the_layout_read_among_several_claim_documents_goes_to_a_person() -> None:
     """Hold-out wording bank b (seed 820794): with two or more documents that each read as the claim
     (an estimate whose title the lexicon did not know), a sum or date only the layout read was right
-    32 times in 46: it may be the attachment's. Proposed below auto-approval; one document keeps it."""
+    32 times in 46: it may be the attachment's. A sum under a larger one that nothing marks (a subtotal,
+    a net figure, one item) is proposed below auto-approval, the larger one a candidate; the largest
+    sum, or one document, keeps its label's confidence (calibration seeds 415906, 820794, 880743: 52
+    right in 52 with none larger, 38 in 79 with one)."""
     letter = [
         line("Declaración", 0.1, 0.05),
         line("El 3 de marzo de 2025 se quemó la cocina de mi casa en Sevilla.", 0.1, 0.3, width=0.8),
@@ -514,11 +519,61 @@ def test_a_sum_only_the_layout_read_among_several_claim_documents_goes_to_a_pers
         line("Importe (EUR)", 0.1, 0.3, width=0.2, document=1),
         line("1.569,20", 0.1, 0.33, width=0.15, document=1),
     ]
-    two = read_claim_fields("\n".join(c.text for c in letter + sheet), letter + sheet, "EU").claimed_amount
-    assert two.value == "1569.20" and two.confidence == ROLE_DOUBT
-    one = [line(c.text, c.x0, c.y0 + 0.4, width=c.x1 - c.x0) for c in sheet[1:]]
-    alone = read_claim_fields("\n".join(c.text for c in letter + one), letter + one, "EU").claimed_amount
-    assert alone.value == "1569.20" and alone.confidence == LABELLED
+    gross = [line("1.898,73", 0.6, 0.5, width=0.15, document=1)]
+
+    def amount(*documents: list[LayoutLine]) -> ExtractedField:
+        lines = [cell for document in documents for cell in document]
+        return read_claim_fields("\n".join(c.text for c in lines), lines, "EU").claimed_amount
+
+    under = amount(letter, sheet + gross)
+    assert (under.value, under.confidence) == ("1569.20", ROLE_DOUBT)
+    assert "1898.73" in under.candidates
+    largest = amount(letter, sheet)
+    assert (largest.value, largest.confidence) == ("1569.20", LABELLED)
+    one = [line(c.text, c.x0, c.y0 + 0.4, width=c.x1 - c.x0) for c in sheet[1:] + gross]
+    alone = amount(letter + one)
+    assert (alone.value, alone.confidence) == ("1569.20", LABELLED)
+
+
+def test_a_letter_dated_at_its_head_outranks_another_documents_labelled_date() -> None:
+    """Calibration seeds 415906, 820794, 880743 of the hold-out's unseen-wording bank: a letter's
+    heading date and a labelled date on another document of the claim disagreed 24 times, both at 0.95;
+    the letter's was right each time. On the letter itself, a label and its heading still conflict."""
+    letter = [
+        line("Lyon, 2 mai 2025", 0.6, 0.1),
+        line("Madame, Monsieur,", 0.1, 0.2),
+        line("Le 28 avril 2025, un incendie a détruit la cuisine de ma maison.", 0.1, 0.3, width=0.8),
+    ]
+    sheet = [
+        line("Relevé des travaux", 0.1, 0.05, document=1),
+        line("Date : 14/05/2025", 0.1, 0.2, document=1),
+    ]
+
+    def reported(lines: list[LayoutLine]) -> ExtractedField:
+        return read_claim_fields("\n".join(c.text for c in lines), lines, "EU").reported_on
+
+    found = reported(letter + sheet)
+    assert (found.value, found.confidence) == ("2025-05-02", LETTER_HEAD_DATE)
+    assert found.candidates == ["2025-05-14"]
+    own = reported([*letter, line("Date : 14/05/2025", 0.1, 0.5)])
+    assert (own.value, own.confidence) == ("2025-05-02", CONFLICT)
+
+
+def test_with_no_sum_read_the_guess_is_the_largest_sum_no_word_marks() -> None:
+    """Calibration seeds 415906, 820794, 880743 of the hold-out's unseen-wording bank: where no label
+    or sentence said which sum is claimed, the text's first sum of money was right 11 times in 97, the
+    largest sum on the claim's own documents 54 times. Still a guess; a deductible is never it."""
+    note = [
+        line("Schadensaufstellung", 0.1, 0.05),
+        line("Fliesen EUR 450,00", 0.1, 0.3, width=0.5),
+        line("Arbeit und Material EUR 2.300,00", 0.1, 0.35, width=0.5),
+        line("Selbstbeteiligung EUR 3.000,00", 0.1, 0.4, width=0.5),
+    ]
+    found = read_claim_fields("\n".join(c.text for c in note), note, "EU")
+    amount = found.claimed_amount
+    assert (amount.value, amount.confidence) == ("2300.00", GUESS)
+    assert "450.00" in amount.candidates
+    assert found.currency.value == "EUR"
 
 
 def test_a_sum_on_the_labels_line_is_its_value_not_the_next_lines() -> None:
@@ -572,7 +627,20 @@ def test_a_forms_runs_joined_without_a_stop_name_no_damage_with_confidence() -> 
     found = read_layout(form, "EU").damage_type
     assert found.confidence < PROSE_DAMAGE
     letter = [line("Am 3. März 2025 hat ein Brand in der Küche den Herd und die Wand zerstört.", 0.1, 0.3)]
-    assert read_layout(letter, "EU").damage_type.confidence == PROSE_DAMAGE
+    assert read_layout(letter, "EU").damage_type.value == "fire"
+
+
+def test_a_kind_of_damage_one_sentence_alone_names_is_proposed_below_auto_approval() -> None:
+    """Calibration seeds 415906, 820794, 880743 of the hold-out's unseen-wording bank: the account's
+    first sentence naming a kind of damage was right 135 times in 156 when no other sentence named
+    that kind, 187 times in 187 when one did. A second sentence naming another kind is no support."""
+    fire = "Am 3. März 2025 hat ein Brand in der Küche den Herd und die Wand zerstört."
+    alone = read_layout(_letter(fire, "Ich bitte um Regulierung."), "EU").damage_type
+    assert (alone.value, alone.confidence) == ("fire", LONE_SENTENCE_DAMAGE)
+    again = read_layout(_letter(fire, "Die Feuerwehr konnte das Feuer schnell löschen."), "EU").damage_type
+    assert (again.value, again.confidence) == ("fire", PROSE_DAMAGE)
+    other = read_layout(_letter(fire, "Das Löschwasser drang in den Keller ein."), "EU").damage_type
+    assert (other.value, other.confidence) == ("fire", LONE_SENTENCE_DAMAGE)
 
 
 def test_a_row_of_options_ocr_read_as_one_run_is_no_account() -> None:
