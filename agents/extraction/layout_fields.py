@@ -267,7 +267,8 @@ class LayoutFields:
     claim_documents: frozenset[int] = frozenset()
     # Sums on the claim's own documents larger than the amount read (the largest when none was read)
     # that nothing marks as something else, largest first: what the claim may ask for when the amount
-    # read is a subtotal, a net figure or one item.
+    # read is a subtotal, a net figure or one item. Read only where they are weighed: with no amount
+    # read, or with two or more claim documents.
     larger_sums: tuple[str, ...] = ()
 
 
@@ -1431,6 +1432,13 @@ def read_layout(lines: Sequence[LayoutLine], region: str) -> LayoutFields:
     reader = _Reader(lines, region)
     reported, source, report_document = reader.report_date()
     amount, currency = reader.amount()
+    claim_documents = frozenset(d for d, role in reader.roles.items() if role == "claim")
+    if not amount.value:
+        larger: Iterable[str] = itertools.islice(reader.unmarked_sums(above=Decimal(0)), 1)
+    elif len(claim_documents) > 1:
+        larger = reader.unmarked_sums(above=Decimal(amount.value))
+    else:
+        larger = ()  # one claim document: nothing asks
     return LayoutFields(
         incident_date=reader.incident_date(),
         reported_on=reported,
@@ -1442,10 +1450,6 @@ def read_layout(lines: Sequence[LayoutLine], region: str) -> LayoutFields:
         policy_number=reader.policy_number(),
         damage_description=reader.description,
         attachments=frozenset(d for d, role in reader.roles.items() if role == "attachment"),
-        claim_documents=frozenset(d for d, role in reader.roles.items() if role == "claim"),
-        larger_sums=(
-            tuple(reader.unmarked_sums(above=Decimal(amount.value)))
-            if amount.value
-            else tuple(itertools.islice(reader.unmarked_sums(above=Decimal(0)), 1))
-        ),
+        claim_documents=claim_documents,
+        larger_sums=tuple(larger),
     )
