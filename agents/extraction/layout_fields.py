@@ -108,6 +108,10 @@ CAPTION_GAP = 1.0  # and less than a line height above it (a letter leaves a bla
 BOX_OVERLAP = 0.5
 CAPTION_WORDS = 4
 _SUM = re.compile(r"\d[\d.,' ]*\d{2}")  # a figure of three digits or more, as a sum is written
+NAMING_CHARS = 60  # the words before a sum that may name it (its label, a sentence's last words)
+SIDE_GAP = 0.02  # a run left of a sum's may overlap it this much (page widths) and still be its label
+CAPTION_SLACK = 0.005  # a caption's bottom may reach this far (page heights) below its value's top
+_WORD = re.compile(r"[^\W\d_]{2,}")
 PROSE_LINE_WORDS = 6  # a line of at least this many words is prose, not a form's row
 TITLE_BAND = 0.09  # the top of a page, as a share of its height: titles and letterheads, never prose
 FORM_VALUE_WORDS = 4  # a run of fewer words holding a sum is a form's value, not a sentence
@@ -270,6 +274,9 @@ class LayoutFields:
     # read is a subtotal, a net figure or one item. Read only where they are weighed: with no amount
     # read, or with two or more claim documents.
     larger_sums: tuple[str, ...] = ()
+    # With no amount read: every sum of money on the claim's pages and the words that name it (its
+    # label in a wording the lexicon does not know), for `agents.extraction.sum_labels` to weigh.
+    named_sums: tuple[tuple[str, str], ...] = ()
 
 
 def _roles(cells: Sequence[_Cell]) -> dict[int, str]:
@@ -968,6 +975,37 @@ class _Reader:
                 given.add(sum_text)
                 yield sum_text
 
+    def named_sums(self) -> Iterator[tuple[str, str]]:
+        """Every sum of money on every page with the words that name it: those before it in its run,
+        else the run left of it on its row (a form's label cell), else the run right above it (a
+        caption), each cut to its last `NAMING_CHARS` characters."""
+        for cell in self.cells:
+            text = cell.line.text
+            found = [(m.start, m.end, m.value) for m in find_amounts(text) if not m.negative]
+            for bare in _BARE_SUM.finditer(text):
+                value = parse_amount(bare.group())
+                if value and not any(start <= bare.start() < end for start, end, _ in found):
+                    found.append((bare.start(), bare.end(), value))
+            for start, _, value in found:
+                yield f"{value.quantize(Decimal('0.01'))}", self.naming(cell, text[:start])
+
+    def naming(self, cell: _Cell, before: str) -> str:
+        if not _WORD.search(before):
+            page = [c for c in self.cells if c.line.page == cell.line.page and c.index != cell.index]
+            left = [c for c in page if c.same_row(cell) and c.line.x1 <= cell.line.x0 + SIDE_GAP]
+            above = [
+                c
+                for c in page
+                if c.line.y1 <= cell.line.y0 + CAPTION_SLACK
+                and cell.line.y0 - c.line.y1 < BELOW_LINES * cell.height
+                and min(c.line.x1, cell.line.x1) > max(c.line.x0, cell.line.x0)
+            ]
+            if left:
+                before = f"{max(left, key=lambda c: c.line.x1).line.text} {before}"
+            elif above:
+                before = max(above, key=lambda c: c.line.y1).line.text
+        return before[-NAMING_CHARS:]
+
     def form_values(self) -> set[int]:
         """Short runs holding a sum that no sentence runs into: a form's value ("television: NZD
         610", "2019: NZD 2,260.00" right of "Prior loss:"), whose label says what it is; prose
@@ -1433,8 +1471,10 @@ def read_layout(lines: Sequence[LayoutLine], region: str) -> LayoutFields:
     reported, source, report_document = reader.report_date()
     amount, currency = reader.amount()
     claim_documents = frozenset(d for d, role in reader.roles.items() if role == "claim")
+    named: tuple[tuple[str, str], ...] = ()
     if not amount.value:
         larger: Iterable[str] = itertools.islice(reader.unmarked_sums(above=Decimal(0)), 1)
+        named = tuple(reader.named_sums())
     elif len(claim_documents) > 1:
         larger = reader.unmarked_sums(above=Decimal(amount.value))
     else:
@@ -1452,4 +1492,5 @@ def read_layout(lines: Sequence[LayoutLine], region: str) -> LayoutFields:
         attachments=frozenset(d for d, role in reader.roles.items() if role == "attachment"),
         claim_documents=claim_documents,
         larger_sums=tuple(larger),
+        named_sums=named,
     )

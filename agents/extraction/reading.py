@@ -12,8 +12,10 @@ A sum or a report date that only the layout read, on a claim with two or more do
 read as the claim itself, is proposed below auto-approval (`ROLE_DOUBT`): the document it stands in
 may be an estimate or an invoice whose title the lexicon does not know. A sum is doubted so only when
 a larger one stands unmarked on the claim's documents: the largest is no estimate's line or subtotal.
-A letter dated at its head outranks a labelled date on another document. Calibrated on the
-hold-out's unseen-wording bank, not on the wording the lexicon was written from.
+A letter dated at its head outranks a labelled date on another document. With no sum read by a label
+or a sentence, the sum whose words mean "the amount claimed" most nearly is proposed
+(`agents.extraction.sum_labels`, when the caller holds an embedder). Calibrated on the hold-out's
+unseen-wording bank, not on the wording the lexicon was written from.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from agents.extraction.dates import find_dates
 from agents.extraction.fields import GUESS, dated_by_letter_head, extract_fields
 from agents.extraction.layout_fields import (
     CONFLICT,
+    EVIDENCE_CHARS,
     LABELLED,
     PROSE,
     PROSE_DAMAGE,
@@ -34,6 +37,7 @@ from agents.extraction.layout_fields import (
     read_layout,
 )
 from agents.extraction.lexicon import damage_types_named, find_distractors, find_labels
+from agents.extraction.sum_labels import AGREES, NamedSum, SumLabels, agrees
 
 COMBINED = ("policy_number", "incident_date", "reported_on", "claimed_amount", "damage_type")
 _SEPARATORS = re.compile(r"[^0-9A-Za-z]")
@@ -101,8 +105,13 @@ def _documents_saying(evidence: str, lines: Sequence[LayoutLine]) -> set[int]:
     return {d for d, found in texts.items() if wanted in " ".join(" ".join(found).split())}
 
 
-def read_claim_fields(text: str, lines: Sequence[LayoutLine], region: str) -> ClaimFields:
-    """The claim's fields from its redacted text and layout (the layout may be empty: text rules only)."""
+def read_claim_fields(
+    text: str, lines: Sequence[LayoutLine], region: str, sums: SumLabels | None = None
+) -> ClaimFields:
+    """The claim's fields from its redacted text and layout (the layout may be empty: text rules only).
+
+    `sums` weighs the words naming each sum when no reader read the amount (the retriever's MiniLM);
+    without it, the guess is the largest sum nothing marks as something else."""
     rules = extract_fields(text, region)
     if not lines:
         return rules
@@ -150,6 +159,10 @@ def read_claim_fields(text: str, lines: Sequence[LayoutLine], region: str) -> Cl
     guessed = merged["claimed_amount"]
     if not layout.claimed_amount.value and guessed.value and guessed.confidence <= GUESS:
         merged["claimed_amount"] = _largest_sum(guessed, layout.larger_sums)
+        if sums is not None:
+            merged["claimed_amount"] = _best_named(
+                merged["claimed_amount"], sums.rank(layout.named_sums), layout.larger_sums
+            )
     # Two readers that end an account at different lines do not doubt each other: the surer one
     # stands. The text rules' labelled account (English) wins a tie-break over the layout's; the
     # layout's is the one in every other language and in letters.
@@ -237,6 +250,25 @@ def _largest_sum(guessed: ExtractedField, sums: Sequence[str]) -> ExtractedField
     ]
     evidence = "the largest sum on the claim's documents that no word marks as something else"
     return ExtractedField(value=largest, confidence=guessed.confidence, evidence=evidence, candidates=others)
+
+
+def _best_named(
+    guessed: ExtractedField, ranked: Sequence[NamedSum], largest: Sequence[str]
+) -> ExtractedField:
+    """The sum whose words say most nearly "the amount claimed" (`agents.extraction.sum_labels`), at
+    `AGREES` when it is also the largest unmarked sum and clearly the best named, else still a guess;
+    the other sums are the reviewer's candidates."""
+    if not ranked:
+        return guessed
+    best = ranked[0]
+    confidence = AGREES if agrees(ranked, largest[0] if largest else None) else guessed.confidence
+    others = [
+        c
+        for c in dict.fromkeys([guessed.value or "", *guessed.candidates, *largest])
+        if c and not _same("claimed_amount", c, best.value)
+    ]
+    evidence = f"{best.words} {best.value}".strip()[:EVIDENCE_CHARS]
+    return ExtractedField(value=best.value, confidence=confidence, evidence=evidence, candidates=others)
 
 
 def _sentence_account(*readings: ExtractedField) -> ExtractedField:

@@ -30,6 +30,7 @@ from agents.events import ClaimFields, ClaimIngested, ClauseLink, ExtractedField
 from agents.extraction import read_claim_fields
 from agents.extraction.lexicon import label_pattern
 from agents.extraction.policy_match import choose_policy
+from agents.extraction.sum_labels import SumLabels
 from agents.redaction import warm as warm_redaction
 from agents.retrieval import MiniLMEmbedder, RetrievalSettings, focused_query
 from agents.stores import Policy, PolicyBook, PolicyIndex, PolicyLookup, PolicyMatch
@@ -93,14 +94,18 @@ class ResolvedClaim:
 
 
 async def resolve_claim(
-    raw: RawClaimText, region: str, index: PolicyFinder, book: PolicyLookup
+    raw: RawClaimText,
+    region: str,
+    index: PolicyFinder,
+    book: PolicyLookup,
+    sums: SumLabels | None = None,
 ) -> ResolvedClaim:
     """The retriever's steps for one claim, in order: the book's numbers, redaction keeping them,
     the fields, the policy. The agent runs the same steps for a batch, side by side; the
-    evaluations run this."""
+    evaluations run this. `sums`: the agent's (its embedder's) reader of what names each sum."""
     matched, matches = await match_policy(raw, region, index)
     read = raw.redacted(region, keep=kept_spans(matches))
-    fields = read_claim_fields(read.text, read.lines, region)
+    fields = read_claim_fields(read.text, read.lines, region, sums)
     policy, number = await policy_of(matched, fields, region, book)
     return ResolvedClaim(read, fields, policy, number)
 
@@ -128,6 +133,7 @@ class Retriever(StreamAgent[ClaimIngested]):
         self.embedder = MiniLMEmbedder(
             threads=self.retrieval.embedding_threads, backend=self.retrieval.embedding_backend
         )
+        self.sums = SumLabels(self.embedder)
         self.ocr = shared_engine(
             self.documents.ocr_threads, self.documents.ocr_pool_size, self.documents.ocr_start_timeout_s
         )
@@ -143,6 +149,7 @@ class Retriever(StreamAgent[ClaimIngested]):
         # Models and name lists load once per worker here, so the first claim (scanned or not) is not slow.
         await asyncio.gather(
             asyncio.to_thread(self.embedder.warm),
+            asyncio.to_thread(self.sums.warm),
             asyncio.to_thread(self.ocr.warm),
             asyncio.to_thread(warm_redaction),
             asyncio.to_thread(label_pattern, "policy_number"),
@@ -237,7 +244,7 @@ class Retriever(StreamAgent[ClaimIngested]):
         loop = asyncio.get_running_loop()
         fields = await asyncio.gather(
             *(
-                loop.run_in_executor(self.readers, read_claim_fields, r.text, r.lines, c.region)
+                loop.run_in_executor(self.readers, read_claim_fields, r.text, r.lines, c.region, self.sums)
                 for r, c in zip(read, events, strict=True)
             )
         )
