@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from agents.events import ExtractedField, LayoutLine
 from agents.extraction.amounts import (
@@ -96,7 +96,7 @@ _BARE_SUM = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:[.,'\u00a0\u202f ]\d{3})+|\d+)[
 AFTER_CHARS = 12  # how far after a sum in prose a word may say it is no claim ("AUD 2130 new")
 CUE_CHARS = 80  # how far before a sum in prose its claim cue may be (half that after it)
 VALUE_LABEL = 0.6  # "Replacement value", "Estimated value": the claim, or what the item was worth new
-COVER_SHEET_DATE = 0.9
+COVER_SHEET_DATE = 0.85  # a cover sheet's date for the report date: right 9 times in 12 on calibration
 CONFLICT = 0.6
 UNMAPPED_TICK = 0.6  # a ticked option that names no kind of damage the lexicon knows
 DOLLAR_IN_US = 0.92
@@ -275,12 +275,20 @@ class LayoutFields:
     # read, or with two or more claim documents.
     larger_sums: tuple[str, ...] = ()
     # With no amount read: every sum of money on the claim's pages and the words that name it (its
-    # label in a wording the lexicon does not know), for `agents.extraction.sum_labels` to weigh.
+    # label in a wording the lexicon does not know), for `agents.extraction.meanings` to weigh.
     named_sums: tuple[tuple[str, str], ...] = ()
 
 
-def _roles(cells: Sequence[_Cell]) -> dict[int, str]:
-    """Each document's role from its title lines: "cover", "attachment" or "claim"."""
+class TitleReader(Protocol):
+    """Reads the role a title means where no pattern names it (`agents.extraction.meanings.Meanings`)."""
+
+    def roles(self, heads: dict[int, list[str]]) -> dict[int, str]: ...
+
+
+def _roles(cells: Sequence[_Cell], titles: TitleReader | None = None) -> dict[int, str]:
+    """Each document's role from its title lines: "cover", "attachment" or "claim". Where two or more
+    documents read as the claim, `titles` may read some of them as attachments or cover sheets by what
+    their titles mean; one document at least stays the claim."""
     heads: dict[int, list[str]] = {}
     seen: dict[int, int] = {}
     for cell in cells:
@@ -302,6 +310,11 @@ def _roles(cells: Sequence[_Cell]) -> dict[int, str]:
             roles[document] = "claim"
     if "claim" not in roles.values():  # nothing reads as the claim itself: every non-cover document is
         roles = {d: ("cover" if r == "cover" else "claim") for d, r in roles.items()}
+    claims = [d for d, role in roles.items() if role == "claim"]
+    if titles is not None and len(claims) > 1:
+        moved = titles.roles({d: heads[d] for d in claims if heads.get(d)})
+        if len(moved) < len(claims):
+            roles.update(moved)
     return roles
 
 
@@ -646,10 +659,10 @@ def _note_currency(notes: dict[str, _CurrencyNote], value: str, note: _CurrencyN
 
 
 class _Reader:
-    def __init__(self, lines: Sequence[LayoutLine], region: str) -> None:
+    def __init__(self, lines: Sequence[LayoutLine], region: str, titles: TitleReader | None = None) -> None:
         self.region = region.upper()
         self.cells = [_Cell(i, line) for i, line in enumerate(lines)]
-        self.roles = _roles(self.cells)
+        self.roles = _roles(self.cells, titles)
         self.distracted: set[int] = set()  # cells whose value a distractor label owns
         self.used_dates: set[tuple[int, str]] = set()
         for cell in self.cells:
@@ -1463,11 +1476,12 @@ def _distracted_in(sentence: str, mention: DateMention) -> bool:
     return bool(_AFTERMATH.search(near))
 
 
-def read_layout(lines: Sequence[LayoutLine], region: str) -> LayoutFields:
-    """The fields the layout says, from a claim's lines (empty fields where it says nothing)."""
+def read_layout(lines: Sequence[LayoutLine], region: str, titles: TitleReader | None = None) -> LayoutFields:
+    """The fields the layout says, from a claim's lines (empty fields where it says nothing). `titles`
+    reads documents' roles from titles no pattern knows (`agents.extraction.meanings`)."""
     if not lines:
         return LayoutFields()
-    reader = _Reader(lines, region)
+    reader = _Reader(lines, region, titles)
     reported, source, report_document = reader.report_date()
     amount, currency = reader.amount()
     claim_documents = frozenset(d for d, role in reader.roles.items() if role == "claim")

@@ -488,3 +488,23 @@ VEHICLE_BODY_TERMS: dict[str, tuple[str, ...]] = {
            "aleta*", "calandra", "retrovisor*", "abollad*", "abolladura*", "carrocería*"),
 }
 # fmt: on
+
+# What documents of each role are called, as examples of a meaning (`agents.extraction.meanings`): a
+# title in a wording no pattern of `layout_fields` holds is read by its nearness to these.
+DOCUMENT_TITLES: dict[str, tuple[str, ...]] = {
+    "attachment": ("invoice", "repair estimate", "quotation", "cost estimate", "quote for repairs",
+                   "police report", "crime report", "photo sheet", "photographs of the damage", "receipt",
+                   "valuation report", "expert report", "assessor's report", "repair invoice", "bill",
+                   "Rechnung", "Kostenvoranschlag", "Polizeibericht", "Fotodokumentation", "Gutachten",
+                   "Quittung", "facture", "devis", "procès-verbal", "rapport d'expertise", "reçu", "factura",
+                   "presupuesto", "atestado", "informe pericial", "recibo"),
+    "cover": ("cover sheet", "transmittal", "cover letter from the broker", "broker's transmittal note",
+              "enclosures", "please find enclosed", "documents enclosed", "Deckblatt", "Begleitschreiben",
+              "Übersendung", "Anlagen", "bordereau d'envoi", "lettre d'accompagnement", "pièces jointes",
+              "hoja de remisión", "carta de envío", "anexos"),
+    "claim": ("claim form", "notification of loss", "notice of claim", "claim notification",
+              "letter to the insurer", "Dear Sir or Madam", "report of damage", "insurance claim",
+              "loss report", "Schadenanzeige", "Schadenmeldung", "Sehr geehrte Damen und Herren",
+              "déclaration de sinistre", "Madame, Monsieur", "parte de siniestro", "declaración de siniestro",
+              "Estimados señores", "claim by e-mail", "Subject: claim"),
+}  # fmt: skip

@@ -14,7 +14,7 @@ may be an estimate or an invoice whose title the lexicon does not know. A sum is
 a larger one stands unmarked on the claim's documents: the largest is no estimate's line or subtotal.
 A letter dated at its head outranks a labelled date on another document. With no sum read by a label
 or a sentence, the sum whose words mean "the amount claimed" most nearly is proposed
-(`agents.extraction.sum_labels`, when the caller holds an embedder). Calibrated on the hold-out's
+(`agents.extraction.meanings`, when the caller holds an embedder). Calibrated on the hold-out's
 unseen-wording bank, not on the wording the lexicon was written from.
 """
 
@@ -37,7 +37,7 @@ from agents.extraction.layout_fields import (
     read_layout,
 )
 from agents.extraction.lexicon import damage_types_named, find_distractors, find_labels
-from agents.extraction.sum_labels import AGREES, NamedSum, SumLabels, agrees
+from agents.extraction.meanings import AGREES, Meanings, NamedSum, agrees
 
 COMBINED = ("policy_number", "incident_date", "reported_on", "claimed_amount", "damage_type")
 _SEPARATORS = re.compile(r"[^0-9A-Za-z]")
@@ -106,16 +106,17 @@ def _documents_saying(evidence: str, lines: Sequence[LayoutLine]) -> set[int]:
 
 
 def read_claim_fields(
-    text: str, lines: Sequence[LayoutLine], region: str, sums: SumLabels | None = None
+    text: str, lines: Sequence[LayoutLine], region: str, meanings: Meanings | None = None
 ) -> ClaimFields:
     """The claim's fields from its redacted text and layout (the layout may be empty: text rules only).
 
-    `sums` weighs the words naming each sum when no reader read the amount (the retriever's MiniLM);
-    without it, the guess is the largest sum nothing marks as something else."""
+    `meanings` (the retriever's MiniLM) reads what a document's title and the words naming a sum mean
+    in a wording no lexicon holds; without it, titles are read by the lexicon alone and the guess at an
+    unread amount is the largest sum nothing marks as something else."""
     rules = extract_fields(text, region)
     if not lines:
         return rules
-    layout = read_layout(lines, region)
+    layout = read_layout(lines, region, meanings)
     said_in = _documents_saying(rules.reported_on.evidence, lines)
     if said_in and said_in <= layout.attachments:
         # An attachment's own date (an estimate's, a police report's) is not when the claim was
@@ -159,9 +160,9 @@ def read_claim_fields(
     guessed = merged["claimed_amount"]
     if not layout.claimed_amount.value and guessed.value and guessed.confidence <= GUESS:
         merged["claimed_amount"] = _largest_sum(guessed, layout.larger_sums)
-        if sums is not None:
+        if meanings is not None:
             merged["claimed_amount"] = _best_named(
-                merged["claimed_amount"], sums.rank(layout.named_sums), layout.larger_sums
+                merged["claimed_amount"], meanings.rank(layout.named_sums), layout.larger_sums
             )
     # Two readers that end an account at different lines do not doubt each other: the surer one
     # stands. The text rules' labelled account (English) wins a tie-break over the layout's; the
@@ -255,7 +256,7 @@ def _largest_sum(guessed: ExtractedField, sums: Sequence[str]) -> ExtractedField
 def _best_named(
     guessed: ExtractedField, ranked: Sequence[NamedSum], largest: Sequence[str]
 ) -> ExtractedField:
-    """The sum whose words say most nearly "the amount claimed" (`agents.extraction.sum_labels`), at
+    """The sum whose words say most nearly "the amount claimed" (`agents.extraction.meanings`), at
     `AGREES` when it is also the largest unmarked sum and clearly the best named, else still a guess;
     the other sums are the reviewer's candidates."""
     if not ranked:

@@ -29,8 +29,8 @@ from agents.documents import ClaimText, DocumentSettings, RawClaimText, read_cla
 from agents.events import ClaimFields, ClaimIngested, ClauseLink, ExtractedField, ModelRef, RetrievalRequest
 from agents.extraction import read_claim_fields
 from agents.extraction.lexicon import label_pattern
+from agents.extraction.meanings import Meanings
 from agents.extraction.policy_match import choose_policy
-from agents.extraction.sum_labels import SumLabels
 from agents.redaction import warm as warm_redaction
 from agents.retrieval import MiniLMEmbedder, RetrievalSettings, focused_query
 from agents.stores import Policy, PolicyBook, PolicyIndex, PolicyLookup, PolicyMatch
@@ -98,14 +98,14 @@ async def resolve_claim(
     region: str,
     index: PolicyFinder,
     book: PolicyLookup,
-    sums: SumLabels | None = None,
+    meanings: Meanings | None = None,
 ) -> ResolvedClaim:
     """The retriever's steps for one claim, in order: the book's numbers, redaction keeping them,
     the fields, the policy. The agent runs the same steps for a batch, side by side; the
-    evaluations run this. `sums`: the agent's (its embedder's) reader of what names each sum."""
+    evaluations run this. `meanings`: the agent's reader of what titles and sums' labels mean."""
     matched, matches = await match_policy(raw, region, index)
     read = raw.redacted(region, keep=kept_spans(matches))
-    fields = read_claim_fields(read.text, read.lines, region, sums)
+    fields = read_claim_fields(read.text, read.lines, region, meanings)
     policy, number = await policy_of(matched, fields, region, book)
     return ResolvedClaim(read, fields, policy, number)
 
@@ -133,7 +133,7 @@ class Retriever(StreamAgent[ClaimIngested]):
         self.embedder = MiniLMEmbedder(
             threads=self.retrieval.embedding_threads, backend=self.retrieval.embedding_backend
         )
-        self.sums = SumLabels(self.embedder)
+        self.meanings = Meanings(self.embedder)
         self.ocr = shared_engine(
             self.documents.ocr_threads, self.documents.ocr_pool_size, self.documents.ocr_start_timeout_s
         )
@@ -149,7 +149,7 @@ class Retriever(StreamAgent[ClaimIngested]):
         # Models and name lists load once per worker here, so the first claim (scanned or not) is not slow.
         await asyncio.gather(
             asyncio.to_thread(self.embedder.warm),
-            asyncio.to_thread(self.sums.warm),
+            asyncio.to_thread(self.meanings.warm),
             asyncio.to_thread(self.ocr.warm),
             asyncio.to_thread(warm_redaction),
             asyncio.to_thread(label_pattern, "policy_number"),
@@ -244,7 +244,9 @@ class Retriever(StreamAgent[ClaimIngested]):
         loop = asyncio.get_running_loop()
         fields = await asyncio.gather(
             *(
-                loop.run_in_executor(self.readers, read_claim_fields, r.text, r.lines, c.region, self.sums)
+                loop.run_in_executor(
+                    self.readers, read_claim_fields, r.text, r.lines, c.region, self.meanings
+                )
                 for r, c in zip(read, events, strict=True)
             )
         )

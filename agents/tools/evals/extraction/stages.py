@@ -20,7 +20,7 @@ from pathlib import Path
 from agents.assessment import AssessmentSettings, LossKey, decide_status
 from agents.documents import DocumentSettings, OcrEngine, RawClaimText, read_claim
 from agents.events import ClaimFields
-from agents.extraction.sum_labels import SumLabels
+from agents.extraction.meanings import Meanings
 from agents.extractor import settle
 from agents.intake import build_claim, publish_claims
 from agents.retrieval import MiniLMEmbedder
@@ -171,7 +171,7 @@ def in_process(
     policies = read_policies(policies_file)
     book, index = MemoryPolicyBook(policies), MemoryPolicyIndex(policies)
     assessment = AssessmentSettings.current()
-    sums = SumLabels(MiniLMEmbedder())  # as the retriever weighs what names each sum
+    meanings = Meanings(MiniLMEmbedder())  # as the retriever reads titles and sums' labels
     seen: list[tuple[str, LossKey]] = []
     outcomes = []
     for done, claim in enumerate(claims, start=1):
@@ -183,7 +183,7 @@ def in_process(
             continue
         # As the pipeline does: the retriever reads the fields and finds the policy, the extractor
         # settles the fields, the validator assesses them.
-        resolved = asyncio.run(resolve_claim(raw, claim.region, index, book, sums))
+        resolved = asyncio.run(resolve_claim(raw, claim.region, index, book, meanings))
         read = resolved.read
         fields = settle(
             resolved.fields,

@@ -1,4 +1,4 @@
-"""Which sum a claim asks for, by the meaning of the words naming it: the real all-MiniLM-L6-v2."""
+"""What titles and the words naming a sum mean, in wordings no lexicon holds: the real all-MiniLM-L6-v2."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 from agents.events import ClaimFields, LayoutLine
 from agents.extraction.fields import GUESS
 from agents.extraction.layout_fields import read_layout
+from agents.extraction.meanings import AGREES, Meanings, NamedSum, agrees
 from agents.extraction.reading import read_claim_fields
-from agents.extraction.sum_labels import AGREES, NamedSum, SumLabels, agrees
 from agents.retrieval import MiniLMEmbedder
 
 ROW = 0.02
@@ -19,8 +19,8 @@ def line(text: str, x: float, y: float, *, width: float = 0.3, document: int = 0
 
 
 @pytest.fixture(scope="module")
-def sums() -> SumLabels:
-    found = SumLabels(MiniLMEmbedder())
+def sums() -> Meanings:
+    found = Meanings(MiniLMEmbedder())
     found.warm()
     return found
 
@@ -33,12 +33,12 @@ def form(*rows: tuple[str, str]) -> list[LayoutLine]:
     return lines
 
 
-def fields(lines: list[LayoutLine], sums: SumLabels | None) -> ClaimFields:
+def fields(lines: list[LayoutLine], sums: Meanings | None) -> ClaimFields:
     assert not read_layout(lines, "EU").claimed_amount.value  # no reader knows these labels
     return read_claim_fields("\n".join(c.text for c in lines), lines, "EU", sums)
 
 
-def test_the_sum_named_as_the_claim_is_proposed_over_a_larger_one_named_otherwise(sums: SumLabels) -> None:
+def test_the_sum_named_as_the_claim_is_proposed_over_a_larger_one_named_otherwise(sums: Meanings) -> None:
     lines = form(
         ("Mortgage outstanding", "EUR 180.000,00"),
         ("Total to be reimbursed", "EUR 3.150,00"),
@@ -52,7 +52,7 @@ def test_the_sum_named_as_the_claim_is_proposed_over_a_larger_one_named_otherwis
     assert fields(lines, None).claimed_amount.value == "180000.00"
 
 
-def test_the_best_named_sum_that_is_also_the_largest_stands_surer_but_below_approval(sums: SumLabels) -> None:
+def test_the_best_named_sum_that_is_also_the_largest_stands_surer_but_below_approval(sums: Meanings) -> None:
     lines = form(("Total to be reimbursed", "EUR 3.150,00"), ("Annual premium", "EUR 820,00"))
     amount = fields(lines, sums).claimed_amount
     assert (amount.value, amount.confidence) == ("3150.00", AGREES)
@@ -76,7 +76,7 @@ def test_a_sums_words_are_its_run_else_its_label_cell_left_of_it_else_the_captio
     )
 
 
-def test_sums_are_ranked_by_their_best_naming_and_agreement_needs_a_clear_margin(sums: SumLabels) -> None:
+def test_sums_are_ranked_by_their_best_naming_and_agreement_needs_a_clear_margin(sums: Meanings) -> None:
     ranked = sums.rank(
         [
             ("820.00", "Annual premium"),
@@ -92,3 +92,35 @@ def test_sums_are_ranked_by_their_best_naming_and_agreement_needs_a_clear_margin
     close = [NamedSum("3150.00", 0.30, "a"), NamedSum("820.00", 0.29, "b")]
     assert not agrees(close, "3150.00")
     assert agrees([NamedSum("3150.00", -0.2, "a")], "3150.00")  # the only sum, and the largest
+
+
+def claim_of(*titles: str) -> list[LayoutLine]:
+    """One document per title, each with a line of its own below the title."""
+    lines = []
+    for document, title in enumerate(titles):
+        lines += [
+            line(title, 0.1, 0.05, document=document),
+            line("Reference 2025/114", 0.1, 0.3, document=document),
+        ]
+    return lines
+
+
+def test_a_title_no_pattern_knows_is_read_by_its_meaning_where_two_documents_read_as_the_claim(
+    sums: Meanings,
+) -> None:
+    lines = claim_of(
+        "Household loss notification",
+        "Costing of remedial works",
+        "Images taken after the storm",
+        "Remittance note from your agent",
+    )
+    by_patterns = read_layout(lines, "EU")
+    assert by_patterns.claim_documents == {0, 1, 2, 3}  # no title pattern names any of them
+    by_meaning = read_layout(lines, "EU", sums)
+    assert by_meaning.claim_documents == {0}
+    assert by_meaning.attachments == {1, 2}  # the agent's remittance note is a cover sheet
+
+
+def test_one_document_at_least_stays_the_claim(sums: Meanings) -> None:
+    lines = claim_of("Costing of remedial works", "Statement of repair charges")
+    assert read_layout(lines, "EU", sums).claim_documents == {0, 1}
