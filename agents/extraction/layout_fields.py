@@ -412,6 +412,17 @@ def _row_bottom(page: Sequence[_Cell], cell: _Cell) -> float:
     return bottom
 
 
+def _sums_in(text: str) -> list[tuple[int, int, Decimal]]:
+    """Every sum of money in `text` (start, end, value): those `find_amounts` reads with or without a
+    currency, and bare figures with two decimals ("2 300,00") outside them; no negative one."""
+    found = [(m.start, m.end, m.value) for m in find_amounts(text) if not m.negative]
+    for bare in _BARE_SUM.finditer(text):
+        value = parse_amount(bare.group())
+        if value and not any(start <= bare.start() < end for start, end, _ in found):
+            found.append((bare.start(), bare.end(), value))
+    return found
+
+
 def _opens_with_label(text: str) -> bool:
     """Whether a run starts with a field label (after any numbering), as a form's rows do."""
     return any(not text[: label.start].strip(_BULLETS) for label in find_labels(text))
@@ -965,12 +976,9 @@ class _Reader:
                 if cell.line.document == document:
                     spans.append((len(text), len(text) + len(cell.line.text), cell.index))
                     text += cell.line.text + " "
-            found = [(m.start, m.end, m.value) for m in find_amounts(text) if not m.negative]
-            for bare in _BARE_SUM.finditer(text):
-                value = parse_amount(bare.group())
-                if value and not any(start <= bare.start() < end for start, end, _ in found):
-                    found.append((bare.start(), bare.end(), value))
-            mentions.extend((value, start, end, text, spans) for start, end, value in found if value > above)
+            mentions.extend(
+                (value, start, end, text, spans) for start, end, value in _sums_in(text) if value > above
+            )
         given: set[str] = set()
         for value, start, end, text, spans in sorted(mentions, key=lambda mention: mention[0], reverse=True):
             owner = next((i for first, last, i in spans if first <= start <= last), None)
@@ -993,14 +1001,8 @@ class _Reader:
         else the run left of it on its row (a form's label cell), else the run right above it (a
         caption), each cut to its last `NAMING_CHARS` characters."""
         for cell in self.cells:
-            text = cell.line.text
-            found = [(m.start, m.end, m.value) for m in find_amounts(text) if not m.negative]
-            for bare in _BARE_SUM.finditer(text):
-                value = parse_amount(bare.group())
-                if value and not any(start <= bare.start() < end for start, end, _ in found):
-                    found.append((bare.start(), bare.end(), value))
-            for start, _, value in found:
-                yield f"{value.quantize(Decimal('0.01'))}", self.naming(cell, text[:start])
+            for start, _, value in _sums_in(cell.line.text):
+                yield f"{value.quantize(Decimal('0.01'))}", self.naming(cell, cell.line.text[:start])
 
     def naming(self, cell: _Cell, before: str) -> str:
         if not _WORD.search(before):

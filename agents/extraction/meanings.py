@@ -57,28 +57,36 @@ def _phrases(groups: Sequence[Sequence[str]]) -> list[str]:
     return list(dict.fromkeys(phrase.lstrip("!") for group in groups for phrase in group))
 
 
+@dataclass(frozen=True)
+class _Examples:
+    """The example phrases' vectors, embedded once per `Meanings`."""
+
+    claimed: np.ndarray  # the lexicon's amount labels
+    no_claim: np.ndarray  # its labels of values that are no claim
+    titles: dict[str, np.ndarray]  # example titles by role
+
+
 class Meanings:
-    """Ranks a claim's sums by how much the words naming each say "the amount claimed"."""
+    """Reads what document titles and the words naming sums mean, by nearness to example phrases."""
 
     def __init__(self, embedder: TextEmbedder) -> None:
         self.embedder = embedder
         self._lock = threading.Lock()
-        self._claimed: np.ndarray | None = None
-        self._no_claim: np.ndarray | None = None
-        self._titles: dict[str, np.ndarray] = {}
+        self._vectors: _Examples | None = None
 
     def warm(self) -> None:
-        """Embed the label examples once (the first claim does not pay for it)."""
+        """Embed the example phrases once (the first claim does not pay for it)."""
         self._examples()
 
-    def _examples(self) -> tuple[np.ndarray, np.ndarray]:
+    def _examples(self) -> _Examples:
         with self._lock:
-            if not self._titles:
-                self._titles = {role: self.embedder.embed(list(t)) for role, t in DOCUMENT_TITLES.items()}
-            if self._claimed is None or self._no_claim is None:
-                self._claimed = self.embedder.embed(_phrases(list(LABELS["claimed_amount"].values())))
-                self._no_claim = self.embedder.embed(_phrases(list(DISTRACTORS.values())))
-            return self._claimed, self._no_claim
+            if self._vectors is None:
+                self._vectors = _Examples(
+                    claimed=self.embedder.embed(_phrases(list(LABELS["claimed_amount"].values()))),
+                    no_claim=self.embedder.embed(_phrases(list(DISTRACTORS.values()))),
+                    titles={role: self.embedder.embed(list(t)) for role, t in DOCUMENT_TITLES.items()},
+                )
+            return self._vectors
 
     def rank(self, named: Sequence[tuple[str, str]]) -> list[NamedSum]:
         """Each distinct sum with its best score (nearest amount label less nearest no-claim label)
@@ -86,9 +94,9 @@ class Meanings:
         `LayoutFields.named_sums` gives them."""
         if not named:
             return []
-        claimed, no_claim = self._examples()
+        examples = self._examples()
         vectors = self.embedder.embed([words.strip() or "-" for _, words in named])
-        scores = (vectors @ claimed.T).max(axis=1) - (vectors @ no_claim.T).max(axis=1)
+        scores = (vectors @ examples.claimed.T).max(axis=1) - (vectors @ examples.no_claim.T).max(axis=1)
         best: dict[str, NamedSum] = {}
         for (value, words), score in zip(named, scores, strict=True):
             if value not in best or score > best[value].score:
@@ -101,9 +109,9 @@ class Meanings:
         documents = [d for d, lines in heads.items() if lines]
         if not documents:
             return {}
-        self._examples()
+        titles = self._examples().titles
         vectors = self.embedder.embed([line for d in documents for line in heads[d]])
-        near = {role: (vectors @ examples.T).max(axis=1) for role, examples in self._titles.items()}
+        near = {role: (vectors @ examples.T).max(axis=1) for role, examples in titles.items()}
         moved, start = {}, 0
         for document in documents:
             end = start + len(heads[document])
